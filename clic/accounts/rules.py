@@ -1,0 +1,18 @@
+from .models import STAFF_MANAGER_ROLES, Role
+from .selectors import user_roles
+
+
+def can_manage_people(user) -> bool:
+    return bool(user_roles(user) & set(STAFF_MANAGER_ROLES))
+
+
+def must_use_mfa(user) -> bool:
+    from django.conf import settings
+
+    if not settings.CLIC_MFA_ENFORCED:
+        return False
+    return bool(user_roles(user) & set(settings.CLIC_MFA_REQUIRED_ROLES))
+
+
+def is_programme_director(user) -> bool:
+    return Role.PD in user_roles(user)

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.tokens import default_token_generator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
+from .models import Organisation, Role, User
+from .rules import can_manage_people
+from .selectors import organisations_visible_to, people_visible_to, user_roles
+
+
+def home(request):
+    """One page per person: a panel for each role they hold, with what they have to do."""
+    from trainees.selectors import placements_in_role
+
+    roles = user_roles(request.user)
+    panels = [
+        {"role": role, "label": role.label, "placements": placements_in_role(request.user, role)}
+        for role in Role if role in roles
+    ]
+    return render(request, "accounts/home.html", {"panels": panels})
+
+
+@login_not_required
+def invitation_accept(request, uidb64, token):
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)), is_active=True)
+    except (User.DoesNotExist, ValueError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_accept(user=user, password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your password is set. Welcome to the CLIC service.")
+        return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user})
+
+
+def _require_manager(request):
+    if not can_manage_people(request.user):
+        raise Http404
+
+
+def people(request):
+    _require_manager(request)
+    query = request.GET.get("q", "").strip()
+    people = people_visible_to(request.user)
+    if query:
+        people = people.filter(full_name__icontains=query) | people.filter(email__icontains=query)
+    return render(request, "accounts/people.html", {"people": people.order_by("full_name"),
+                                                    "query": query})
+
+
+def person_invite(request):
+    _require_manager(request)
+    form = InviteForm(request.POST or None, organisations=organisations_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = services.user_invite(email=data["email"], full_name=data["full_name"],
+                                      job_title=data["job_title"],
+                                      roles=[(data["role"], data["organisation"])],
+                                      invited_by=request.user)
+        messages.success(request, f"{person} has been given the role. New people are emailed "
+                                  "an invitation to set a password.")
+        return redirect("person_detail", person.pk)
+    return render(request, "accounts/person_invite.html", {"form": form})
+
+
+def person_detail(request, pk):
+    _require_manager(request)
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    organisations = organisations_visible_to(request.user)
+    form = MembershipForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.membership_add(user=person, role=form.cleaned_data["role"],
+                                organisation=form.cleaned_data["organisation"])
+        messages.success(request, "Role added.")
+        return redirect("person_detail", person.pk)
+    return render(request, "accounts/person_detail.html", {
+        "person": person, "form": form,
+        "memberships": person.memberships.select_related("organisation"),
+        "invitations": person.invitations.all(),
+    })
+
+
+@require_POST
+def membership_remove(request, pk, membership_pk):
+    _require_manager(request)
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    membership = get_object_or_404(person.memberships.filter(
+        organisation__in=organisations_visible_to(request.user)), pk=membership_pk)
+    services.membership_remove(membership=membership)
+    messages.success(request, "Role removed.")
+    return redirect("person_detail", person.pk)
+
+
+@require_POST
+def person_reinvite(request, pk):
+    _require_manager(request)
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    services.invitation_send(user=person, invited_by=request.user)
+    messages.success(request, f"A new invitation has been emailed to {person.email}.")
+    return redirect("person_detail", person.pk)
+
+
+def organisations(request):
+    _require_manager(request)
+    return render(request, "accounts/organisations.html",
+                  {"organisations": organisations_visible_to(request.user)})
+
+
+def organisation_edit(request, pk=None):
+    _require_manager(request)
+    instance = (get_object_or_404(organisations_visible_to(request.user), pk=pk)
+                if pk else Organisation())
+    form = OrganisationForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_save(organisation=form.instance)
+        messages.success(request, f"{form.instance} saved.")
+        return redirect("organisations")
+    return render(request, "accounts/organisation_edit.html", {"form": form, "instance": instance})
+
+
+def profile(request):
+    form = ProfileForm(request.POST or None, initial={
+        "full_name": request.user.full_name, "job_title": request.user.job_title,
+        "phone": request.user.phone})
+    if request.method == "POST" and form.is_valid():
+        services.user_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your details are saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def calendar_token_reset(request):
+    services.calendar_token_reset(user=request.user)
+    messages.success(request, "Your calendar address has changed. The old address no longer "
+                              "works: subscribe again with the new one.")
+    return redirect("profile")

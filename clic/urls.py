@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("clic.accounts.urls")),
+]
+
+handler404 = "clic.views.page_not_found"
+handler500 = "clic.views.server_error"

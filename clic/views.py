@@ -1,0 +1,47 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Database and broker reachability for the load balancer; no personal data."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        checks["database"] = "unreachable"
+    checks["broker"] = _broker_status()
+    healthy = all(value in ("ok", "in-process") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks},
+                        status=200 if healthy else 503)
+
+
+def _broker_status() -> str:
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "in-process"
+    from clic.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        return "unreachable"
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "500.html", status=500)

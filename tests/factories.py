@@ -1,0 +1,92 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from clic.accounts.models import Organisation, Role, RoleMembership, User
+from rotations.models import Cohort
+from trainees.models import Placement
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@nhs.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.CCG
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class CCGFactory(OrganisationFactory):
+    kind = Organisation.Kind.CCG
+    name = factory.Sequence(lambda n: f"Test CCG {n}")
+    admin_mailbox = factory.Sequence(lambda n: f"ccg{n}.admin@nhs.test")
+    committee_email = factory.Sequence(lambda n: f"ccg{n}.committee@nhs.test")
+
+
+class PracticeFactory(OrganisationFactory):
+    kind = Organisation.Kind.PRACTICE
+    name = factory.Sequence(lambda n: f"Test Surgery {n}")
+
+
+class ProgrammeFactory(OrganisationFactory):
+    kind = Organisation.Kind.PROGRAMME
+    name = factory.Sequence(lambda n: f"Test GP Programme {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleMembership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.TRAINEE
+    organisation = factory.SubFactory(ProgrammeFactory)
+
+
+def this_monday(weeks_ago=0) -> datetime.date:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday(), weeks=weeks_ago)
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    programme = factory.SubFactory(ProgrammeFactory)
+    ccg = factory.SubFactory(CCGFactory)
+    start_date = factory.LazyFunction(lambda: this_monday(weeks_ago=5))
+    teaching_venue = "Education Centre, Canterbury"
+    ccg_venue = "CCG offices, Canterbury"
+
+    @factory.post_generation
+    def directors(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.directors.set(extracted)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    cohort = factory.SubFactory(CohortFactory)
+    trainee = factory.SubFactory(UserFactory)
+    practice = factory.SubFactory(PracticeFactory)
+    educational_supervisor = factory.SubFactory(UserFactory)
+    ccg_supervisor = factory.SubFactory(UserFactory)
+    project_lead = factory.SubFactory(UserFactory)
