@@ -8,8 +8,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import (ROLE_ORGANISATION_KIND, Invitation, Organisation, RoleMembership, User,
-                     new_calendar_token)
+from .models import (
+    ROLE_ORGANISATION_KIND,
+    Invitation,
+    Organisation,
+    RoleMembership,
+    User,
+    new_calendar_token,
+)
 
 
 class RoleOrganisationMismatch(ValueError):

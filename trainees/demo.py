@@ -1,0 +1,37 @@
+import datetime
+
+from clic.accounts.demo import DemoData
+from rotations.services import cohort_create
+
+from .models import Weekday
+from .services import placement_add
+
+RUNNING_COHORT_WEEK = 6
+
+
+def load(data: DemoData) -> None:
+    """The running cohort is in week 6 today; the next one starts the Monday after it ends."""
+    people = data.people
+    week1_monday = data.today - datetime.timedelta(days=data.today.weekday(),
+                                                   weeks=RUNNING_COHORT_WEEK - 1)
+    running = cohort_create(
+        name=f"East Kent CLIC {week1_monday:%B %Y}", programme=data.programme, ccg=data.ccg,
+        start_date=week1_monday, directors=[people["pd"], people["pd2"]],
+        als_facilitator=people["pd"], teaching_venue="Kent and Canterbury Hospital Education "
+        "Centre, Canterbury CT1 3NG", ccg_venue="East Kent CCG, Council Offices, Canterbury")
+    for number, trainee in enumerate(data.trainees):
+        moved_day = number == 2  # one trainee agreed a Tuesday project day
+        placement_add(
+            cohort=running, trainee=trainee, practice=data.practices[number],
+            educational_supervisor=people["es"] if number != 3 else people["pd2"],
+            ccg_supervisor=people["supervisor"],
+            project_lead=people["lead"] if number != 1 else None,
+            project_day=Weekday.TUESDAY if moved_day else Weekday.THURSDAY,
+            agreed_by_pd=moved_day, agreed_by_es=moved_day, agreed_by_supervisor=moved_day)
+    upcoming = cohort_create(
+        name=f"East Kent CLIC {running.end_date + datetime.timedelta(days=1):%B %Y}",
+        programme=data.programme, ccg=data.ccg,
+        start_date=running.end_date + datetime.timedelta(days=1),
+        directors=[people["pd"], people["pd2"]], als_facilitator=people["pd2"],
+        teaching_venue=running.teaching_venue, ccg_venue=running.ccg_venue)
+    data.extras.update(running_cohort=running, upcoming_cohort=upcoming)
