@@ -24,14 +24,13 @@ def healthz(request):
 
 def _broker_status() -> str:
     from django.conf import settings
+    from kombu import Connection
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
-    from clic.celery import app
-
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
         return "ok"
     except Exception:  # noqa: BLE001 - any failure means unreachable
         return "unreachable"

@@ -1,0 +1,21 @@
+.PHONY: run test lint bench install install-test
+SHELL := /bin/bash
+export DJANGO_SETTINGS_MODULE ?= clic.settings.dev
+
+run: install
+	mkdir -p var/mail
+	.venv/bin/python manage.py migrate --noinput
+	.venv/bin/python manage.py load_demo
+	.venv/bin/python manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	DJANGO_SETTINGS_MODULE=clic.settings.test scripts/test.sh
+
+lint: install
+	.venv/bin/ruff check .
+
+install:
+	scripts/install.sh run
+
+install-test:
+	scripts/install.sh test

@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from clic.accounts.models import Role, RoleMembership, User
+from trainees.models import Placement
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker_without_personal_data(client):
+    response = client.get(reverse("healthz"))
+    body = response.json()
+    assert response.status_code == 200
+    assert body == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"] == "unreachable"
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "clic.settings.production",
+           "DJANGO_SECRET_KEY": "x" * 64 + "-production-key-for-the-check-only",
+           "DJANGO_ALLOWED_HOSTS": "clic.example.nhs.uk",
+           "DATABASE_URL": "postgres://clic@localhost/clic", "EMAIL_HOST": "send.nhs.net"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
+                             "WARNING"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_have_no_default_secret_key():
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="clic.settings.production",
+               DJANGO_ALLOWED_HOSTS="clic.example.nhs.uk", EMAIL_HOST="send.nhs.net")
+    result = subprocess.run([sys.executable, "manage.py", "check"], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_every_role_and_is_repeatable():
+    call_command("load_demo")
+    call_command("load_demo")
+    logins = ["pd", "pd2", "pa", "trainee1", "trainee2", "trainee3", "trainee4", "supervisor",
+              "lead", "es", "chair", "ccgadmin"]
+    for login in logins:
+        assert User.objects.get(email=f"{login}@clic.test").check_password("demo-clic-2026")
+    held = set(RoleMembership.objects.filter(user__email__endswith="@clic.test")
+               .values_list("role", flat=True))
+    assert held == set(Role.values)
+    from django.utils import timezone
+
+    placements = Placement.objects.filter(trainee__email__endswith="@clic.test")
+    assert placements.count() == 4
+    assert {p.cohort.week_of(timezone.localdate()) for p in placements} == {6}
+
+
+@pytest.mark.django_db
+def test_content_security_policy_forbids_inline_script(client):
+    response = client.get(reverse("account_login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_compose_file_parses(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(root / ".env.example", tmp_path / ".env")
+    result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
