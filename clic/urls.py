@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("clic.accounts.urls")),
+    path("", include("projects.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

@@ -1,0 +1,330 @@
+"""Reads, always scoped to the person asking: a placement they may not see is a 404."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from clic.accounts.models import Role, RoleMembership, User
+from rotations.models import ROTATION_WEEKS
+from trainees.models import Placement
+from trainees.selectors import placement_for, placements_visible_to
+
+from . import rules
+from .models import (
+    MEETING_SPECS,
+    CommitteeSubmission,
+    Concern,
+    HRChecklist,
+    HRItem,
+    Meeting,
+    MeetingSpec,
+    ProgressEntry,
+    Project,
+    SummaryUpload,
+)
+
+# After week 2 an outstanding HR item or an unagreed project counts as overdue.
+SETTLING_IN_WEEKS = 2
+
+
+def project_placement_for(user, placement_id, rule=rules.can_view_project) -> Placement:
+    """A placement whose project pages the person may open: anyone else gets 404, including
+    people who see the placement for another reason (CCG admin, the PA)."""
+    placement = placement_for(user, placement_id)
+    if not rule(user, placement):
+        raise Http404("No placement found.")
+    return placement
+
+
+def project_leads_at(ccg) -> QuerySet[User]:
+    """The people the CCG Supervisor may name as Project Lead: the CCG's own Project Leads."""
+    return (User.objects.filter(memberships__role=Role.PROJECT_LEAD, memberships__organisation=ccg,
+                                is_active=True).distinct().order_by("full_name"))
+
+
+def project_of(placement) -> Project | None:
+    try:
+        return placement.project
+    except Project.DoesNotExist:
+        return None
+
+
+def hr_checklist_of(placement) -> HRChecklist:
+    """The placement's checklist, or an unsaved empty one (nothing ticked yet)."""
+    try:
+        return placement.hr_checklist
+    except HRChecklist.DoesNotExist:
+        return HRChecklist(placement=placement)
+
+
+# Meetings -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedMeeting:
+    """One meeting the SOP expects, with what has happened to it so far."""
+
+    spec: MeetingSpec
+    meeting: Meeting | None
+    opens_on: datetime.date
+    due_by: datetime.date
+    state: str  # held, scheduled, to_record, due, overdue, upcoming
+
+    STATE_LABELS = {
+        "held": "Held", "scheduled": "Scheduled", "to_record": "Not yet recorded",
+        "due": "Due now", "overdue": "Overdue", "upcoming": "Later",
+    }
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def state_label(self) -> str:
+        if self.state == "overdue" and self.spec.optional:
+            return "Not held"
+        return self.STATE_LABELS[self.state]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == "overdue" and not self.spec.optional
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == "held"
+
+
+def meeting_plan(placement, today: datetime.date) -> list[PlannedMeeting]:
+    """The SOP meetings of a placement in rotation order. Uses `placement.meetings.all()`, so
+    prefetch it when planning many placements."""
+    cohort = placement.cohort
+    by_kind = {meeting.kind: meeting for meeting in placement.meetings.all()}
+    plan = []
+    for spec in MEETING_SPECS:
+        meeting = by_kind.get(spec.kind)
+        opens_on, due_by = spec.opens_on(cohort), spec.due_by(cohort)
+        if meeting is not None and meeting.is_held:
+            state = "held"
+        elif meeting is not None and meeting.date >= today:
+            state = "scheduled"
+        elif today > due_by:
+            state = "overdue"
+        elif meeting is not None:
+            state = "to_record"
+        elif today >= opens_on:
+            state = "due"
+        else:
+            state = "upcoming"
+        plan.append(PlannedMeeting(spec=spec, meeting=meeting, opens_on=opens_on, due_by=due_by,
+                                   state=state))
+    return plan
+
+
+def next_meeting(plan: list[PlannedMeeting]) -> PlannedMeeting | None:
+    """The next required meeting not yet held (scheduled, due or coming up)."""
+    return next((item for item in plan if not item.is_held and not item.spec.optional), None)
+
+
+def meeting_attendee_choices(placement) -> list[tuple[User, str]]:
+    """The people who may be invited to a placement's SOP meeting, with why."""
+    cohort = placement.cohort
+    people: dict[int, tuple[User, list[str]]] = {}
+
+    def add(user, label):
+        if user is not None and user.is_active:
+            people.setdefault(user.pk, (user, []))[1].append(label)
+
+    add(placement.trainee, "Trainee")
+    add(placement.ccg_supervisor, "CCG Supervisor")
+    add(placement.project_lead, "Project Lead")
+    for user in User.objects.filter(memberships__role=Role.DEPUTY_CHAIR,
+                                    memberships__organisation_id=cohort.ccg_id).distinct():
+        add(user, "Deputy Clinical Chair")
+    add(placement.educational_supervisor, "Educational Supervisor")
+    for user in cohort.directors.all():
+        add(user, "Programme Director")
+    return [(user, ", ".join(labels)) for user, labels in people.values()]
+
+
+def default_attendees(placement, spec: MeetingSpec) -> list[User]:
+    """The trainee and the people the SOP names for this meeting."""
+    chosen = [placement.trainee]
+    for role in spec.attendees:
+        if role == "ccg_supervisor":
+            chosen.append(placement.ccg_supervisor)
+        elif role == "project_lead" and placement.project_lead_id:
+            chosen.append(placement.project_lead)
+        elif role == "deputy_chair":
+            chosen.extend(User.objects.filter(
+                memberships__role=Role.DEPUTY_CHAIR,
+                memberships__organisation_id=placement.cohort.ccg_id).distinct())
+    return list(dict.fromkeys(chosen))
+
+
+def meetings_of(placement) -> QuerySet[Meeting]:
+    return placement.meetings.prefetch_related("attendees").select_related("recorded_by")
+
+
+def meetings_visible_to(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
+    """Scheduled and held SOP meetings dated start..end (inclusive) that the person may see:
+    those of the placements they see and those they attend. Each has date, start_time,
+    end_time, title, venue, uid and sequence, for the diary and calendar feeds to merge with
+    the timetable's sessions."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    visible = placements_visible_to(user).values("pk")
+    return (Meeting.objects.filter(date__range=(start, end))
+            .filter(Q(placement__in=visible) | Q(attendees=user)).distinct()
+            .select_related("placement__trainee", "placement__cohort")
+            .order_by("date", "start_time", "pk"))
+
+
+def meetings_attended_by(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
+    """Only the meetings the person attends: for a personal calendar feed."""
+    return meetings_visible_to(user, start, end).filter(attendees=user)
+
+
+# Progress log -------------------------------------------------------------------------------
+
+
+def progress_entries_of(placement) -> QuerySet[ProgressEntry]:
+    return (placement.progress_entries.select_related("author")
+            .prefetch_related(Prefetch("comments__author")))
+
+
+# Concerns -----------------------------------------------------------------------------------
+
+
+def concerns_visible_to(user, placement) -> QuerySet[Concern]:
+    """The raiser, the SOP row's recipients (S14: the PDs; S15: the CCG Supervisor and the
+    Deputy Clinical Chair) and the PDs; the trainee only once shared. Never CCG admin."""
+    found = rules.relations(user, placement)
+    concerns = placement.concerns.select_related("raised_by")
+    if rules.PD in found:
+        return concerns
+    scope = Q(raised_by=user)
+    if found & {rules.SUPERVISOR, rules.DEPUTY_CHAIR}:
+        scope |= Q(raised_as=Concern.RaisedAs.PROJECT_LEAD)
+    if rules.TRAINEE in found:
+        scope |= Q(shared_with_trainee=True)
+    return concerns.filter(scope)
+
+
+def concern_for(user, placement, concern_id) -> Concern:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(concerns_visible_to(user, placement).prefetch_related(
+        "notes__author"), pk=concern_id)
+
+
+# Summaries ----------------------------------------------------------------------------------
+
+
+def summary_uploads_of(placement) -> QuerySet[SummaryUpload]:
+    return placement.summary_uploads.select_related("uploaded_by")
+
+
+def committee_submissions_of(placement) -> QuerySet[CommitteeSubmission]:
+    return placement.committee_submissions.select_related("submitted_by", "upload")
+
+
+# The supervisor's trainee list and the home pages --------------------------------------------
+
+
+@dataclass
+class SupervisionRow:
+    placement: Placement
+    project: Project | None
+    plan: list[PlannedMeeting]
+    hr_outstanding: list[HRItem]
+    last_progress_date: datetime.date | None
+    last_progress_text: str
+    week: int | None
+    overdue: list[str] = field(default_factory=list)
+
+    @property
+    def next_meeting(self) -> PlannedMeeting | None:
+        return next_meeting(self.plan)
+
+
+def _rows(placements, today: datetime.date) -> list[SupervisionRow]:
+    latest = ProgressEntry.objects.filter(placement=OuterRef("pk")).order_by("-date", "-id")
+    placements = (placements
+                  .select_related("project", "hr_checklist")
+                  .annotate(last_progress_date=Subquery(latest.values("date")[:1]),
+                            last_progress_text=Subquery(latest.values("text")[:1]))
+                  .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by())))
+    rows = []
+    for placement in placements:
+        cohort = placement.cohort
+        week = cohort.week_of(today)
+        started = today >= cohort.start_date
+        settled = today >= cohort.monday_of_week(SETTLING_IN_WEEKS + 1)
+        ended = today > cohort.end_date
+        project = project_of(placement)
+        checklist = hr_checklist_of(placement)
+        plan = meeting_plan(placement, today)
+        overdue = [f"{item.label} (due by {item.due_by:%-d %b})" for item in plan
+                   if item.is_overdue]
+        if settled and (project is None or project.status == Project.Status.PROPOSED):
+            overdue.insert(0, "Project not yet agreed")
+        if settled and checklist.outstanding:
+            count = len(checklist.outstanding)
+            overdue.append(f"HR checklist: {count} item{'s' if count != 1 else ''} outstanding")
+        if ended and not placement.summary_uploaded:
+            overdue.append("Project summaries not uploaded")
+        rows.append(SupervisionRow(
+            placement=placement, project=project, plan=plan,
+            hr_outstanding=checklist.outstanding if started or checklist.pk else [],
+            last_progress_date=placement.last_progress_date,
+            last_progress_text=placement.last_progress_text or "", week=week, overdue=overdue))
+    return rows
+
+
+def _current(placements, today: datetime.date):
+    """Placements of cohorts that have not yet ended, or ended within the last four weeks."""
+    earliest_start = today - datetime.timedelta(weeks=ROTATION_WEEKS + 4)
+    return placements.filter(cohort__start_date__gt=earliest_start)
+
+
+def _with_summary_flag(placements):
+    from django.db.models import Exists
+
+    return placements.annotate(summary_uploaded=Exists(
+        SummaryUpload.objects.filter(placement=OuterRef("pk"))))
+
+
+def supervision_rows(user, today: datetime.date) -> list[SupervisionRow]:
+    """The supervisor's trainee list: every current placement the person supervises or leads
+    the project of, and for a PD every current placement of their programmes. A fixed number
+    of queries, however many trainees."""
+    pd_programmes = RoleMembership.objects.filter(user=user, role=Role.PD).values("organisation_id")
+    placements = placements_visible_to(user).filter(
+        Q(ccg_supervisor=user) | Q(project_lead=user) | Q(cohort__programme_id__in=pd_programmes)
+        | Q(cohort__directors=user)).distinct()
+    placements = _with_summary_flag(_current(placements, today)).order_by(
+        "-cohort__start_date", "trainee__full_name", "pk")
+    return _rows(placements, today)
+
+
+def trainee_home(user, today: datetime.date) -> list[SupervisionRow]:
+    """For the trainee's home page: their current placement(s) with what is outstanding."""
+    placements = _with_summary_flag(_current(placements_visible_to(user).filter(trainee=user),
+                                             today)).order_by("-cohort__start_date", "pk")
+    return _rows(placements, today)
+
+
+def supervisor_home(user, today: datetime.date) -> list[SupervisionRow]:
+    """For the CCG Supervisor's and Project Lead's home panel: their trainees with anything
+    outstanding (overdue items or HR checklist items)."""
+    placements = placements_visible_to(user).filter(Q(ccg_supervisor=user) | Q(project_lead=user))
+    placements = _with_summary_flag(_current(placements, today)).order_by(
+        "-cohort__start_date", "trainee__full_name", "pk")
+    return [row for row in _rows(placements, today) if row.overdue or row.hr_outstanding]
+
