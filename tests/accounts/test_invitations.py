@@ -31,7 +31,7 @@ def test_invite_creates_the_person_with_role_and_queues_an_invitation(client, ma
     assert RoleMembership.objects.filter(user=person, role=Role.CCG_SUPERVISOR,
                                          organisation=manager.ccg).exists()
     email = OutboundEmail.objects.get(code="INVITE")
-    assert email.recipients == ["new.person@nhs.net"]
+    assert email.to_email == "new.person@nhs.net"
     assert "/invitation/" in email.body_text
 
 
