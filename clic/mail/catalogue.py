@@ -1,0 +1,182 @@
+"""Who is told what: the SOP of domain.md as one declarative table.
+
+Each row names the event, the roles that receive it (resolved from the placement and
+cohort when the event happens) and the template trio `{template}_subject.txt`,
+`{template}.txt` and `{template}.html`. Adding an email is adding one row here and
+its three templates.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Recipient(models.TextChoices):
+    """A role that receives an email. Placement roles (trainee, supervisor, lead, ES) come
+    from the event's placement, or from every placement of the cohort when the event is
+    about the whole cohort."""
+
+    TRAINEE = "trainee", "Trainee"
+    COHORT_TRAINEES = "cohort_trainees", "Trainee in the cohort"
+    PEERS = "peers", "Peer in the cohort"
+    CCG_SUPERVISOR = "ccg_supervisor", "CCG Supervisor"
+    PROJECT_LEAD = "project_lead", "CCG Project Lead"
+    CCG_ADMIN = "ccg_admin", "CCG admin mailbox"
+    PD = "pd", "Programme Director"
+    PA = "pa", "Programme Administrator"
+    ES = "es", "Educational Supervisor"
+    DEPUTY_CHAIR = "deputy_chair", "Deputy Clinical Chair"
+    COMMITTEE = "committee", "Clinical Assurance Strategy Committee"
+
+
+# How each role is found, for the "Who is told what" page.
+RECIPIENT_DESCRIPTIONS = {
+    Recipient.TRAINEE: "The trainee (every trainee, for an event about the whole cohort)",
+    Recipient.COHORT_TRAINEES: "Every trainee in the cohort",
+    Recipient.PEERS: "The trainee's peers: the other trainees in the cohort",
+    Recipient.CCG_SUPERVISOR: "The trainee's CCG Supervisor",
+    Recipient.PROJECT_LEAD: "The trainee's Project Lead, once named",
+    Recipient.CCG_ADMIN: "The CCG's admin mailbox",
+    Recipient.PD: "The cohort's Programme Directors",
+    Recipient.PA: "The programme's Programme Administrators",
+    Recipient.ES: "The trainee's Educational Supervisor",
+    Recipient.DEPUTY_CHAIR: "The CCG's Deputy Clinical Chair",
+    Recipient.COMMITTEE: "The CCG's Clinical Assurance Strategy Committee mailbox",
+}
+
+
+R = Recipient
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    code: str
+    event: str
+    recipients: tuple[Recipient, ...]
+    template: str | None
+    notes: str = ""
+    # Sickness is special-category data: these rows pass only dates to their templates.
+    health_data: bool = False
+    # Rows the trainee causes; the trainee sees them on their own SOP timeline.
+    raised_by_trainee: bool = False
+
+
+# Context keys a sickness row's template may see, besides the people and links.
+HEALTH_DATA_CONTEXT_KEYS = frozenset({"days", "part", "path"})
+
+CATALOGUE: tuple[CatalogueRow, ...] = (
+    CatalogueRow("S1", "Cohort published or trainee allocated",
+                 (R.CCG_SUPERVISOR, R.CCG_ADMIN, R.PD), "mail/sop/s01_allocated",
+                 "Names, start dates and project days."),
+    CatalogueRow("S2", "Cohort published", (R.TRAINEE,), "mail/sop/s02_welcome",
+                 "Welcome: read the CCG's annual report and governing body minutes, look for "
+                 "meetings to attend, and the HR checklist."),
+    CatalogueRow("S3", "Cohort published", (R.CCG_SUPERVISOR,), "mail/sop/s03_supervisor_contact",
+                 "Contact the trainee and arrange the first meeting."),
+    CatalogueRow("S4", "CCG Supervisor names the Project Lead", (R.TRAINEE, R.PROJECT_LEAD),
+                 "mail/sop/s04_project_lead_named",
+                 "The Project Lead meets the trainee in week 1 or 2 to define the project."),
+    CatalogueRow("S5", "Sickness on a CCG project day",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN), "mail/sop/s05_sickness_ccg_day",
+                 "As soon as possible. Dates only, never a reason.",
+                 health_data=True, raised_by_trainee=True),
+    CatalogueRow("S6", "Sickness on any other day", (R.PA, R.PD), "mail/sop/s06_sickness_other_day",
+                 "Dates only, never a reason.", health_data=True, raised_by_trainee=True),
+    CatalogueRow("S7", "Annual leave request",
+                 (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/sop/s07_annual_leave",
+                 "The trainee organises it; the decision goes back to the trainee.",
+                 raised_by_trainee=True),
+    CatalogueRow("S8", "Study leave request, or cannot attend an educational session",
+                 (R.PA, R.PD), "mail/sop/s08_study_leave", raised_by_trainee=True),
+    CatalogueRow("S9", "Running late for a meeting", (R.CCG_SUPERVISOR, R.PROJECT_LEAD),
+                 "mail/sop/s09_running_late",
+                 "The people of that meeting: the caller names them when they differ.",
+                 raised_by_trainee=True),
+    CatalogueRow("S10", "Timetable change (activity, venue, time)", (R.TRAINEE,),
+                 "mail/sop/s10_timetable_change",
+                 "The trainees affected, and staff attending; with the updated calendar entry."),
+    CatalogueRow("S11", "Trainee submits project outcome and summary slide",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/sop/s11_project_submitted",
+                 raised_by_trainee=True),
+    CatalogueRow("S12", "Summary slide submitted to the committee", (R.COMMITTEE,),
+                 "mail/sop/s12_committee_submission",
+                 "Sent by the CCG Supervisor or Project Lead."),
+    CatalogueRow("S13", "Presentation scheduled",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
+                 "mail/sop/s13_presentation_scheduled",
+                 "A calendar invitation; invitees reply and attendance is recorded."),
+    CatalogueRow("S14", "CCG Supervisor raises a concern", (R.PD,), "mail/sop/s14_concern_supervisor",
+                 "Says a concern was raised; the concern itself is read in the service."),
+    CatalogueRow("S15", "Project Lead raises a concern", (R.CCG_SUPERVISOR, R.DEPUTY_CHAIR),
+                 "mail/sop/s15_concern_project_lead",
+                 "Says a concern was raised; the concern itself is read in the service."),
+    CatalogueRow("S16", "Assessment outcome recorded", (R.TRAINEE, R.ES),
+                 "mail/sop/s16_assessment_recorded",
+                 "No marks in the email: the outcome is read in the service."),
+    CatalogueRow("S17", "End of rotation", (R.COHORT_TRAINEES,), "mail/sop/s17_evaluation",
+                 "The evaluation survey; the results later go to participants and stakeholders."),
+    # Rows added by the assessments app (presentation day, reflective entries, evaluation).
+    CatalogueRow("S13U", "Presentation day moved",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
+                 "mail/assessments/presentation_updated",
+                 "To everyone invited: the updated calendar invitation (same UID, higher SEQUENCE)."),
+    CatalogueRow("S13X", "Presentation day cancelled",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
+                 "mail/assessments/presentation_cancelled",
+                 "To everyone invited: a calendar cancellation (METHOD:CANCEL)."),
+    CatalogueRow("S13R", "Presentation invitation not answered",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
+                 "mail/assessments/presentation_chase",
+                 "Sent when a PD chases: only to invitees who have not replied, at most daily."),
+    CatalogueRow("S17R", "Evaluation results shared", (R.COHORT_TRAINEES, R.CCG_SUPERVISOR,
+                 R.PROJECT_LEAD, R.ES, R.DEPUTY_CHAIR, R.PD, R.PA),
+                 "mail/assessments/evaluation_results",
+                 "Counts and averages only; sent by a PD to participants and stakeholders."),
+    CatalogueRow("REFLECT", "Fewer than 2 reflective entries logged this week", (R.TRAINEE,),
+                 "mail/assessments/reflective_reminder",
+                 "The weekly beat, once per trainee per week, to trainees below 2 that week."),
+    # Rows added by the projects app (SOP meetings: "a reminder goes out when one is due").
+    CatalogueRow("MEETING_DUE", "An SOP meeting is due and not recorded as held",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.TRAINEE), "mail/projects/meeting_due",
+                 "To whoever arranges it: the CCG Supervisor (first meeting, week 8/12/16 reviews; "
+                 "the Project Lead's meeting while none is named), the Project Lead (project "
+                 "meeting), the trainee (Deputy Clinical Chair). From the Monday of its week."),
+    CatalogueRow("MEETING_OVERDUE", "An SOP meeting is still not recorded a week after it fell due",
+                 (R.CCG_SUPERVISOR, R.PD), "mail/projects/meeting_overdue",
+                 "To the CCG Supervisor; to the PDs for the supervisor's own meetings. "
+                 "Not for the optional Deputy Clinical Chair meetings."),
+    # Rows added by the absences app (what follows an S5-S9 report, and leave decisions).
+    CatalogueRow("ABS-SICK-CHANGED", "Sickness report changed, or closed when the trainee is back",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),
+                 "mail/absences/sickness_changed",
+                 "Only the people its S5/S6 emails reached, each with their own days. Dates only.",
+                 health_data=True, raised_by_trainee=True),
+    CatalogueRow("ABS-SICK-WITHDRAWN", "Sickness report withdrawn",
+                 (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),
+                 "mail/absences/sickness_withdrawn",
+                 "Only the people its S5/S6 emails reached. Dates only.",
+                 health_data=True, raised_by_trainee=True),
+    CatalogueRow("ABS-CHANGED", "Leave request, cannot-attend or running-late note changed or withdrawn",
+                 (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/absences/changed",
+                 "Only the people its S7, S8 or S9 email reached.", raised_by_trainee=True),
+    CatalogueRow("ABS-DECISION", "Leave request approved or declined", (R.TRAINEE,),
+                 "mail/absences/decision",
+                 "By the PD, or a PA on the PD's behalf, with their comment."),
+    CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
+                 "To the person invited: a link to set their password."),
+    CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
+                 "To the account holder; worded by the sign-in system."),
+)
+
+BY_CODE: dict[str, CatalogueRow] = {row.code: row for row in CATALOGUE}
+
+
+def row_for(code: str) -> CatalogueRow:
+    try:
+        return BY_CODE[code]
+    except KeyError:
+        raise ValueError(f"No row {code!r} in the email catalogue.") from None
+
+
+def code_choices() -> list[tuple[str, str]]:
+    return [(row.code, f"{row.code}: {row.event}") for row in CATALOGUE]

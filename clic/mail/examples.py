@@ -1,0 +1,70 @@
+"""An invented cohort for showing each catalogue row's wording on the "Who is told what"
+page. Nothing here is saved; nothing here is anyone's data."""
+
+import datetime
+
+from django.utils import timezone
+
+from clic.accounts.models import Organisation, User
+from rotations.models import Cohort
+from trainees.models import Placement, Weekday
+
+from .catalogue import CatalogueRow, Recipient
+from .services import Addressee, render_email
+
+
+def _example_world():
+    programme = Organisation(kind=Organisation.Kind.PROGRAMME, name="HEE KSS GP Programme")
+    ccg = Organisation(kind=Organisation.Kind.CCG, name="East Kent CCG",
+                       admin_mailbox="ekccgs.quality@nhs.net",
+                       committee_email="committee@example.nhs.net")
+    today = timezone.localdate()
+    cohort = Cohort(name="Spring cohort", programme=programme, ccg=ccg,
+                    start_date=today - datetime.timedelta(days=today.weekday()),
+                    teaching_venue="Education Centre, Canterbury", ccg_venue="CCG offices")
+    people = {label: User(full_name=name, email=f"{label}@example.nhs.net")
+              for label, name in [("trainee", "Dr Alex Example"), ("supervisor", "Sam Supervisor"),
+                                  ("lead", "Pat Lead"), ("es", "Dr Erin Trainer"),
+                                  ("pd", "Dr Dana Director")]}
+    placement = Placement(cohort=cohort, trainee=people["trainee"],
+                          ccg_supervisor=people["supervisor"], project_lead=people["lead"],
+                          educational_supervisor=people["es"], project_day=Weekday.THURSDAY)
+    return cohort, placement, people
+
+
+def example_context(row: CatalogueRow) -> dict:
+    cohort, placement, people = _example_world()
+    day = cohort.start_date + datetime.timedelta(weeks=3, days=3)
+    when = timezone.make_aware(datetime.datetime.combine(
+        cohort.end_date - datetime.timedelta(days=2), datetime.time(14, 0)))
+    meeting_time = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    role = row.recipients[0] if row.recipients else Recipient.TRAINEE
+    person = {Recipient.TRAINEE: "trainee", Recipient.COHORT_TRAINEES: "trainee",
+              Recipient.PEERS: "trainee", Recipient.PROJECT_LEAD: "lead", Recipient.ES: "es",
+              Recipient.PD: "pd", Recipient.PA: "pd", Recipient.DEPUTY_CHAIR: "pd"}.get(
+                  role, "supervisor")
+    mailbox = role in (Recipient.CCG_ADMIN, Recipient.COMMITTEE)
+    recipient = Addressee(
+        email="mailbox@example.nhs.net" if mailbox else people[person].email,
+        name="" if mailbox else people[person].full_name,
+        roles=[role.label] if row.recipients else [], role_codes=[role.value],
+        placements=[placement])
+    return {
+        "row": row, "cohort": cohort, "ccg": cohort.ccg, "placement": placement,
+        "trainee": placement.trainee, "placements": [placement], "recipient": recipient,
+        "user": people["trainee"], "invited_by": people["pd"],
+        "url": "https://clic.example/invitation/…/", "days": [day], "part": "",
+        "kind": "study_leave", "meeting": "Project review with the CCG Supervisor",
+        "meeting_time": meeting_time, "expected_time": "10:20", "changes": ["Venue: Room 2 to Room 5"],
+        "session": "Wednesday teaching, week 9", "project_title": "Frailty pathway audit",
+        "submitted_by": people["supervisor"], "when": when, "venue": "CCG offices, Canterbury",
+        "assessment": "Case-based Discussion", "survey_url": "https://clic.example/survey/",
+    }
+
+
+def example_email(row: CatalogueRow) -> tuple[str, str, str] | None:
+    """The row's subject, text and HTML for the invented cohort, or None for rows worded
+    outside the catalogue (allauth's account emails)."""
+    if row.template is None:
+        return None
+    return render_email(row.template, example_context(row))

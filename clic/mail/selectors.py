@@ -1,0 +1,99 @@
+"""Reads of the outbox, always scoped to the person asking.
+
+PDs and PAs see the emails of their programmes' cohorts and the emails to the people
+they manage; CCG admin sees only what went to their CCG's admin mailbox.
+"""
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+
+from clic.accounts.models import Organisation, Role
+from clic.accounts.selectors import people_visible_to, user_roles
+
+from .catalogue import CATALOGUE
+from .models import OutboundEmail
+
+# The list never needs the bodies or attachments, which can be large.
+LIST_FIELDS_DEFERRED = ("body_text", "body_html", "attachments")
+
+RAISED_BY_TRAINEE = tuple(row.code for row in CATALOGUE if row.raised_by_trainee)
+
+
+def _outbox_scope(user) -> Q:
+    from rotations.selectors import cohorts_visible_to
+
+    roles = user_roles(user)
+    scope = Q(pk__in=[])
+    if roles & {Role.PD, Role.PA}:
+        scope |= Q(cohort_id__in=cohorts_visible_to(user).values("id"))
+        scope |= Q(cohort__isnull=True,
+                   to_email__in=people_visible_to(user).annotate(address=Lower("email"))
+                   .values("address"))
+    if Role.CCG_ADMIN in roles:
+        scope |= Q(to_email__in=ccg_admin_mailboxes(user))
+    return scope
+
+
+def ccg_admin_mailboxes(user) -> QuerySet:
+    return (Organisation.objects.filter(kind=Organisation.Kind.CCG, memberships__user=user,
+                                        memberships__role=Role.CCG_ADMIN)
+            .exclude(admin_mailbox="").annotate(address=Lower("admin_mailbox")).values("address"))
+
+
+def outbox_visible_to(user) -> QuerySet[OutboundEmail]:
+    """The outbox as this person may read it (empty for roles without an outbox)."""
+    if not user.is_authenticated:
+        return OutboundEmail.objects.none()
+    return (OutboundEmail.objects.filter(_outbox_scope(user))
+            .select_related("cohort", "placement__trainee")
+            .defer(*LIST_FIELDS_DEFERRED))
+
+
+def outbox_email_for(user, email_id) -> OutboundEmail:
+    """One email with its bodies; 404 for anyone outside its scope."""
+    return get_object_or_404(OutboundEmail.objects.filter(_outbox_scope(user))
+                             .select_related("cohort", "placement__trainee", "resent_by"),
+                             pk=email_id)
+
+
+def outbox_filter(emails: QuerySet[OutboundEmail], *, cohort=None, placement=None, code="",
+                  status="") -> QuerySet[OutboundEmail]:
+    if cohort is not None:
+        emails = emails.filter(cohort=cohort)
+    if placement is not None:
+        emails = emails.filter(placement=placement)
+    if code:
+        emails = emails.filter(code=code)
+    if status:
+        emails = emails.filter(status=status)
+    return emails
+
+
+def outbox_filter_choices(user) -> dict:
+    """The cohorts and trainees that appear in this person's outbox, for the filters."""
+    from rotations.models import Cohort
+    from trainees.models import Placement
+
+    visible = OutboundEmail.objects.filter(_outbox_scope(user))
+    return {
+        "cohorts": Cohort.objects.filter(id__in=visible.values("cohort_id")).order_by(
+            "-start_date", "name"),
+        "placements": Placement.objects.filter(id__in=visible.values("placement_id"))
+        .select_related("trainee", "cohort").order_by("trainee__full_name", "cohort__name"),
+    }
+
+
+def emails_about_placement(user, placement) -> QuerySet[OutboundEmail]:
+    """A trainee's SOP timeline, as this person may see it: all of it for their PDs and PAs;
+    for others, what was addressed to them (or their CCG's mailbox), and for the trainee also
+    the emails their own reports caused."""
+    from trainees.selectors import placements_visible_to
+
+    if not placements_visible_to(user).filter(pk=placement.pk).exists():
+        return OutboundEmail.objects.none()
+    scope = _outbox_scope(user) | Q(to_email=user.email.lower())
+    if placement.trainee_id == user.pk:
+        scope |= Q(code__in=RAISED_BY_TRAINEE)
+    return (OutboundEmail.objects.filter(placement=placement).filter(scope)
+            .defer(*LIST_FIELDS_DEFERRED).order_by("-created_at", "-id"))

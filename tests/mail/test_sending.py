@@ -1,0 +1,263 @@
+"""Sending one row: the claim, the message on the wire, retries, the sweeper and re-sending.
+These run the send task in this process; tests/mail/test_delivery.py runs a real worker."""
+
+import datetime
+import email
+import email.policy
+import smtplib
+from datetime import timedelta
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
+
+from clic.mail.models import OutboundEmail
+from clic.mail.services import (
+    EmailNotResendable,
+    is_temporary,
+    outbox_email_resend,
+    outbox_email_send,
+    outbox_sweep,
+    sop_notify,
+)
+from tests.fixtures.services import free_port
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboundEmail.Status
+
+
+def queue_one(world, key="concern:1"):
+    """An S14 email: to the cohort's one PD."""
+    [row] = sop_notify(code="S14", event_key=key, about=world.placement,
+                       placement=world.placement)
+    return row
+
+
+def make_due(row):
+    OutboundEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+
+
+def test_send_delivers_with_sender_reply_to_and_a_stable_message_id(world, mailoutbox, settings):
+    settings.DEFAULT_FROM_EMAIL = "CLIC service <clic@nhs.test>"
+    settings.CLIC_REPLY_TO = ["ekccgs.quality@nhs.net"]
+    row = queue_one(world)
+
+    assert outbox_email_send(email_id=row.pk) == Status.SENT
+
+    [sent] = mailoutbox
+    assert sent.to == ["Dr Pd <pd@nhs.test>"]
+    assert sent.from_email == "CLIC service <clic@nhs.test>"
+    assert sent.reply_to == ["ekccgs.quality@nhs.net"]
+    assert sent.extra_headers["Message-ID"] == row.message_id
+    assert row.message_id.startswith("<clic.") and row.message_id.endswith("@nhs.test>")
+    assert sent.alternatives[0].mimetype == "text/html"
+    assert "raised a concern about Dr Trainee" in sent.body
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (Status.SENT, 1, "")
+    assert row.sent_at is not None
+
+
+def test_send_claims_a_row_once(world, mailoutbox):
+    row = queue_one(world)
+
+    assert outbox_email_send(email_id=row.pk) == Status.SENT
+    assert outbox_email_send(email_id=row.pk) is None
+    assert outbox_email_send(email_id=row.pk + 1000) is None
+    assert len(mailoutbox) == 1
+
+
+def test_send_leaves_a_row_that_is_not_yet_due(world, mailoutbox):
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=1))
+
+    assert outbox_email_send(email_id=row.pk) is None
+    assert mailoutbox == []
+
+
+def test_connection_refused_retries_with_growing_delays_then_fails(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.CLIC_MAIL_MAX_ATTEMPTS = 6
+    row = queue_one(world)
+    delays = []
+
+    for _attempt in range(5):
+        assert outbox_email_send(email_id=row.pk) == Status.QUEUED
+        row.refresh_from_db()
+        delays.append(round((row.next_attempt_at - row.claimed_at).total_seconds()))
+        assert row.enqueued_at is None  # the sweeper's cue
+        make_due(row)
+
+    assert delays == [30, 120, 600, 1800, 7200]
+    assert "Connection refused" in row.last_error
+    assert outbox_email_send(email_id=row.pk) == Status.FAILED
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.FAILED, 6)
+
+
+def test_permanent_rejection_fails_at_once(world, smtp_settings, smtp_server):
+    smtp_server.sink.reject["pd@nhs.test"] = "550 5.1.1 No such mailbox here"
+    row = queue_one(world)
+
+    assert outbox_email_send(email_id=row.pk) == Status.FAILED
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.FAILED, 1)
+    assert row.last_error == "Dr Pd <pd@nhs.test>: 550 5.1.1 No such mailbox here"
+    assert smtp_server.messages == []
+
+
+def test_temporary_rejection_is_retried(world, smtp_settings, smtp_server):
+    smtp_server.sink.data_reply = "451 4.7.1 Greylisted, try again"
+    row = queue_one(world)
+
+    assert outbox_email_send(email_id=row.pk) == Status.QUEUED
+    row.refresh_from_db()
+    assert row.last_error == "451 4.7.1 Greylisted, try again"
+
+    smtp_server.sink.data_reply = ""
+    make_due(row)
+    assert outbox_email_send(email_id=row.pk) == Status.SENT
+    [received] = smtp_server.messages
+    assert received.rcpt_tos == ["pd@nhs.test"]
+    assert received.message["Message-ID"] == row.message_id
+
+
+@pytest.mark.parametrize(("error", "temporary"), [
+    (ConnectionRefusedError(111, "Connection refused"), True),
+    (TimeoutError("timed out"), True),
+    (smtplib.SMTPServerDisconnected("gone"), True),
+    (smtplib.SMTPRecipientsRefused({"a@b": (450, b"busy")}), True),
+    (smtplib.SMTPRecipientsRefused({"a@b": (550, b"no such user")}), False),
+    (smtplib.SMTPDataError(421, b"closing"), True),
+    (smtplib.SMTPDataError(554, b"rejected as spam"), False),
+    (smtplib.SMTPSenderRefused(553, b"sender not allowed", "x@y"), False),
+    (smtplib.SMTPAuthenticationError(535, b"bad credentials"), True),
+    (SoftTimeLimitExceeded(), True),
+    (ValueError("bad header"), False),
+])
+def test_is_temporary_retries_connection_trouble_and_4xx_only(error, temporary):
+    assert is_temporary(error) is temporary
+
+
+def test_sweep_recovers_a_row_stuck_in_sending(world, published, settings):
+    settings.CLIC_MAIL_SENDING_TIMEOUT = 300
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(minutes=6))
+
+    assert outbox_sweep() == {"recovered": 1, "failed": 0, "due": 1, "published": 1}
+
+    row.refresh_from_db()
+    assert row.status == Status.QUEUED
+    assert row.enqueued_at is not None
+    assert published == [row.pk]
+
+
+def test_sweep_leaves_a_row_that_is_sending_within_the_timeout(world, published):
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(status=Status.SENDING, attempts=1,
+                                                   claimed_at=timezone.now())
+
+    assert outbox_sweep()["recovered"] == 0
+    assert published == []
+
+
+def test_sweep_fails_a_stuck_row_with_no_attempts_left(world, published, settings):
+    settings.CLIC_MAIL_MAX_ATTEMPTS = 2
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, attempts=2, claimed_at=timezone.now() - timedelta(hours=1))
+
+    assert outbox_sweep()["failed"] == 1
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+    assert published == []
+
+
+def test_sweep_leaves_a_fresh_row_to_its_own_task(world, published):
+    queue_one(world)
+
+    assert outbox_sweep()["due"] == 0
+    assert published == []
+
+
+def test_sweep_publishes_a_row_whose_task_was_lost(world, published, settings):
+    settings.CLIC_MAIL_REQUEUE_AFTER = 60
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        enqueued_at=timezone.now() - timedelta(seconds=61))
+
+    assert outbox_sweep()["published"] == 1
+    assert published == [row.pk]
+    # ... and only once: the next sweep sees a task pending again.
+    assert outbox_sweep()["published"] == 0
+
+
+def test_sweep_publishes_a_retry_only_when_it_is_due(world, published):
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        attempts=1, enqueued_at=None, next_attempt_at=timezone.now() + timedelta(seconds=30))
+
+    assert outbox_sweep()["due"] == 0
+    make_due(row)
+    assert outbox_sweep()["published"] == 1
+    assert published == [row.pk]
+
+
+def test_resend_gives_a_failed_email_fresh_attempts(world, published,
+                                                    django_capture_on_commit_callbacks):
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(status=Status.FAILED, attempts=6,
+                                                   last_error="550 no")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_email_resend(email=row, by=world.pd)
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.resent_by) == (Status.QUEUED, 0, world.pd)
+    assert published == [row.pk]
+
+
+def test_resend_refuses_an_email_that_has_not_failed(world, published):
+    row = queue_one(world)
+    OutboundEmail.objects.filter(pk=row.pk).update(status=Status.SENT)
+
+    with pytest.raises(EmailNotResendable):
+        outbox_email_resend(email=row, by=world.pd)
+    row.refresh_from_db()
+    assert row.status == Status.SENT
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in this process, as under clic/settings/dev.py."""
+    from clic.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_make_run_settings_write_each_email_as_a_file_and_mark_it_sent(
+        world, settings, tmp_path, eager_tasks, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "clic.mail.backends.MessageFileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    day = world.cohort.start_date + datetime.timedelta(days=3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sop_notify(code="S5", event_key="absence:1", about=world.placement,
+                   placement=world.placement, context={"days": [day]})
+
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 3
+    messages = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+                for f in files]
+    assert sorted(m["To"].addresses[0].addr_spec for m in messages) == [
+        "ekccgs.quality@nhs.net", "lead@nhs.test", "supervisor@nhs.test"]
+    assert all(m["Subject"].startswith("Sickness absence: Dr Trainee") for m in messages)
+    assert "sickness absence" in messages[0].get_body(("plain",)).get_content()

@@ -1,0 +1,11 @@
+"""The Celery worker of the integration tests: the test settings, delivering by SMTP to the
+test's aiosmtpd server on loopback (tests/fixtures/services.py passes its address)."""
+
+from clic.settings.test import *  # noqa: F403
+from clic.settings.test import EMAIL_BACKEND, env
+
+EMAIL_BACKEND = env("CLIC_TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)
+EMAIL_HOST = env("CLIC_TEST_EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("CLIC_TEST_EMAIL_PORT", default=25)
+EMAIL_USE_TLS = False
+EMAIL_TIMEOUT = 5
