@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("clic.accounts.urls")),
     path("", include("projects.urls")),
+    path("", include("clic.mail.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"
