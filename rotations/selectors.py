@@ -1,15 +1,204 @@
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from clic.accounts.models import Role, RoleMembership
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
-from .models import Cohort
+from clic.accounts.models import Organisation, Role, RoleMembership, User
+
+from .models import Cohort, CohortChange, Session, TimetablePack
+
+# How much of the past and future a calendar feed carries.
+FEED_PAST = datetime.timedelta(days=400)
+FEED_FUTURE = datetime.timedelta(days=800)
+
+
+def _organisations(user, *roles) -> QuerySet:
+    return RoleMembership.objects.filter(user=user, role__in=roles).values("organisation_id")
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may open: PDs and PAs of the programme, and the cohort's own directors."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    programmes = RoleMembership.objects.filter(user=user, role__in=[Role.PD, Role.PA]).values(
-        "organisation_id")
-    return (Cohort.objects.filter(Q(programme_id__in=programmes) | Q(directors=user))
-            .distinct().select_related("programme", "ccg"))
+    programmes = _organisations(user, Role.PD, Role.PA)
+    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
+    return (Cohort.objects.filter(Q(programme_id__in=programmes) | Q(pk__in=directed))
+            .select_related("programme", "ccg", "als_facilitator"))
+
+
+def cohorts_managed_by(user) -> QuerySet[Cohort]:
+    """Cohorts a person may change: PDs of the programme and the cohort's own directors."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    programmes = _organisations(user, Role.PD)
+    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
+    return (Cohort.objects.filter(Q(programme_id__in=programmes) | Q(pk__in=directed))
+            .select_related("programme", "ccg", "als_facilitator"))
+
+
+def cohort_for(user, cohort_id) -> Cohort:
+    return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+
+
+def cohort_to_manage(user, cohort_id) -> Cohort:
+    return get_object_or_404(cohorts_managed_by(user), pk=cohort_id)
+
+
+def programmes_directed_by(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME,
+                                       memberships__user=user, memberships__role=Role.PD)
+
+
+def directors_of(programmes) -> QuerySet[User]:
+    return User.objects.filter(memberships__role=Role.PD,
+                               memberships__organisation__in=programmes,
+                               is_active=True).distinct().order_by("full_name")
+
+
+def ccgs() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.CCG).order_by("name")
+
+
+def cohort_placements(cohort: Cohort):
+    return cohort.placements.select_related(
+        "trainee", "practice", "educational_supervisor", "ccg_supervisor", "project_lead",
+        "cohort").order_by("trainee__full_name")
+
+
+def cohort_changes(cohort: Cohort) -> QuerySet[CohortChange]:
+    return cohort.changes.select_related("actor", "session", "placement__trainee")
+
+
+def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
+    return (cohort.sessions.select_related("placement__trainee", "facilitator", "cohort")
+            .order_by("week", "date", "placement__trainee__full_name", "start_time", "part"))
+
+
+def session_to_manage(user, cohort_id, session_id) -> Session:
+    cohort = cohort_to_manage(user, cohort_id)
+    return get_object_or_404(
+        cohort.sessions.select_related("cohort", "placement__trainee", "facilitator"),
+        pk=session_id)
+
+
+def pack_for(user, cohort_id, pack_id) -> TimetablePack:
+    cohort = cohort_for(user, cohort_id)
+    return get_object_or_404(cohort.packs.select_related("cohort"), pk=pack_id)
+
+
+# Whose sessions a person sees -------------------------------------------------------------
+
+def _placements(**filters) -> QuerySet:
+    from trainees.models import Placement
+
+    return Placement.objects.filter(**filters)
+
+
+def session_scopes(user) -> dict[str, Q]:
+    """For each role, the sessions a person sees because of it (domain.md's table):
+    trainee: their own (project days and their cohort's Wednesdays); CCG Supervisor and
+    Project Lead: their trainees' CCG days; ES: their trainees' whole timetable; CCG admin
+    and Deputy Clinical Chair: every trainee placed at their CCG, CCG days only; PD/PA:
+    every session of their programme's cohorts (and cohorts they direct)."""
+    own = _placements(trainee=user)
+    supervised = _placements(ccg_supervisor=user)
+    led = _placements(project_lead=user)
+    es = _placements(educational_supervisor=user)
+    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
+    return {
+        Role.TRAINEE: (Q(placement_id__in=own.values("pk"))
+                       | Q(placement__isnull=True, cohort_id__in=own.values("cohort_id"))),
+        Role.CCG_SUPERVISOR: Q(placement_id__in=supervised.values("pk")),
+        Role.PROJECT_LEAD: Q(placement_id__in=led.values("pk")),
+        Role.ES: (Q(placement_id__in=es.values("pk"))
+                  | Q(placement__isnull=True, cohort_id__in=es.values("cohort_id"))),
+        Role.CCG_ADMIN: Q(placement__isnull=False,
+                          cohort__ccg_id__in=_organisations(user, Role.CCG_ADMIN)),
+        Role.DEPUTY_CHAIR: Q(placement__isnull=False,
+                             cohort__ccg_id__in=_organisations(user, Role.DEPUTY_CHAIR)),
+        Role.PD: (Q(cohort__programme_id__in=_organisations(user, Role.PD))
+                  | Q(cohort_id__in=directed)),
+        Role.PA: Q(cohort__programme_id__in=_organisations(user, Role.PA)),
+    }
+
+
+def session_scope(user) -> Q:
+    """Every session a person sees, whatever the role: the union of their role scopes,
+    plus sessions they facilitate."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = Q(facilitator_id=user.pk)
+    for part in session_scopes(user).values():
+        scope |= part
+    return scope
+
+
+def _sessions(scope: Q, start: datetime.date | None, end: datetime.date | None
+              ) -> QuerySet[Session]:
+    sessions = Session.objects.filter(scope)
+    if start:
+        sessions = sessions.filter(date__gte=start)
+    if end:
+        sessions = sessions.filter(date__lte=end)
+    return (sessions.select_related("cohort", "placement__trainee", "facilitator")
+            .order_by("date", "start_time", "part", "placement__trainee__full_name"))
+
+
+def sessions_visible_to(user, start: datetime.date | None = None,
+                        end: datetime.date | None = None) -> QuerySet[Session]:
+    """The timetable sessions a person's diary and calendar feed show, between two dates
+    (inclusive). One query, whatever the size of the cohort."""
+    return _sessions(session_scope(user), start, end)
+
+
+def sessions_in_role(user, role: str, start: datetime.date | None = None,
+                     end: datetime.date | None = None) -> QuerySet[Session]:
+    """The sessions a person sees because of one role (for a role's panel or filter)."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    return _sessions(session_scopes(user)[role], start, end)
+
+
+def placement_sessions(placement) -> QuerySet[Session]:
+    return _sessions(Q(placement=placement) | Q(placement__isnull=True,
+                                                cohort_id=placement.cohort_id), None, None)
+
+
+@dataclass
+class Upcoming:
+    today: datetime.date
+    until: datetime.date
+    today_sessions: list[Session]
+    coming_sessions: list[Session]
+
+    def __bool__(self):
+        return bool(self.today_sessions or self.coming_sessions)
+
+
+def upcoming_sessions(user, today: datetime.date) -> Upcoming:
+    """Today's sessions and those of the next seven days, for the home page."""
+    until = today + datetime.timedelta(days=7)
+    sessions = list(sessions_visible_to(user, today, until))
+    return Upcoming(today=today, until=until,
+                    today_sessions=[s for s in sessions if s.date == today],
+                    coming_sessions=[s for s in sessions if s.date > today])
+
+
+# Calendar feeds ---------------------------------------------------------------------------
+
+def user_for_calendar_token(token: str) -> User | None:
+    """The person a feed token belongs to (an indexed lookup of the whole token)."""
+    if not token or len(token) > 64:
+        return None
+    return User.objects.filter(calendar_token=token, is_active=True).first()
+
+
+def feed_sessions(user, today: datetime.date) -> QuerySet[Session]:
+    return sessions_visible_to(user, today - FEED_PAST, today + FEED_FUTURE)
+
+
+def feed_fingerprint(user, today: datetime.date) -> dict:
+    """Cheap facts that change whenever the feed would: count, id sum, latest change."""
+    return feed_sessions(user, today).order_by().aggregate(
+        count=Count("id"), ids=Sum("id"), latest=Max("updated_at"))

@@ -48,3 +48,13 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
                    cohort__programme__memberships__role=Role.PA),
     }
     return placements_visible_to(user).filter(by_role[role]).distinct()
+
+
+def placement_to_manage(user, placement_id) -> Placement:
+    """A placement in a cohort the person manages (PD); anyone else gets 404."""
+    from django.shortcuts import get_object_or_404
+
+    from rotations.selectors import cohorts_managed_by
+
+    return get_object_or_404(placements_visible_to(user).filter(
+        cohort__in=cohorts_managed_by(user).values("pk")), pk=placement_id)

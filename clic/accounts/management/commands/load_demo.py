@@ -2,11 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clic.accounts import demo as accounts_demo
+from rotations import demo as rotations_demo
 from trainees import demo as trainees_demo
 
 # Each app builds its part of the demo, in this order, through its own services.
 DEMO_STEPS = [
     trainees_demo.load,
+    rotations_demo.load,
 ]
 
 

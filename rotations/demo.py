@@ -1,0 +1,28 @@
+"""The demo's timetable: the running cohort is published (dates relative to today, so it
+is in week 6 now) and one session has been changed, so an S10 sits in the outbox. The
+upcoming cohort stays a draft for the PD to publish."""
+
+import datetime
+
+from clic.accounts.demo import DemoData
+
+from .models import Session
+from .services import cohort_publish, session_update
+
+CHANGED_WEEK = 7
+
+
+def load(data: DemoData) -> None:
+    running = data.extras["running_cohort"]
+    pd = data.people["pd"]
+    cohort_publish(cohort=running, by=pd)
+    # Next week's Wednesday teaching gets its topic and moves to the CCG's offices.
+    teaching = Session.objects.get(cohort=running, placement__isnull=True, week=CHANGED_WEEK,
+                                   kind=Session.Kind.TEACHING)
+    session_update(
+        session=teaching, by=pd, kind=teaching.kind,
+        title="Workshop: population health management and the CCG's priorities",
+        date=teaching.date, start_time=datetime.time(10, 0), end_time=teaching.end_time,
+        venue=data.ccg.address or running.ccg_venue, facilitator=data.people["pd2"],
+        notes="Bring a one-page outline of your project idea.")
+    data.extras["changed_session"] = teaching

@@ -1,0 +1,132 @@
+"""The diary: what a person sees day by day, from every feature that puts things in it.
+
+The timetable is one *provider*. Other features add theirs (absences overlaid on the days
+they affect, project meetings) by registering a function in their AppConfig.ready():
+
+    from rotations import diary
+    diary.register("absences", absences_for_diary)
+
+A provider is `provider(user, start: date, end: date) -> Iterable[DiaryEntry]`; it must
+scope to the user itself and run a constant number of queries (no query per entry)."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Session
+
+PART_ORDER = {Session.Part.DAY: 0, Session.Part.AM: 1, Session.Part.PM: 2}
+
+
+@dataclass
+class DiaryEntry:
+    date: datetime.date
+    part: str  # Session.Part: "am", "pm" or "day"
+    title: str
+    kind: str  # e.g. "teaching", "project", "absence", "meeting"
+    kind_label: str
+    source: str  # which provider: "timetable", "absences", ...
+    start: datetime.time | None = None
+    end: datetime.time | None = None
+    venue: str = ""
+    person: Any = None  # the trainee concerned, or None for the whole cohort
+    cohort: Any = None
+    cancelled: bool = False
+    overlay: bool = False  # drawn over the timetable (an absence), not a timetable item
+    url: str = ""
+    note: str = ""
+    obj: Any = field(default=None, repr=False)
+
+    @property
+    def sort_key(self):
+        return (self.date, PART_ORDER.get(self.part, 3), self.start or datetime.time.min,
+                str(self.person or ""), self.title)
+
+
+Provider = Callable[[Any, datetime.date, datetime.date], Iterable[DiaryEntry]]
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, provider: Provider) -> None:
+    """Add (or replace) a source of diary entries."""
+    _providers[name] = provider
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_providers)
+
+
+def session_entry(session: Session) -> DiaryEntry:
+    return DiaryEntry(
+        date=session.date, part=session.part, title=session.title, kind=session.kind,
+        kind_label=session.get_kind_display(), source="timetable", start=session.start_time,
+        end=session.end_time, venue=session.venue,
+        person=session.placement.trainee if session.placement_id else None,
+        cohort=session.cohort, cancelled=session.is_cancelled,
+        note=f"Facilitator: {session.facilitator}" if session.facilitator_id else "",
+        obj=session)
+
+
+def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
+    from .selectors import sessions_visible_to
+
+    return [session_entry(s) for s in sessions_visible_to(user, start, end)]
+
+
+register("timetable", timetable_entries)
+
+
+def diary_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
+    """Everything in a person's diary between two dates, inclusive, in order."""
+    entries = []
+    for provider in _providers.values():
+        entries.extend(provider(user, start, end))
+    return sorted(entries, key=lambda e: e.sort_key)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def diary_week(user, day: datetime.date) -> dict:
+    """Monday to Friday of the week holding `day`, each with its all-day, morning and
+    afternoon entries."""
+    monday = week_start(day)
+    friday = monday + datetime.timedelta(days=4)
+    entries = diary_entries(user, monday, friday)
+    days = []
+    for offset in range(5):
+        date = monday + datetime.timedelta(days=offset)
+        todays = [e for e in entries if e.date == date]
+        days.append({"date": date,
+                     "day": [e for e in todays if e.part == Session.Part.DAY],
+                     "am": [e for e in todays if e.part == Session.Part.AM],
+                     "pm": [e for e in todays if e.part == Session.Part.PM]})
+    return {"start": monday, "end": friday, "days": days, "count": len(entries),
+            "previous": monday - datetime.timedelta(weeks=1),
+            "next": monday + datetime.timedelta(weeks=1)}
+
+
+def diary_month(user, day: datetime.date) -> dict:
+    """The weekdays of the month holding `day`, by week, each day with its entries."""
+    first = day.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    last = following - datetime.timedelta(days=1)
+    entries = diary_entries(user, first, last)
+    by_date: dict[datetime.date, list[DiaryEntry]] = {}
+    for entry in entries:
+        by_date.setdefault(entry.date, []).append(entry)
+    weeks = []
+    monday = week_start(first)
+    while monday <= last:
+        days = []
+        for offset in range(5):
+            date = monday + datetime.timedelta(days=offset)
+            days.append({"date": date, "in_month": date.month == first.month,
+                         "entries": by_date.get(date, [])})
+        weeks.append({"monday": monday, "days": days})
+        monday += datetime.timedelta(weeks=1)
+    return {"first": first, "last": last, "weeks": weeks, "count": len(entries),
+            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+            "next": following}

@@ -1,0 +1,172 @@
+"""Calendars (iCalendar, RFC 5545) and the portfolio PDF (WeasyPrint)."""
+
+import datetime
+from collections import defaultdict
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from icalendar import Calendar, Event, vCalAddress
+
+from .models import ROTATION_WEEKS, Session
+
+LONDON = ZoneInfo("Europe/London")
+PRODID = "-//CLIC service//Timetable//EN"
+
+
+def session_start_end(session: Session):
+    """Aware datetimes in Europe/London, or dates for a whole-day entry."""
+    if session.start_time is None or session.end_time is None:
+        return session.date, session.date + datetime.timedelta(days=1)
+    return (datetime.datetime.combine(session.date, session.start_time, tzinfo=LONDON),
+            datetime.datetime.combine(session.date, session.end_time, tzinfo=LONDON))
+
+
+def session_summary(session: Session, *, viewer=None) -> str:
+    title = session.title
+    if session.placement_id and (viewer is None or viewer.pk != session.placement.trainee_id):
+        title = f"{session.placement.trainee}: {title}"
+    if session.is_cancelled:
+        title = f"Cancelled: {title}"
+    return title
+
+
+def session_description(session: Session) -> str:
+    lines = [f"{session.get_kind_display()}, week {session.week} of {ROTATION_WEEKS} of "
+             f"{session.cohort}."]
+    if session.facilitator_id:
+        lines.append(f"Facilitator: {session.facilitator}")
+    if session.notes:
+        lines.append(session.notes)
+    lines.append(f"Timetable: {settings.SITE_URL}{reverse('diary_week')}?date={session.date}")
+    return "\n".join(lines)
+
+
+def session_event(session: Session, *, viewer=None, organizer: bool = False) -> Event:
+    start, end = session_start_end(session)
+    stamp = session.updated_at or datetime.datetime.now(tz=datetime.UTC)
+    event = Event.new(
+        uid=session.uid, sequence=session.sequence, summary=session_summary(session, viewer=viewer),
+        start=start, end=end, location=session.venue or None,
+        description=session_description(session),
+        status="CANCELLED" if session.is_cancelled else "CONFIRMED",
+        stamp=stamp, last_modified=stamp, created=session.created_at or stamp,
+        transparency="TRANSPARENT" if session.kind == Session.Kind.BANK_HOLIDAY else "OPAQUE",
+        categories=[session.get_kind_display()])
+    if organizer:
+        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        contact = vCalAddress(f"mailto:{address}")
+        contact.params["CN"] = name or "CLIC service"
+        event.add("organizer", contact)
+    return event
+
+
+def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
+              organizer: bool = False) -> Calendar:
+    calendar = Calendar.new(prodid=PRODID, name=name, uid=uid, method=method,
+                            refresh_interval=datetime.timedelta(hours=1))
+    calendar.add("x-published-ttl", "PT1H")
+    dates = []
+    for session in sessions:
+        calendar.add_component(session_event(session, viewer=viewer, organizer=organizer))
+        dates.append(session.date)
+    first = min(dates, default=datetime.date.today()) - datetime.timedelta(days=1)
+    last = max(dates, default=datetime.date.today()) + datetime.timedelta(days=2)
+    calendar.add("x-wr-timezone", "Europe/London")
+    calendar.add_missing_timezones(first_date=first, last_date=last)
+    if not calendar.timezones:  # an empty feed still says which zone it lives in
+        from icalendar import Timezone
+
+        calendar.add_component(Timezone.from_tzid("Europe/London", first_date=first,
+                                                  last_date=last))
+    return calendar
+
+
+def session_invitation(session: Session, *, method: str = "REQUEST") -> bytes:
+    """The calendar entry attached to an S10 email: same UID, the new SEQUENCE."""
+    return _calendar([session], method=method, name="CLIC timetable", uid=f"{session.uid}-itip",
+                     organizer=True).to_ical()
+
+
+def sessions_calendar(sessions, *, method: str | None = "PUBLISH", name: str,
+                      viewer=None, uid: str | None = None) -> bytes:
+    return _calendar(sessions, method=method, name=name, viewer=viewer,
+                     uid=uid or "clic-timetable").to_ical()
+
+
+def feed_calendar(user, sessions) -> bytes:
+    """A person's subscription feed: what their diary shows."""
+    return sessions_calendar(sessions, method="PUBLISH", name=f"CLIC timetable: {user}",
+                             viewer=user, uid=f"clic-feed-{user.pk}")
+
+
+# Portfolio PDF (Appendix 1) ------------------------------------------------------------
+
+def _describe(sessions: list[Session]) -> list[dict]:
+    scheduled = [s for s in sessions if not s.is_cancelled]
+    shown = scheduled or sessions
+    return [{"title": ("Cancelled: " if s.is_cancelled else "") + s.title,
+             "time": (f"{s.start_time:%H:%M}–{s.end_time:%H:%M}" if s.start_time and s.end_time
+                      else ""),
+             "venue": s.venue} for s in shown]
+
+
+def portfolio_weeks(placement) -> list[dict]:
+    """Week by week: the project day's date(s) and its morning and afternoon, from the
+    published timetable (or the plan, before publishing)."""
+    from .timetable import plan_placement_sessions
+
+    sessions = list(placement.sessions.all()) if placement.cohort.is_published else []
+    if not sessions:
+        sessions = plan_placement_sessions(placement)
+    by_week: dict[int, dict[str, list[Session]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        by_week[session.week][session.part].append(session)
+    rows = []
+    for week in range(1, ROTATION_WEEKS + 1):
+        parts = by_week.get(week, {})
+        whole_day = parts.get(Session.Part.DAY, [])
+        every = [s for group in parts.values() for s in group if not s.is_cancelled] or [
+            s for group in parts.values() for s in group]
+        rows.append({
+            "week": week,
+            "dates": sorted({s.date for s in every}),
+            "am": _describe(parts.get(Session.Part.AM, [])) or _describe(whole_day),
+            "pm": _describe(parts.get(Session.Part.PM, [])) or (
+                [] if parts.get(Session.Part.AM) else _describe(whole_day)),
+        })
+    return rows
+
+
+def portfolio_wednesdays(cohort) -> list[dict]:
+    from .timetable import plan_cohort_sessions
+
+    sessions = (list(cohort.sessions.filter(placement__isnull=True).select_related("facilitator"))
+                if cohort.is_published else [])
+    if not sessions:
+        sessions = plan_cohort_sessions(cohort)
+    by_date: dict[datetime.date, dict[str, list[Session]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        by_date[session.date][session.part].append(session)
+    return [{"date": day, "week": cohort.week_of(day),
+             "am": _describe(parts.get(Session.Part.AM, []) or parts.get(Session.Part.DAY, [])),
+             "pm": _describe(parts.get(Session.Part.PM, []))}
+            for day, parts in sorted(by_date.items())]
+
+
+def portfolio_html(placement) -> str:
+    return render_to_string("rotations/portfolio_pdf.html", {
+        "placement": placement, "cohort": placement.cohort, "weeks": portfolio_weeks(placement),
+        "wednesdays": portfolio_wednesdays(placement.cohort)})
+
+
+def portfolio_document(placement):
+    from weasyprint import HTML
+
+    return HTML(string=portfolio_html(placement), base_url=str(settings.BASE_DIR)).render()
+
+
+def portfolio_pdf(placement) -> bytes:
+    return portfolio_document(placement).write_pdf()
