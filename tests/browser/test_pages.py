@@ -24,6 +24,17 @@ def totp_now(secret: str) -> str:
     return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
 
 
+def test_nhsuk_frontend_javascript_runs_under_the_content_security_policy(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    assert page.evaluate("document.body.className") == "js-enabled nhsuk-frontend-supported"
+    # The password reveal button is hidden until NHS.UK frontend's JavaScript sets it up.
+    page.get_by_label("Password", exact=True).fill("visible now")
+    page.get_by_role("button", name="Show password").click()
+    assert page.get_by_label("Password", exact=True).get_attribute("type") == "text"
+    axe_check(page)  # also fails on any CSP violation or JavaScript error
+
+
 def test_unknown_address_gives_the_styled_404_page(page, live_server):
     response = page.goto(f"{live_server.url}/no-such-page/")
 
