@@ -28,8 +28,8 @@ def _outbox_scope(user) -> Q:
     if roles & {Role.PD, Role.PA}:
         scope |= Q(cohort_id__in=cohorts_visible_to(user).values("id"))
         scope |= Q(cohort__isnull=True,
-                   to_email__in=people_visible_to(user).annotate(address=Lower("email"))
-                   .values("address"))
+                   to_email__in=people_visible_to(user).annotate(lowered=Lower("email"))
+                   .values("lowered"))
     if Role.CCG_ADMIN in roles:
         scope |= Q(to_email__in=ccg_admin_mailboxes(user))
     return scope
@@ -38,7 +38,7 @@ def _outbox_scope(user) -> Q:
 def ccg_admin_mailboxes(user) -> QuerySet:
     return (Organisation.objects.filter(kind=Organisation.Kind.CCG, memberships__user=user,
                                         memberships__role=Role.CCG_ADMIN)
-            .exclude(admin_mailbox="").annotate(address=Lower("admin_mailbox")).values("address"))
+            .exclude(admin_mailbox="").annotate(lowered=Lower("admin_mailbox")).values("lowered"))
 
 
 def outbox_visible_to(user) -> QuerySet[OutboundEmail]:
