@@ -1,0 +1,78 @@
+"""Files the end of the rotation produces: the presentation day's iCalendar invitation and
+the trainee's end-of-rotation record as a PDF."""
+
+import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from . import clock
+from .models import PresentationDay
+
+ICS_REQUEST_MIMETYPE = "text/calendar; method=REQUEST; charset=utf-8"
+ICS_CANCEL_MIMETYPE = "text/calendar; method=CANCEL; charset=utf-8"
+
+
+def _address(user, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.full_name or user.email)
+    for key, value in params.items():
+        address.params[key.replace("_", "-")] = value
+    return address
+
+
+def presentation_description(day: PresentationDay, slots) -> str:
+    lines = [f"End-of-rotation project presentations: {day.cohort.name}.", ""]
+    if day.online_url:
+        lines.append(f"Join online: {day.online_url}")
+    if day.venue:
+        lines.append(f"Venue: {day.venue}")
+    lines += ["", "Running order:"]
+    for slot in slots:
+        title = f": {slot.title}" if slot.title else ""
+        lines.append(f"{slot.start_time:%H:%M}-{slot.end_time:%H:%M} "
+                     f"{slot.placement.trainee.full_name}{title}")
+    if day.notes:
+        lines += ["", day.notes]
+    lines += ["", "Please reply in the CLIC service (attending or apologies): "
+              f"{settings.SITE_URL}{reverse('presentation_invitations')}"]
+    return "\n".join(lines)
+
+
+def presentation_ics(*, day: PresentationDay, invitees, slots, cancel: bool = False) -> str:
+    """The day as one VEVENT. METHOD:REQUEST makes Outlook offer Accept/Decline; the UID stays
+    the same for the life of the day and SEQUENCE rises with each change, so an update or a
+    cancellation replaces the event already in the invitee's calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//CLIC service//Presentation day//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
+    event = Event()
+    event.add("uid", day.uid)
+    event.add("sequence", day.sequence)
+    event.add("dtstamp", clock.now().astimezone(datetime.UTC))
+    event.add("dtstart", day.starts_at().astimezone(datetime.UTC))
+    event.add("dtend", day.ends_at().astimezone(datetime.UTC))
+    event.add("summary", f"CLIC project presentations: {day.cohort.name}")
+    event.add("location", day.venue or day.online_url)
+    if day.online_url:
+        event.add("url", day.online_url)
+    event.add("description", presentation_description(day, slots))
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    event["organizer"] = _address(day.organiser)
+    for person in invitees:
+        event.add("attendee", _address(person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION",
+                                       rsvp="TRUE", cutype="INDIVIDUAL"), encode=0)
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def end_of_rotation_pdf(*, record: dict) -> bytes:
+    """The end-of-rotation record (see selectors.end_of_rotation_record) as a PDF."""
+    from weasyprint import HTML
+
+    html = render_to_string("assessments/end_of_rotation_pdf.html", record)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

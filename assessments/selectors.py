@@ -1,0 +1,358 @@
+"""Reads, always scoped to the person asking: anyone else gets 404, never another's data."""
+
+import datetime
+from statistics import mean
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.selectors import cohorts_visible_to
+from trainees.models import Placement
+from trainees.selectors import placements_visible_to
+
+from . import clock
+from .models import (
+    EVALUATION_COMMENTS,
+    EVALUATION_RATINGS,
+    PRESENTATION_POINTS,
+    REFLECTIVE_ENTRIES_PER_WEEK,
+    CaseBasedDiscussion,
+    EvaluationResponse,
+    EvaluationRound,
+    PresentationAssessment,
+    PresentationDay,
+    PresentationFeedback,
+    PresentationInvitation,
+    PresentationSlot,
+    ReflectiveEntry,
+)
+from .rules import directs_cohort_q, marks_scope_q
+
+# Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
+CHART_MAX = 6
+
+
+# Cohorts and presentation days (PDs) ------------------------------------------------------
+
+
+def pd_cohorts(user) -> QuerySet[Cohort]:
+    """The cohorts the person runs as a Programme Director."""
+    return cohorts_visible_to(user).filter(directs_cohort_q(user)).distinct()
+
+
+def pd_cohort_for(user, cohort_id) -> Cohort:
+    return get_object_or_404(pd_cohorts(user), pk=cohort_id)
+
+
+def presentation_days_for_pd(user) -> QuerySet[PresentationDay]:
+    return PresentationDay.objects.filter(cohort__in=pd_cohorts(user)).select_related(
+        "cohort", "organiser")
+
+
+def presentation_day_for_pd(user, day_id) -> PresentationDay:
+    return get_object_or_404(presentation_days_for_pd(user), pk=day_id)
+
+
+def scheduled_day(cohort: Cohort) -> PresentationDay | None:
+    return (cohort.presentation_days.filter(status=PresentationDay.Status.SCHEDULED)
+            .select_related("cohort", "organiser").first())
+
+
+def cohort_placements(cohort: Cohort) -> list[Placement]:
+    return list(cohort.placements.select_related("trainee").order_by("trainee__full_name"))
+
+
+def day_slots(day: PresentationDay) -> list[PresentationSlot]:
+    return list(day.slots.select_related("placement__trainee").order_by("order"))
+
+
+def attendance_sheet(day: PresentationDay) -> dict:
+    """Everything the PD's attendance page shows, in a fixed number of queries: who is invited
+    and their reply and attendance, and per slot, the trainee's own people."""
+    invitations = list(day.invitations.select_related("person").order_by("person__full_name"))
+    by_person = {inv.person_id: inv for inv in invitations}
+    slots = day_slots(day)
+    for slot in slots:
+        placement = slot.placement
+        people = [("Presenting", placement.trainee_id), ("CCG Supervisor", placement.ccg_supervisor_id),
+                  ("Project Lead", placement.project_lead_id),
+                  ("Educational Supervisor", placement.educational_supervisor_id)]
+        slot.people = [(role, by_person[person_id]) for role, person_id in people
+                       if person_id in by_person]
+        slot.coming = sum(1 for _, inv in slot.people
+                          if inv.response == PresentationInvitation.Response.ATTENDING)
+    counts = {value: 0 for value in PresentationInvitation.Response.values}
+    for inv in invitations:
+        counts[inv.response] += 1
+    return {"invitations": invitations, "slots": slots, "counts": counts,
+            "pending": counts[PresentationInvitation.Response.PENDING]}
+
+
+# Invitations (everyone invited) -----------------------------------------------------------
+
+
+def invitations_for(user) -> QuerySet[PresentationInvitation]:
+    """The signed-in person's presentation invitations, soonest first."""
+    return (PresentationInvitation.objects.filter(person=user)
+            .select_related("day", "day__cohort", "day__organiser")
+            .prefetch_related(Prefetch("day__slots", queryset=PresentationSlot.objects
+                                       .select_related("placement__trainee").order_by("order")))
+            .order_by("-day__date"))
+
+
+def invitation_for(user, invitation_id) -> PresentationInvitation:
+    return get_object_or_404(invitations_for(user), pk=invitation_id)
+
+
+def _slots_of_interest(user, day) -> list[PresentationSlot]:
+    return [slot for slot in day.slots.all() if user.pk in (
+        slot.placement.trainee_id, slot.placement.ccg_supervisor_id, slot.placement.project_lead_id,
+        slot.placement.educational_supervisor_id)]
+
+
+def upcoming_presentations_for(user, today: datetime.date | None = None) -> list[dict]:
+    """For the home page: presentation days the person is invited to that are still to come,
+    with the slots of the trainees they supervise (or their own)."""
+    if not user.is_authenticated:
+        return []
+    today = today or clock.today()
+    invitations = invitations_for(user).filter(
+        day__status=PresentationDay.Status.SCHEDULED, day__date__gte=today).order_by("day__date")
+    return [{"invitation": inv, "day": inv.day, "slots": _slots_of_interest(user, inv.day)}
+            for inv in invitations]
+
+
+def invitation_rows(user, today: datetime.date | None = None) -> list[dict]:
+    """The invitations page: each invitation, whether the person may still reply, and after the
+    day (if they were present) the slots they may give feedback on."""
+    today = today or clock.today()
+    invitations = list(invitations_for(user))
+    given = set(PresentationFeedback.objects.filter(giver=user).values_list("slot_id", flat=True))
+    rows = []
+    for inv in invitations:
+        day = inv.day
+        feedback_slots = []
+        if inv.was_present and not day.is_cancelled and day.date <= today:
+            feedback_slots = [(slot, slot.pk in given) for slot in day.slots.all()
+                              if slot.placement.trainee_id != user.pk]
+        rows.append({"invitation": inv, "day": day, "slots": list(day.slots.all()),
+                     "can_reply": not day.is_cancelled and day.date >= today,
+                     "mine": _slots_of_interest(user, day), "feedback_slots": feedback_slots})
+    return rows
+
+
+# Slots ------------------------------------------------------------------------------------
+
+
+def slot_for_title(user, slot_id) -> PresentationSlot:
+    """The trainee's own slot (or any slot of a cohort the PD runs)."""
+    slots = PresentationSlot.objects.filter(
+        Q(placement__trainee=user) | Q(day__cohort__in=pd_cohorts(user))).select_related(
+        "day", "day__cohort", "placement__trainee")
+    return get_object_or_404(slots, pk=slot_id)
+
+
+def slot_for_feedback(user, slot_id) -> PresentationSlot:
+    """A slot of a day the person was invited to."""
+    slots = PresentationSlot.objects.filter(day__invitations__person=user).select_related(
+        "day", "day__cohort", "placement__trainee")
+    return get_object_or_404(slots, pk=slot_id)
+
+
+def own_slot(placement: Placement) -> PresentationSlot | None:
+    return (PresentationSlot.objects.filter(placement=placement,
+                                            day__status=PresentationDay.Status.SCHEDULED)
+            .select_related("day").first())
+
+
+# Placements by purpose ----------------------------------------------------------------------
+
+
+def placement_for_marks(user, placement_id) -> Placement:
+    """Marks: the trainee, their Educational Supervisor and the cohort's PDs. Others 404."""
+    return get_object_or_404(placements_visible_to(user).filter(marks_scope_q(user)).distinct(),
+                             pk=placement_id)
+
+
+def placement_for_assessor(user, placement_id) -> Placement:
+    """Only a PD of the cohort records an assessment: anyone else 404."""
+    return get_object_or_404(
+        placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")).distinct(),
+        pk=placement_id)
+
+
+def placement_for_reflections(user, placement_id) -> Placement:
+    return get_object_or_404(
+        placements_visible_to(user).filter(Q(trainee=user)
+                                           | directs_cohort_q(user, prefix="cohort__")).distinct(),
+        pk=placement_id)
+
+
+def placement_for_feedback(user, placement_id) -> Placement:
+    return placement_for_reflections(user, placement_id)
+
+
+def own_placements(user) -> QuerySet[Placement]:
+    return placements_visible_to(user).filter(trainee=user).order_by("-cohort__start_date")
+
+
+def es_placements(user) -> QuerySet[Placement]:
+    return placements_visible_to(user).filter(educational_supervisor=user).order_by(
+        "-cohort__start_date", "trainee__full_name")
+
+
+# Assessments ------------------------------------------------------------------------------
+
+
+def assessments_of(placement: Placement) -> dict:
+    presentation = (PresentationAssessment.objects.filter(placement=placement)
+                    .select_related("assessed_by").first())
+    cbd = (CaseBasedDiscussion.objects.filter(placement=placement).select_related("assessed_by")
+           .prefetch_related("capabilities").first())
+    return {"presentation_assessment": presentation, "cbd": cbd}
+
+
+# Feedback ---------------------------------------------------------------------------------
+
+
+def _average(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(mean(values), 1) if values else None
+
+
+def feedback_summary(slot: PresentationSlot | None) -> dict:
+    if slot is None:
+        return {"slot": None, "items": [], "count": 0, "averages": []}
+    items = list(PresentationFeedback.objects.filter(slot=slot).select_related("giver")
+                 .order_by("created_at"))
+    averages = [(label, _average([getattr(item, name) for item in items]))
+                for name, label in PRESENTATION_POINTS]
+    return {"slot": slot, "items": items, "count": len(items), "averages": averages}
+
+
+def feedback_for(user, placement: Placement, today: datetime.date | None = None) -> dict:
+    """The feedback on a trainee's presentation. The trainee sees it after the day; PDs
+    whenever. Anonymous givers are shown as "Anonymous" to everyone."""
+    today = today or clock.today()
+    slot = (PresentationSlot.objects.filter(placement=placement).select_related("day")
+            .order_by("-day__date").first())
+    summary = feedback_summary(slot)
+    released = slot is not None and slot.day.date < today
+    summary["visible"] = released or placement.trainee_id != user.pk
+    summary["released"] = released
+    if not summary["visible"]:
+        summary.update(items=[], averages=[])
+    return summary
+
+
+# Reflective entries -----------------------------------------------------------------------
+
+
+def _weeks_so_far(cohort: Cohort, today: datetime.date) -> int:
+    if today < cohort.start_date:
+        return 0
+    week = cohort.week_of(today)
+    return ROTATION_WEEKS if week is None else week
+
+
+def _bar(count: int) -> dict:
+    return {"count": count, "met": count >= REFLECTIVE_ENTRIES_PER_WEEK,
+            "step": min(count, CHART_MAX)}
+
+
+def reflective_weeks(placement: Placement, today: datetime.date | None = None) -> list[dict]:
+    """Week by week: entries logged against the expectation of two."""
+    today = today or clock.today()
+    cohort = placement.cohort
+    counts = {}
+    for date in placement.reflective_entries.values_list("date", flat=True):
+        week = cohort.week_of(date)
+        if week:
+            counts[week] = counts.get(week, 0) + 1
+    return [{"week": week, "monday": cohort.monday_of_week(week), **_bar(counts.get(week, 0))}
+            for week in range(1, _weeks_so_far(cohort, today) + 1)]
+
+
+def reflective_entries_of(placement: Placement) -> QuerySet[ReflectiveEntry]:
+    return placement.reflective_entries.all()
+
+
+def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> dict:
+    """The cohort's trainees by week, for the PD: one query for every count."""
+    today = today or clock.today()
+    weeks = list(range(1, _weeks_so_far(cohort, today) + 1))
+    placements = cohort_placements(cohort)
+    counts: dict[tuple[int, int], int] = {}
+    for placement_id, date in ReflectiveEntry.objects.filter(
+            placement__cohort=cohort).values_list("placement_id", "date"):
+        week = cohort.week_of(date)
+        if week:
+            counts[(placement_id, week)] = counts.get((placement_id, week), 0) + 1
+    rows = []
+    for placement in placements:
+        cells = [_bar(counts.get((placement.pk, week), 0)) for week in weeks]
+        rows.append({"placement": placement, "cells": cells,
+                     "total": sum(cell["count"] for cell in cells),
+                     "weeks_met": sum(1 for cell in cells if cell["met"])})
+    return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
+
+
+# Evaluation ---------------------------------------------------------------------------------
+
+
+def evaluation_round_of(cohort: Cohort) -> EvaluationRound | None:
+    return EvaluationRound.objects.filter(cohort=cohort).first()
+
+
+def evaluation_placement_for(user, cohort_id) -> Placement:
+    """The signed-in trainee's own placement in the cohort; anyone else 404."""
+    return get_object_or_404(own_placements(user).select_related("evaluation_completion"),
+                             cohort_id=cohort_id)
+
+
+def evaluation_results(evaluation: EvaluationRound | None) -> dict:
+    """Counts, averages, the spread of each rating and the comments. Never who said what."""
+    if evaluation is None:
+        return {"open": False, "answered": 0, "invited": 0, "ratings": [], "comments": []}
+    responses = list(EvaluationResponse.objects.filter(round=evaluation))
+    invited = Placement.objects.filter(cohort_id=evaluation.cohort_id).count()
+    ratings = []
+    for name in EVALUATION_RATINGS:
+        label = EvaluationResponse._meta.get_field(name).verbose_name
+        values = [getattr(r, name) for r in responses]
+        ratings.append({"name": name, "label": label, "average": _average(values),
+                        "spread": [(score, values.count(score)) for score in range(1, 6)]})
+    comments = []
+    for name in EVALUATION_COMMENTS:
+        label = EvaluationResponse._meta.get_field(name).verbose_name
+        texts = sorted(getattr(r, name) for r in responses if getattr(r, name))
+        comments.append({"label": label[:1].upper() + label[1:], "texts": texts})
+    return {"open": True, "answered": len(responses), "invited": invited, "ratings": ratings,
+            "comments": comments, "evaluation": evaluation}
+
+
+# The end-of-rotation record -----------------------------------------------------------------
+
+
+def end_of_rotation_record(placement: Placement, today: datetime.date | None = None) -> dict:
+    """What the trainee's portfolio PDF says. Sections for the project, meetings and absences
+    appear once those apps record them."""
+    today = today or clock.today()
+    slot = (PresentationSlot.objects.filter(placement=placement).exclude(
+        day__status=PresentationDay.Status.CANCELLED).select_related("day").first())
+    attendance = {}
+    if slot is not None:
+        attendance = dict(slot.day.invitations.values_list("attendance").annotate(n=Count("id")))
+    feedback = feedback_summary(slot)
+    weeks = reflective_weeks(placement, today)
+    return {
+        "placement": placement, "cohort": placement.cohort, "trainee": placement.trainee,
+        "today": today, "slot": slot, "present": attendance.get("present", 0),
+        "sections": {"project": False, "meetings": False, "absences": False},
+        "feedback": feedback,
+        "reflective": {"total": placement.reflective_entries.count(), "weeks": weeks,
+                       "weeks_met": sum(1 for w in weeks if w["met"]),
+                       "expected": REFLECTIVE_ENTRIES_PER_WEEK},
+        **assessments_of(placement),
+    }

@@ -1,0 +1,420 @@
+"""Thin views: parse, call a selector or a service, render. Every object comes through a
+selector scoped to the signed-in person, so anyone else gets 404."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from clic.templatetags.nhsuk import error_summary_items
+
+from . import clock, selectors, services
+from .exporters import end_of_rotation_pdf as render_end_of_rotation_pdf
+from .forms import (
+    AttendanceForm,
+    CancelDayForm,
+    CaseBasedDiscussionForm,
+    EvaluationForm,
+    FeedbackForm,
+    MoveDayForm,
+    PresentationAssessmentForm,
+    PresentationDayForm,
+    ReflectiveEntryForm,
+    ResponseForm,
+    ShareResultsForm,
+    SlotTitleForm,
+    capability_forms,
+    slot_forms,
+)
+from .models import ReflectiveEntry
+from .rules import can_log_reflective_entry, is_pd_of_cohort
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, next to the field it concerns where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _refuse(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# Landing page ------------------------------------------------------------------------------
+
+
+def index(request):
+    """End of rotation: what the signed-in person can do here, from every role they hold."""
+    user = request.user
+    cohorts = []
+    for cohort in selectors.pd_cohorts(user).prefetch_related("presentation_days"):
+        days = [d for d in cohort.presentation_days.all() if not d.is_cancelled]
+        cohorts.append({"cohort": cohort, "day": days[0] if days else None})
+    return render(request, "assessments/index.html", {
+        "cohorts": cohorts,
+        "own": list(selectors.own_placements(user)),
+        "supervised": list(selectors.es_placements(user)),
+        "upcoming": selectors.upcoming_presentations_for(user),
+    })
+
+
+# Presentation day (PD) -----------------------------------------------------------------------
+
+
+def presentation_schedule(request, cohort_id):
+    cohort = selectors.pd_cohort_for(request.user, cohort_id)
+    day = selectors.scheduled_day(cohort)
+    if day is not None:
+        return redirect("presentation_day", day.pk)
+    placements = selectors.cohort_placements(cohort)
+    data = request.POST if request.method == "POST" else None
+    # The Wednesday of week 16, the cohort's usual teaching day, as a suggestion.
+    default_date = cohort.monday_of_week(16) + datetime.timedelta(days=2)
+    form = PresentationDayForm(data, initial={"date": default_date, "start_time": "13:30",
+                                              "end_time": "16:30",
+                                              "venue": cohort.teaching_venue})
+    slots = slot_forms(placements, data)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in slots):
+        try:
+            day = services.presentation_day_schedule(
+                cohort=cohort, organiser=request.user, slots=[f.spec() for f in slots],
+                **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"The presentation day is scheduled. "
+                                      f"{day.invitations.count()} people have been sent the "
+                                      "calendar invitation.")
+            return redirect("presentation_day", day.pk)
+    return render(request, "assessments/presentation_schedule.html", {
+        "cohort": cohort, "form": form, "slot_forms": slots,
+        "error_items": error_summary_items(form, *slots),
+        "past_days": cohort.presentation_days.filter(status="cancelled")})
+
+
+def presentation_day(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    return render(request, "assessments/presentation_day.html", {
+        "day": day, "cohort": day.cohort, "today": clock.today(),
+        **selectors.attendance_sheet(day)})
+
+
+def presentation_day_move(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    form = MoveDayForm(request.POST or None, initial={
+        "date": day.date, "start_time": day.start_time, "end_time": day.end_time,
+        "venue": day.venue, "online_url": day.online_url, "notes": day.notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_day_move(day=day, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The presentation day has changed. Everyone invited has "
+                                      "been sent the updated calendar invitation.")
+            return redirect("presentation_day", day.pk)
+    return render(request, "assessments/presentation_day_move.html", {"day": day, "form": form})
+
+
+def presentation_slots_edit(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    placements = selectors.cohort_placements(day.cohort)
+    data = request.POST if request.method == "POST" else None
+    slots = slot_forms(placements, data, day_start=day.start_time, slots=selectors.day_slots(day))
+    errors = []
+    if request.method == "POST" and all(f.is_valid() for f in slots):
+        try:
+            services.presentation_slots_update(day=day, by=request.user,
+                                               slots=[f.spec() for f in slots])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "The running order is saved.")
+            return redirect("presentation_day", day.pk)
+    error_items = error_summary_items(*slots) + [{"href": "", "text": e} for e in errors]
+    return render(request, "assessments/presentation_slots.html", {
+        "day": day, "slot_forms": slots, "error_items": error_items})
+
+
+def presentation_day_cancel(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    form = CancelDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_day_cancel(day=day, by=request.user,
+                                             reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The presentation day is cancelled. Everyone invited has "
+                                      "been sent a calendar cancellation.")
+            return redirect("presentation_schedule", day.cohort_id)
+    return render(request, "assessments/presentation_day_cancel.html", {"day": day, "form": form})
+
+
+@require_POST
+def presentation_chase(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    try:
+        chased = services.presentation_invitations_chase(day=day, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        if chased:
+            messages.success(request, f"A reminder has been emailed to {chased} "
+                                      f"{'person' if chased == 1 else 'people'} who had not "
+                                      "replied.")
+        else:
+            messages.info(request, "Nobody to remind: everyone has replied or was already "
+                                   "reminded today.")
+    return redirect("presentation_day", day.pk)
+
+
+def presentation_attendance(request, day_id):
+    day = selectors.presentation_day_for_pd(request.user, day_id)
+    sheet = selectors.attendance_sheet(day)
+    form = AttendanceForm(request.POST or None, invitations=sheet["invitations"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_attendance_record(day=day, by=request.user, marks=form.marks())
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Attendance is saved.")
+            return redirect("presentation_day", day.pk)
+    return render(request, "assessments/presentation_attendance.html", {
+        "day": day, "form": form, "today": clock.today(), **sheet})
+
+
+def presentation_slot_title(request, slot_id):
+    slot = selectors.slot_for_title(request.user, slot_id)
+    form = SlotTitleForm(request.POST or None, initial={"title": slot.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_slot_title_set(slot=slot, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The title of the presentation is saved.")
+            if is_pd_of_cohort(request.user, slot.day.cohort):
+                return redirect("presentation_day", slot.day_id)
+            return redirect("assessments_index")
+    return render(request, "assessments/presentation_slot_title.html", {"slot": slot, "form": form})
+
+
+# Invitations and feedback (everyone invited) ------------------------------------------------
+
+
+def presentation_invitations(request):
+    return render(request, "assessments/presentation_invitations.html", {
+        "rows": selectors.invitation_rows(request.user)})
+
+
+@require_POST
+def presentation_invitation_respond(request, invitation_id):
+    invitation = selectors.invitation_for(request.user, invitation_id)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose attending or apologies.")
+        return redirect("presentation_invitations")
+    try:
+        services.presentation_invitation_respond(invitation=invitation,
+                                                 response=form.cleaned_data["response"])
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, f"Thank you: your reply ({invitation.get_response_display()}) "
+                                  "is saved.")
+    return redirect("presentation_invitations")
+
+
+def presentation_feedback_give(request, slot_id):
+    slot = selectors.slot_for_feedback(request.user, slot_id)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_feedback_give(slot=slot, giver=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"Thank you: your feedback to "
+                                      f"{slot.placement.trainee.full_name} is saved.")
+            return redirect("presentation_invitations")
+    return render(request, "assessments/presentation_feedback_give.html",
+                  {"slot": slot, "form": form})
+
+
+def presentation_feedback(request, placement_id):
+    placement = selectors.placement_for_feedback(request.user, placement_id)
+    return render(request, "assessments/presentation_feedback.html", {
+        "placement": placement, **selectors.feedback_for(request.user, placement)})
+
+
+# Assessments (marks: trainee, ES, PDs; recording: PDs) --------------------------------------
+
+
+def assessment_detail(request, placement_id):
+    placement = selectors.placement_for_marks(request.user, placement_id)
+    return render(request, "assessments/assessment_detail.html", {
+        "placement": placement, "can_assess": is_pd_of_cohort(request.user, placement.cohort),
+        **selectors.assessments_of(placement)})
+
+
+def presentation_assessment_record(request, placement_id):
+    placement = selectors.placement_for_assessor(request.user, placement_id)
+    current = selectors.assessments_of(placement)["presentation_assessment"]
+    initial = ({name: getattr(current, name) for name in
+                ("relevance", "leadership", "communication", "outcome", "feedback")}
+               if current else None)
+    form = PresentationAssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_assessment_record(placement=placement, by=request.user,
+                                                    **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The presentation assessment is recorded. The trainee and "
+                                      "their Educational Supervisor have been told.")
+            return redirect("assessment_detail", placement.pk)
+    return render(request, "assessments/presentation_assessment_form.html", {
+        "placement": placement, "form": form,
+        "feedback": selectors.feedback_summary(selectors.own_slot(placement))})
+
+
+def cbd_record(request, placement_id):
+    placement = selectors.placement_for_assessor(request.user, placement_id)
+    current = selectors.assessments_of(placement)["cbd"]
+    data = request.POST if request.method == "POST" else None
+    form = CaseBasedDiscussionForm(data, initial=(
+        {"case": current.case, "outcome": current.outcome, "feedback": current.feedback}
+        if current else None))
+    grades = capability_forms(data, current.capabilities.all() if current else ())
+    if request.method == "POST" and form.is_valid() and all(g.is_valid() for g in grades):
+        try:
+            services.case_based_discussion_record(
+                placement=placement, by=request.user,
+                capabilities=[spec for spec in (g.spec() for g in grades) if spec],
+                **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The Case-based Discussion is recorded. The trainee and "
+                                      "their Educational Supervisor have been told.")
+            return redirect("assessment_detail", placement.pk)
+    return render(request, "assessments/cbd_form.html", {
+        "placement": placement, "form": form, "capability_forms": grades,
+        "error_items": error_summary_items(form, *grades)})
+
+
+def end_of_rotation_pdf(request, placement_id):
+    placement = selectors.placement_for_marks(request.user, placement_id)
+    pdf = render_end_of_rotation_pdf(record=selectors.end_of_rotation_record(placement))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"clic-end-of-rotation-{placement.trainee.full_name}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+# Reflective entries -------------------------------------------------------------------------
+
+
+def reflective_entries(request, placement_id):
+    placement = selectors.placement_for_reflections(request.user, placement_id)
+    can_log = can_log_reflective_entry(request.user, placement)
+    form = ReflectiveEntryForm(request.POST or None, initial={"date": clock.today()})
+    if request.method == "POST":
+        if not can_log:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.reflective_entry_log(placement=placement, **form.cleaned_data)
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(request, "The entry is logged.")
+                return redirect("reflective_entries", placement.pk)
+    return render(request, "assessments/reflective_entries.html", {
+        "placement": placement, "form": form if can_log else None,
+        "weeks": selectors.reflective_weeks(placement),
+        "entries": selectors.reflective_entries_of(placement)})
+
+
+@require_POST
+def reflective_entry_delete(request, entry_id):
+    entry = get_object_or_404(ReflectiveEntry.objects.filter(placement__trainee=request.user),
+                              pk=entry_id)
+    services.reflective_entry_delete(entry=entry)
+    messages.success(request, "The entry is removed from the log.")
+    return redirect("reflective_entries", entry.placement_id)
+
+
+def reflective_overview(request, cohort_id):
+    cohort = selectors.pd_cohort_for(request.user, cohort_id)
+    return render(request, "assessments/reflective_overview.html", {
+        "cohort": cohort, **selectors.reflective_overview(cohort)})
+
+
+# Programme evaluation ---------------------------------------------------------------------------
+
+
+def evaluation_results(request, cohort_id):
+    cohort = selectors.pd_cohort_for(request.user, cohort_id)
+    evaluation = selectors.evaluation_round_of(cohort)
+    return render(request, "assessments/evaluation_results.html", {
+        "cohort": cohort, "results": selectors.evaluation_results(evaluation),
+        "shares": evaluation.shares.select_related("sent_by") if evaluation else [],
+        "share_form": ShareResultsForm()})
+
+
+@require_POST
+def evaluation_open(request, cohort_id):
+    cohort = selectors.pd_cohort_for(request.user, cohort_id)
+    services.evaluation_open(cohort=cohort, by=request.user)
+    messages.success(request, "The evaluation is open: the trainees have been emailed the link.")
+    return redirect("evaluation_results", cohort.pk)
+
+
+@require_POST
+def evaluation_share(request, cohort_id):
+    cohort = selectors.pd_cohort_for(request.user, cohort_id)
+    evaluation = selectors.evaluation_round_of(cohort)
+    if evaluation is None:
+        raise Http404
+    form = ShareResultsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("The message could not be read.")
+        services.evaluation_results_share(evaluation=evaluation, by=request.user,
+                                          message=form.cleaned_data["message"])
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, "The results summary has been emailed to the trainees and "
+                                  "stakeholders.")
+    return redirect("evaluation_results", cohort.pk)
+
+
+def evaluation_answer(request, cohort_id):
+    placement = selectors.evaluation_placement_for(request.user, cohort_id)
+    evaluation = selectors.evaluation_round_of(placement.cohort)
+    answered = hasattr(placement, "evaluation_completion")
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_answer(placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your answers are saved, without your name.")
+            return redirect("evaluation_answer", cohort_id)
+    return render(request, "assessments/evaluation_answer.html", {
+        "placement": placement, "evaluation": evaluation, "answered": answered, "form": form})

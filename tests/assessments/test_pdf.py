@@ -1,0 +1,67 @@
+import datetime
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Capability, Grade, ReflectiveEntry
+
+from .helpers import schedule
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
+                            capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())
+
+
+def test_end_of_rotation_record_says_what_happened(client, world, clock):
+    day = schedule(world.cohort, world.pd)
+    slot = day.slots.get()
+    services.presentation_slot_title_set(slot=slot, title="Frailty pathway audit")
+    clock.set(day.date)
+    invitations = {inv.person_id: inv.pk for inv in day.invitations.all()}
+    services.presentation_attendance_record(day=day, by=world.pd, marks={
+        invitations[world.supervisor.pk]: "present", invitations[world.lead.pk]: "present"})
+    services.presentation_feedback_give(
+        slot=slot, giver=world.supervisor, went_well="Compelling local data",
+        could_be_better="Shorter", relevance=5, leadership=4, communication=4, anonymous=True)
+    services.presentation_assessment_record(
+        placement=world.placement, by=world.pd, relevance=4, leadership=4, communication=5,
+        outcome=Grade.COMPETENT, feedback="Confident delivery")
+    services.case_based_discussion_record(
+        placement=world.placement, by=world.pd, case="Care home prescribing review",
+        outcome=Grade.EXCELLENT, feedback="Insightful",
+        capabilities=[services.CapabilitySpec(Capability.LEADERSHIP, Grade.EXCELLENT,
+                                              "Led the practice change")])
+    services.reflective_entry_log(placement=world.placement, date=world.cohort.start_date,
+                                  title="First week", kind=ReflectiveEntry.Kind.LEARNING_LOG,
+                                  capability=Capability.COMMUNITY)
+    clock.set(day.date + datetime.timedelta(days=1))
+
+    client.force_login(world.trainee)
+    response = client.get(reverse("end_of_rotation_pdf", args=[world.placement.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    for expected in [
+        "CLIC end-of-rotation record", "Dr Trainee", world.cohort.name,
+        f"{world.cohort.start_date:%-d %B %Y} to {world.cohort.end_date:%-d %B %Y}",
+        "Frailty pathway audit", "2 people recorded as present", "1 attendee gave feedback",
+        "Compelling local data", "Anonymous", "Confident delivery", "Competent",
+        "Care home prescribing review", "Organisational management and leadership", "Excellent",
+        "Led the practice change", "1 entry logged",
+    ]:
+        assert expected in text, expected
+    assert world.supervisor.full_name + "." not in text  # the anonymous giver is not named
+
+
+def test_record_before_anything_is_recorded_says_so(client, world):
+    client.force_login(world.es)
+    response = client.get(reverse("end_of_rotation_pdf", args=[world.placement.pk]))
+    text = pdf_text(response.content)
+    assert "No presentation recorded" in text
+    assert "Not recorded yet" in text
