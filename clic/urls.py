@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("clic.accounts.urls")),
     path("", include("projects.urls")),
     path("", include("clic.mail.urls")),
+    path("", include("assessments.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments import demo as assessments_demo
 from clic.accounts import demo as accounts_demo
 from rotations import demo as rotations_demo
 from trainees import demo as trainees_demo
@@ -9,6 +10,7 @@ from trainees import demo as trainees_demo
 DEMO_STEPS = [
     trainees_demo.load,
     rotations_demo.load,
+    assessments_demo.load,
 ]
 
 
