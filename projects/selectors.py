@@ -127,8 +127,10 @@ def meeting_plan(placement, today: datetime.date) -> list[PlannedMeeting]:
 
 
 def next_meeting(plan: list[PlannedMeeting]) -> PlannedMeeting | None:
-    """The next required meeting not yet held (scheduled, due or coming up)."""
-    return next((item for item in plan if not item.is_held and not item.spec.optional), None)
+    """The next required meeting not yet held and not overdue (those are listed as overdue):
+    scheduled, due now or coming up. A late meeting that is scheduled counts."""
+    return next((item for item in plan if not item.spec.optional and (
+        item.state in ("scheduled", "due", "to_record", "upcoming"))), None)
 
 
 def meeting_attendee_choices(placement) -> list[tuple[User, str]]:
@@ -188,6 +190,30 @@ def meetings_visible_to(user, start: datetime.date, end: datetime.date) -> Query
 def meetings_attended_by(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
     """Only the meetings the person attends: for a personal calendar feed."""
     return meetings_visible_to(user, start, end).filter(attendees=user)
+
+
+def meeting_diary_entries(user, start: datetime.date, end: datetime.date) -> list:
+    """The diary provider (rotations.diary): each visible meeting as a DiaryEntry, linked to the
+    meetings page for the people who may open it. A fixed number of queries."""
+    from django.urls import reverse
+
+    from rotations.diary import DiaryEntry
+
+    entries = []
+    for meeting in meetings_visible_to(user, start, end):
+        if meeting.start_time is None:
+            part = "day"
+        else:
+            part = "am" if meeting.start_time < datetime.time(12) else "pm"
+        readable = rules.can_view_project(user, meeting.placement)
+        entries.append(DiaryEntry(
+            date=meeting.date, part=part, title=meeting.title, kind="meeting",
+            kind_label="Supervision meeting", source="meetings", start=meeting.start_time,
+            end=meeting.end_time, venue=meeting.venue, person=meeting.placement.trainee,
+            cohort=meeting.placement.cohort,
+            url=reverse("meeting_list", args=[meeting.placement_id]) if readable else "",
+            note="Held" if meeting.is_held else "", obj=meeting))
+    return entries
 
 
 # Progress log -------------------------------------------------------------------------------

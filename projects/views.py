@@ -4,10 +4,9 @@ rule, call a service, render. Every page needs a login (the default middleware).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from . import rules, selectors, services
 from .forms import (
@@ -28,6 +27,28 @@ from .validators import kind_for_name
 
 def _placement(request, placement_id, rule=rules.can_view_project):
     return selectors.project_placement_for(request.user, placement_id, rule)
+
+
+def _posted(request, files=False) -> tuple:
+    """A form's data (and files): bound on POST even when nothing was filled in."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def post_only(view):
+    """Like require_POST, but an outsider gets 404 whatever the method, never a 405 that
+    says the URL exists."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, placement_id, *args, **kwargs):
+        _placement(request, placement_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, placement_id, *args, **kwargs)
+
+    return wrapper
 
 
 def _allow(allowed: bool) -> None:
@@ -80,7 +101,7 @@ def project_edit(request, placement_id):
     if project is not None and project.status == Project.Status.COMPLETED:
         messages.error(request, "A completed project can no longer be changed.")
         return redirect("project_detail", placement.pk)
-    form = ProjectForm(request.POST or None, project=project)
+    form = ProjectForm(*_posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         was = project.status if project else None
         try:
@@ -110,7 +131,7 @@ _PROJECT_ACTIONS = {
 }
 
 
-@require_POST
+@post_only
 def project_action(request, placement_id, action):
     placement = _placement(request, placement_id)
     project = selectors.project_of(placement)
@@ -130,7 +151,7 @@ def project_lead(request, placement_id):
     placement = _placement(request, placement_id)
     _allow(rules.can_assign_project_lead(request.user, placement))
     leads = selectors.project_leads_at(placement.cohort.ccg)
-    form = ProjectLeadForm(request.POST or None, leads=leads, ccg=placement.cohort.ccg,
+    form = ProjectLeadForm(*_posted(request), leads=leads, ccg=placement.cohort.ccg,
                            initial={"lead": placement.project_lead_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +209,7 @@ def meeting_schedule(request, placement_id, kind):
                "start_time": meeting.start_time if meeting else None,
                "end_time": meeting.end_time if meeting else None,
                "venue": meeting.venue if meeting else placement.cohort.ccg_venue}
-    form = MeetingScheduleForm(request.POST or None, attendee_choices=choices, initial=initial)
+    form = MeetingScheduleForm(*_posted(request), attendee_choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_schedule(placement=placement, kind=kind, by=request.user,
@@ -212,7 +233,7 @@ def meeting_record(request, placement_id, kind):
     initial = {"held_on": meeting.date if meeting else min(today, placement.cohort.end_date)}
     if meeting is not None and meeting.is_held:
         initial.update(notes=meeting.notes, agreed_actions=meeting.agreed_actions)
-    form = MeetingRecordForm(request.POST or None, initial=initial)
+    form = MeetingRecordForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_record(placement=placement, kind=kind, by=request.user, today=today,
@@ -235,7 +256,7 @@ def progress(request, placement_id):
     can_add = rules.can_add_progress(request.user, placement)
     form = None
     if can_add:
-        form = ProgressEntryForm(request.POST or None, initial={"date": timezone.localdate()})
+        form = ProgressEntryForm(*_posted(request), initial={"date": timezone.localdate()})
     if request.method == "POST":
         _allow(can_add)
         if form.is_valid():
@@ -255,7 +276,7 @@ def progress(request, placement_id):
         request, placement, form=form, entries=entries, can_comment=can_comment))
 
 
-@require_POST
+@post_only
 def progress_comment(request, placement_id, entry_id):
     placement = _placement(request, placement_id)
     _allow(rules.can_comment_progress(request.user, placement))
@@ -278,7 +299,7 @@ def hr_checklist(request, placement_id):
     can_edit = rules.can_edit_hr_checklist(request.user, placement)
     form = None
     if can_edit:
-        form = HRChecklistForm(request.POST or None, request.FILES or None, checklist=checklist)
+        form = HRChecklistForm(*_posted(request, files=True), checklist=checklist)
     if request.method == "POST":
         _allow(can_edit)
         if form.is_valid():
@@ -326,7 +347,7 @@ def concerns(request, placement_id):
 def concern_raise(request, placement_id):
     placement = _placement(request, placement_id, rules.can_see_concerns_page)
     _allow(rules.can_raise_concern(request.user, placement))
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(*_posted(request))
     as_supervisor = rules.concern_role_for(request.user, placement) == rules.SUPERVISOR
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,7 +370,7 @@ def concern_detail(request, placement_id, concern_id):
     can_update = rules.can_update_concern(request.user, concern)
     form = None
     if can_update:
-        form = ConcernUpdateForm(request.POST or None, initial={"status": concern.status})
+        form = ConcernUpdateForm(*_posted(request), initial={"status": concern.status})
     if request.method == "POST":
         _allow(can_update)
         if form.is_valid():
@@ -365,7 +386,7 @@ def concern_detail(request, placement_id, concern_id):
         can_share=rules.can_share_concern(request.user, concern)))
 
 
-@require_POST
+@post_only
 def concern_share(request, placement_id, concern_id):
     placement = _placement(request, placement_id, rules.can_see_concerns_page)
     concern = selectors.concern_for(request.user, placement, concern_id)
@@ -385,7 +406,7 @@ def summaries(request, placement_id):
     can_upload = rules.can_upload_summaries(request.user, placement)
     form = None
     if can_upload:
-        form = SummariesForm(request.POST or None, request.FILES or None)
+        form = SummariesForm(*_posted(request, files=True))
     if request.method == "POST":
         _allow(can_upload)
         if form.is_valid():
@@ -416,7 +437,7 @@ def summary_download(request, placement_id, upload_id, which):
     raise Http404("No such file.")
 
 
-@require_POST
+@post_only
 def committee_submit(request, placement_id):
     placement = _placement(request, placement_id)
     _allow(rules.can_submit_to_committee(request.user, placement))

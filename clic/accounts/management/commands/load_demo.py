@@ -3,6 +3,7 @@ from django.db import transaction
 
 from assessments import demo as assessments_demo
 from clic.accounts import demo as accounts_demo
+from projects import demo as projects_demo
 from rotations import demo as rotations_demo
 from trainees import demo as trainees_demo
 
@@ -11,6 +12,7 @@ DEMO_STEPS = [
     trainees_demo.load,
     rotations_demo.load,
     assessments_demo.load,
+    projects_demo.load,
 ]
 
 

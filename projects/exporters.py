@@ -1,0 +1,39 @@
+"""SOP meetings as iCalendar events, for the calendar feeds of the people attending."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from icalendar import Event
+
+from .models import Meeting
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def meeting_start_end(meeting: Meeting):
+    """Aware datetimes in Europe/London; an untimed meeting is a whole-day entry."""
+    if meeting.start_time is None:
+        return meeting.date, meeting.date + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=LONDON)
+    end = (datetime.datetime.combine(meeting.date, meeting.end_time, tzinfo=LONDON)
+           if meeting.end_time else start + datetime.timedelta(hours=1))
+    return start, end
+
+
+def meeting_event(meeting: Meeting, *, viewer=None) -> Event:
+    """One meeting as a VEVENT: its UID never changes and SEQUENCE counts the moves. The
+    description says what it is, never the notes of the meeting."""
+    start, end = meeting_start_end(meeting)
+    stamp = meeting.updated_at or datetime.datetime.now(tz=datetime.UTC)
+    summary = meeting.get_kind_display()
+    if viewer is None or viewer.pk != meeting.placement.trainee_id:
+        summary = f"{meeting.placement.trainee}: {summary}"
+    link = settings.SITE_URL + reverse("meeting_list", args=[meeting.placement_id])
+    return Event.new(
+        uid=meeting.uid, sequence=meeting.sequence, summary=f"CLIC: {summary}",
+        start=start, end=end, location=meeting.venue or None,
+        description=f"SOP meeting of the CLIC rotation ({meeting.placement.cohort}).\n{link}",
+        status="CONFIRMED", stamp=stamp, last_modified=stamp, created=meeting.created_at or stamp,
+        categories=["Supervision meeting"])
