@@ -88,8 +88,8 @@ def validate_upload(upload, *, kinds: tuple[FileKind, ...],
         raise ValidationError(f"{name} is empty.", code="empty")
     if size is not None and size > max_bytes:
         raise ValidationError(
-            f"{name} is {filesizeformat(size)}: the largest file you can upload is "
-            f"{filesizeformat(max_bytes)}.", code="too_big")
+            f"{name} is too big ({filesizeformat(size)}): the largest file you can upload is "
+            f"{max_bytes // (1024 * 1024)} MB.", code="too_big")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     named = next((kind for kind in kinds if extension in kind.extensions), None)
     if named is None:

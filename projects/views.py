@@ -59,8 +59,12 @@ def _allow(allowed: bool) -> None:
 def _context(request, placement, **extra) -> dict:
     """What every project page shows: the placement and its tabs."""
     user = request.user
+    show_concerns = rules.can_see_concerns_page(user, placement)
+    if show_concerns and rules.TRAINEE in rules.relations(user, placement):
+        # The trainee has the tab only once a concern is shared with them.
+        show_concerns = placement.concerns.filter(shared_with_trainee=True).exists()
     return {"placement": placement, "trainee": placement.trainee,
-            "show_concerns": rules.can_see_concerns_page(user, placement), **extra}
+            "show_concerns": show_concerns, **extra}
 
 
 # The supervisor's list ----------------------------------------------------------------------

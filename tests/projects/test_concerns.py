@@ -113,3 +113,14 @@ def test_ccg_admin_cannot_open_the_concerns_page(client, world):
     raise_concern(world, world.lead)
     client.force_login(world.ccg_admin)
     assert client.get(reverse("concerns", args=[world.placement.pk])).status_code == 404
+
+
+def test_trainee_has_a_concerns_tab_only_once_one_is_shared(client, world):
+    concern = raise_concern(world, world.supervisor)
+    client.force_login(world.trainee)
+    project_page = reverse("project_detail", args=[world.placement.pk])
+    assert reverse("concerns", args=[world.placement.pk]) not in client.get(
+        project_page).content.decode()
+    services.concern_share(concern=concern, by=world.pd, shared=True)
+    assert reverse("concerns", args=[world.placement.pk]) in client.get(
+        project_page).content.decode()

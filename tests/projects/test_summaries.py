@@ -67,7 +67,7 @@ def test_an_oversize_file_is_refused(client, world, pdf_bytes):
     response = post_summaries(client, world, upload("outcome.pdf", big),
                               upload("slide.pptx", pptx_bytes()))
     page = response.content.decode()
-    assert "outcome.pdf is 10.0\xa0MB: the largest file you can upload is 10.0\xa0MB." in page
+    assert "outcome.pdf is too big (10.0\xa0MB): the largest file you can upload is 10 MB." in page
     assert not SummaryUpload.objects.exists()
 
 
