@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("clic.accounts.urls")),
+    path("", include("rotations.urls")),
+    path("", include("trainees.urls")),
     path("", include("projects.urls")),
     path("", include("clic.mail.urls")),
     path("", include("assessments.urls")),

@@ -77,24 +77,48 @@ def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[Di
 register("timetable", timetable_entries)
 
 
-def diary_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
-    """Everything in a person's diary between two dates, inclusive, in order."""
+Keep = Callable[[DiaryEntry], bool]
+
+
+def diary_entries(user, start: datetime.date, end: datetime.date,
+                  keep: Keep | None = None) -> list[DiaryEntry]:
+    """Everything in a person's diary between two dates, inclusive, in order (optionally
+    only the entries `keep` accepts, e.g. one trainee's)."""
     entries = []
     for provider in _providers.values():
         entries.extend(provider(user, start, end))
+    if keep is not None:
+        entries = [entry for entry in entries if keep(entry)]
     return sorted(entries, key=lambda e: e.sort_key)
+
+
+def only_placement(placement) -> Keep:
+    """One trainee's diary: their own entries and their cohort's cohort-wide sessions."""
+    def keep(entry: DiaryEntry) -> bool:
+        if entry.person is not None:
+            return getattr(entry.person, "pk", entry.person) == placement.trainee_id
+        return entry.cohort is not None and entry.cohort.pk == placement.cohort_id
+    return keep
+
+
+def only_cohort(cohort, trainee_ids: set[int]) -> Keep:
+    def keep(entry: DiaryEntry) -> bool:
+        if entry.cohort is not None:
+            return entry.cohort.pk == cohort.pk
+        return getattr(entry.person, "pk", entry.person) in trainee_ids
+    return keep
 
 
 def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def diary_week(user, day: datetime.date) -> dict:
+def diary_week(user, day: datetime.date, keep: Keep | None = None) -> dict:
     """Monday to Friday of the week holding `day`, each with its all-day, morning and
     afternoon entries."""
     monday = week_start(day)
     friday = monday + datetime.timedelta(days=4)
-    entries = diary_entries(user, monday, friday)
+    entries = diary_entries(user, monday, friday, keep)
     days = []
     for offset in range(5):
         date = monday + datetime.timedelta(days=offset)
@@ -108,12 +132,12 @@ def diary_week(user, day: datetime.date) -> dict:
             "next": monday + datetime.timedelta(weeks=1)}
 
 
-def diary_month(user, day: datetime.date) -> dict:
+def diary_month(user, day: datetime.date, keep: Keep | None = None) -> dict:
     """The weekdays of the month holding `day`, by week, each day with its entries."""
     first = day.replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     last = following - datetime.timedelta(days=1)
-    entries = diary_entries(user, first, last)
+    entries = diary_entries(user, first, last, keep)
     by_date: dict[datetime.date, list[DiaryEntry]] = {}
     for entry in entries:
         by_date.setdefault(entry.date, []).append(entry)

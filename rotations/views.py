@@ -1,0 +1,307 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import condition, require_POST
+
+from trainees.selectors import placement_for
+
+from . import rules, selectors, services
+from .diary import diary_month, diary_week, only_cohort, only_placement
+from .exporters import feed_calendar, portfolio_pdf
+from .forms import CancelForm, CohortForm, SessionForm, date_from_query
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# Cohorts -----------------------------------------------------------------------------------
+
+def cohort_list(request):
+    if not rules.can_list_cohorts(request.user):
+        raise Http404
+    cohorts = selectors.cohorts_visible_to(request.user).order_by("-start_date", "name")
+    return render(request, "rotations/cohort_list.html", {
+        "cohorts": cohorts, "can_create": rules.can_create_cohort(request.user)})
+
+
+def cohort_create(request):
+    if not rules.can_create_cohort(request.user):
+        raise Http404
+    form = CohortForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cohort = services.cohort_create(
+                name=data["name"], programme=data["programme"], ccg=data["ccg"],
+                start_date=data["start_date"], directors=data["directors"],
+                als_facilitator=data["als_facilitator"], teaching_venue=data["teaching_venue"],
+                ccg_venue=data["ccg_venue"], by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{cohort} created. Now add its trainees.")
+            return redirect("cohort_detail", cohort.pk)
+    return render(request, "rotations/cohort_form.html", {"form": form, "cohort": None})
+
+
+def cohort_detail(request, pk):
+    cohort = selectors.cohort_for(request.user, pk)
+    return render(request, "rotations/cohort_detail.html", {
+        "cohort": cohort, "placements": selectors.cohort_placements(cohort),
+        "directors": cohort.directors.all(),
+        "can_manage": rules.can_manage_cohort(request.user, cohort),
+        "changes": selectors.cohort_changes(cohort)[:5],
+        "packs": cohort.packs.all()[:3]})
+
+
+def cohort_edit(request, pk):
+    cohort = selectors.cohort_to_manage(request.user, pk)
+    form = CohortForm(request.POST or None, user=request.user, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cohort_update(
+                cohort=cohort, by=request.user, name=data["name"], ccg=data["ccg"],
+                start_date=data["start_date"], directors=data["directors"],
+                als_facilitator=data["als_facilitator"], teaching_venue=data["teaching_venue"],
+                ccg_venue=data["ccg_venue"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The cohort's details are saved.")
+            return redirect("cohort_detail", cohort.pk)
+    return render(request, "rotations/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@require_POST
+def cohort_publish(request, pk):
+    cohort = selectors.cohort_to_manage(request.user, pk)
+    if cohort.is_published:
+        messages.info(request, "The timetable was already published: nothing was sent again.")
+        return redirect("cohort_detail", cohort.pk)
+    try:
+        services.cohort_publish(cohort=cohort, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The timetable is published. Trainees, CCG Supervisors, "
+                                  "CCG admin and PDs are being emailed (S1, S2, S3).")
+    return redirect("cohort_detail", cohort.pk)
+
+
+def cohort_changes(request, pk):
+    cohort = selectors.cohort_for(request.user, pk)
+    return render(request, "rotations/cohort_changes.html", {
+        "cohort": cohort, "changes": selectors.cohort_changes(cohort)})
+
+
+# The cohort's timetable and its sessions ---------------------------------------------------
+
+def cohort_timetable(request, pk):
+    cohort = selectors.cohort_for(request.user, pk)
+    weeks = {}
+    for session in selectors.cohort_sessions(cohort):
+        weeks.setdefault(session.week, []).append(session)
+    return render(request, "rotations/cohort_timetable.html", {
+        "cohort": cohort, "weeks": sorted(weeks.items()),
+        "can_edit": rules.can_edit_timetable(request.user, cohort)})
+
+
+def session_edit(request, pk, session_pk):
+    session = selectors.session_to_manage(request.user, pk, session_pk)
+    if session.kind == session.Kind.BANK_HOLIDAY:
+        raise Http404
+    form = SessionForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.session_update(session=session, by=request.user,
+                                              **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, "Session changed. The people affected are being "
+                                          "emailed the updated calendar entry (S10).")
+            else:
+                messages.info(request, "Nothing changed, so nobody was emailed.")
+            return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+    return render(request, "rotations/session_edit.html", {
+        "session": session, "cohort": session.cohort, "form": form,
+        "cancel_form": CancelForm()})
+
+
+@require_POST
+def session_cancel(request, pk, session_pk):
+    session = selectors.session_to_manage(request.user, pk, session_pk)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        cancelled = services.session_cancel(session=session, by=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if cancelled:
+            messages.success(request, "Session cancelled. The people affected are being told "
+                                      "(S10).")
+    return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+
+
+@require_POST
+def session_reinstate(request, pk, session_pk):
+    session = selectors.session_to_manage(request.user, pk, session_pk)
+    try:
+        reinstated = services.session_reinstate(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if reinstated:
+            messages.success(request, "Session reinstated. The people affected are being told "
+                                      "(S10).")
+    return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+
+
+# Timetable PDFs ----------------------------------------------------------------------------
+
+def placement_timetable_pdf(request, pk):
+    placement = placement_for(request.user, pk)
+    filename = f"clic-timetable-{placement.trainee.full_name or placement.trainee.pk}.pdf"
+    response = HttpResponse(portfolio_pdf(placement), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        'inline; filename="' + "".join(c if c.isalnum() or c in "-." else "-"
+                                       for c in filename) + '"')
+    return response
+
+
+@require_POST
+def pack_request(request, pk):
+    cohort = selectors.cohort_for(request.user, pk)
+    pack = services.timetable_pack_request(cohort=cohort, by=request.user)
+    return redirect("pack_detail", cohort.pk, pack.pk)
+
+
+def pack_detail(request, pk, pack_pk):
+    pack = selectors.pack_for(request.user, pk, pack_pk)
+    response = render(request, "rotations/pack_detail.html", {"pack": pack,
+                                                              "cohort": pack.cohort})
+    if not pack.is_finished:
+        response["Refresh"] = "3"  # a header, not inline script: fine under the strict CSP
+    return response
+
+
+@require_POST
+def pack_retry(request, pk, pack_pk):
+    pack = selectors.pack_for(request.user, pk, pack_pk)
+    services.timetable_pack_retry(pack=pack)
+    return redirect("pack_detail", pk, pack.pk)
+
+
+def pack_download(request, pk, pack_pk):
+    pack = selectors.pack_for(request.user, pk, pack_pk)
+    if pack.status != pack.Status.DONE or not pack.file:
+        raise Http404
+    return FileResponse(pack.file.open("rb"), as_attachment=True,
+                        filename=f"clic-timetables-{pack.cohort.pk}.pdf",
+                        content_type="application/pdf")
+
+
+# Diary -------------------------------------------------------------------------------------
+
+def _diary_scope(request) -> dict:
+    """The whole diary, or one trainee's (?placement=) or one cohort's (?cohort=); a
+    placement or cohort the person may not see is 404."""
+    placement_id, cohort_id = request.GET.get("placement"), request.GET.get("cohort")
+    if placement_id:
+        if not placement_id.isdigit():
+            raise Http404
+        placement = placement_for(request.user, placement_id)
+        return {"keep": only_placement(placement), "subject": placement.trainee,
+                "query": f"&placement={placement.pk}", "placement": placement}
+    if cohort_id:
+        if not cohort_id.isdigit():
+            raise Http404
+        cohort = selectors.cohort_for(request.user, cohort_id)
+        trainee_ids = set(cohort.placements.values_list("trainee_id", flat=True))
+        return {"keep": only_cohort(cohort, trainee_ids), "subject": cohort,
+                "query": f"&cohort={cohort.pk}", "cohort": cohort}
+    return {"keep": None, "subject": None, "query": ""}
+
+
+def diary_week_view(request):
+    scope = _diary_scope(request)
+    day = date_from_query(request.GET.get("date"), timezone.localdate())
+    week = diary_week(request.user, day, scope["keep"])
+    return render(request, "rotations/diary_week.html", {
+        "week": week, "today": timezone.localdate(), "view": "week", "scope": scope})
+
+
+def diary_month_view(request):
+    scope = _diary_scope(request)
+    day = date_from_query(request.GET.get("date"), timezone.localdate())
+    month = diary_month(request.user, day, scope["keep"])
+    return render(request, "rotations/diary_month.html", {
+        "month": month, "today": timezone.localdate(), "view": "month", "scope": scope})
+
+
+# Calendar feeds ----------------------------------------------------------------------------
+
+def feed_url(user) -> str:
+    return settings.SITE_URL + reverse("calendar_feed", args=[user.calendar_token])
+
+
+def calendar_subscribe(request):
+    url = feed_url(request.user)
+    return render(request, "rotations/calendar_subscribe.html", {
+        "feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[-1]})
+
+
+def _feed_facts(request, token):
+    facts = getattr(request, "_clic_feed", None)
+    if facts is None:
+        user = selectors.user_for_calendar_token(token)
+        if user is None:
+            raise Http404
+        today = timezone.localdate()
+        fingerprint = selectors.feed_fingerprint(user, today)
+        facts = {"user": user, "today": today, **fingerprint}
+        request._clic_feed = facts
+    return facts
+
+
+def _feed_etag(request, token):
+    facts = _feed_facts(request, token)
+    raw = f"{facts['user'].pk}:{facts['count']}:{facts['ids']}:{facts['latest']}:{facts['today']}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _feed_last_modified(request, token):
+    return _feed_facts(request, token)["latest"]
+
+
+@login_not_required
+@condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
+def calendar_feed(request, token):
+    """A person's timetable as an iCalendar feed, at a secret address; no login."""
+    facts = _feed_facts(request, token)
+    user = facts["user"]
+    sessions = selectors.feed_sessions(user, facts["today"])
+    response = HttpResponse(feed_calendar(user, sessions),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response

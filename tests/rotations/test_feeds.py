@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from clic.accounts.services import calendar_token_reset
+from rotations.models import Session
+from rotations.services import session_cancel, session_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _feed(client, user, **headers):
+    return client.get(reverse("calendar_feed", args=[user.calendar_token]), **headers)
+
+
+def _events(response) -> dict:
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["UID"]): event for event in calendar.events}
+
+
+def test_feed_needs_no_login_and_parses_as_icalendar_with_london_time(client, published):
+    response = _feed(client, published.trainee)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["VERSION"] == "2.0"
+    assert [tz.tz_name for tz in calendar.timezones] == ["Europe/London"]
+    assert calendar.get_missing_tzids() == set()
+    own = set(Session.objects.filter(placement=published.placement).values_list("uid", flat=True))
+    wednesdays = set(Session.objects.filter(cohort=published.cohort, placement__isnull=True)
+                     .values_list("uid", flat=True))
+    assert set(_events(response)) == own | wednesdays
+    timed = next(e for e in calendar.events if isinstance(e.start, datetime.datetime))
+    assert str(timed.start.tzinfo) == "Europe/London"
+    assert b"TZID=Europe/London" in response.content
+
+
+def test_feed_of_a_ccg_supervisor_holds_their_trainees_ccg_days_only(client, published):
+    events = _events(_feed(client, published.supervisor))
+    assert set(events) == set(published.placement.sessions.values_list("uid", flat=True))
+    assert all(published.trainee.full_name in str(e["SUMMARY"]) for e in events.values())
+
+
+def test_feed_of_ccg_admin_holds_ccg_days_of_their_ccg_only(client, published):
+    assert set(_events(_feed(client, published.ccg_admin))) == set(
+        published.placement.sessions.values_list("uid", flat=True))
+    assert _events(_feed(client, published.other_ccg_admin)) == {}
+
+
+def test_feed_of_the_pd_holds_the_whole_cohort(client, published):
+    assert set(_events(_feed(client, published.pd))) == set(
+        Session.objects.filter(cohort=published.cohort).values_list("uid", flat=True))
+
+
+def test_feed_round_trips_an_edit_with_the_same_uid_and_a_higher_sequence(client, published):
+    session = published.placement.sessions.get(week=10, part=Session.Part.AM)
+    before = _events(_feed(client, published.trainee))[session.uid]
+    session_update(session=session, by=published.pd, kind=session.kind,
+                   title="Governing body meeting", date=session.date,
+                   start_time=datetime.time(10, 0), end_time=session.end_time,
+                   venue="Council chamber", facilitator=None)
+    after = _events(_feed(client, published.trainee))[session.uid]
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert str(after["SUMMARY"]) == "Governing body meeting"
+    assert str(after["LOCATION"]) == "Council chamber"
+    assert after.start.hour == 10
+
+
+def test_feed_marks_a_cancelled_session_cancelled(client, published):
+    session = published.placement.sessions.get(week=10, part=Session.Part.PM)
+    session_cancel(session=session, by=published.pd)
+    event = _events(_feed(client, published.trainee))[session.uid]
+    assert event["STATUS"] == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+
+
+def test_feed_answers_304_when_nothing_changed(client, published):
+    first = _feed(client, published.trainee)
+    assert first["ETag"] and first["Last-Modified"]
+    again = _feed(client, published.trainee, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = _feed(client, published.trainee, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_feed_etag_changes_after_an_edit(client, published):
+    first = _feed(client, published.trainee)
+    session = published.placement.sessions.get(week=10, part=Session.Part.PM)
+    session_cancel(session=session, by=published.pd)
+    changed = _feed(client, published.trainee, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_unknown_or_reset_token_is_404(client, published):
+    assert client.get(reverse("calendar_feed", args=["not-a-real-token"])).status_code == 404
+    old = published.trainee.calendar_token
+    calendar_token_reset(user=published.trainee)
+    assert client.get(reverse("calendar_feed", args=[old])).status_code == 404
+    published.trainee.refresh_from_db()
+    assert _feed(client, published.trainee).status_code == 200
+
+
+def test_an_empty_feed_is_still_a_valid_calendar(client, world):
+    response = _feed(client, world.other_pd)
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.events == []
+    assert calendar.timezones
+
+
+def test_add_to_outlook_page_shows_the_personal_feed_url(client, published):
+    client.force_login(published.trainee)
+    response = client.get(reverse("calendar_subscribe"))
+    assert response.status_code == 200
+    assert published.trainee.calendar_token in response.content.decode()
+    assert "Subscribe from web" in response.content.decode()

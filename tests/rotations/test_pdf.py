@@ -1,0 +1,101 @@
+import subprocess
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from rotations.exporters import portfolio_pdf
+from rotations.models import Session, TimetablePack
+from rotations.services import session_cancel, timetable_pack_build, timetable_pack_request
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-", "-"], input=content,
+                            capture_output=True, check=True, timeout=60)
+    return " ".join(result.stdout.decode().split())
+
+
+def test_portfolio_pdf_has_the_trainee_their_contacts_and_every_week(published):
+    published.supervisor.phone = "01227 555 101"
+    published.supervisor.save()
+    content = portfolio_pdf(published.placement)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert published.trainee.full_name in text
+    assert published.supervisor.full_name in text and "supervisor@nhs.test" in text
+    assert "01227 555 101" in text
+    assert published.lead.full_name in text and "lead@nhs.test" in text
+    for week in range(1, 17):
+        assert f"Week {week}" in text
+    assert "Meet CCG Supervisor to discuss project ideas" in text
+    assert "Research potential project" in text
+    assert "Meet Project Lead" in text
+    assert text.count("Attend meetings / supervision") == 11
+    assert text.count("Meet CCG Supervisor / Project Lead") == 2
+    assert "where possible meet the Deputy Clinical Chair" in text
+    assert text.count("Project work at CCG base") >= 15
+    week1 = published.placement.sessions.filter(week=1).first().date
+    assert f"{week1:%a} {week1.day} {week1:%b %Y}" in text
+
+
+def test_portfolio_pdf_shows_edits_and_cancellations(published):
+    session = published.placement.sessions.get(week=5, part=Session.Part.PM)
+    session_cancel(session=session, by=published.pd)
+    assert "Cancelled: Project work at CCG base" in pdf_text(portfolio_pdf(published.placement))
+
+
+def test_portfolio_pdf_of_a_draft_cohort_shows_the_planned_timetable(world):
+    text = pdf_text(portfolio_pdf(world.placement))
+    assert world.trainee.full_name in text
+    assert "Meet CCG Supervisor to discuss project ideas" in text
+
+
+def test_placement_pdf_page_serves_a_pdf_to_the_trainee(client, published):
+    client.force_login(published.trainee)
+    response = client.get(reverse("placement_timetable_pdf", args=[published.placement.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert published.trainee.full_name in pdf_text(response.content)
+
+
+def test_cohort_pack_builds_every_trainee_into_one_pdf_with_progress(client, published):
+    second = factories.PlacementFactory(cohort=published.cohort,
+                                        trainee=factories.UserFactory(full_name="Dr Second One"))
+    client.force_login(published.pd)
+    response = client.post(reverse("pack_request", args=[published.cohort.pk]))
+    pack = TimetablePack.objects.get()
+    assert response["Location"] == reverse("pack_detail", args=[published.cohort.pk, pack.pk])
+    page = client.get(response["Location"])
+    assert page["Refresh"] == "3"
+    assert "Waiting to start" in page.content.decode()
+    timetable_pack_build(pack_id=pack.pk)  # what the Celery task runs
+    pack.refresh_from_db()
+    assert pack.status == TimetablePack.Status.DONE
+    assert (pack.progress, pack.total) == (2, 2)
+    assert default_storage.exists(pack.file.name)
+    page = client.get(reverse("pack_detail", args=[published.cohort.pk, pack.pk]))
+    assert "Refresh" not in page
+    assert reverse("pack_download", args=[published.cohort.pk, pack.pk]) in page.content.decode()
+    download = client.get(reverse("pack_download", args=[published.cohort.pk, pack.pk]))
+    text = pdf_text(b"".join(download.streaming_content))
+    assert published.trainee.full_name in text and second.trainee.full_name in text
+
+
+def test_building_a_pack_twice_does_not_build_it_again(published):
+    pack = timetable_pack_request(cohort=published.cohort, by=published.pd)
+    timetable_pack_build(pack_id=pack.pk)
+    name = TimetablePack.objects.get(pk=pack.pk).file.name
+    timetable_pack_build(pack_id=pack.pk)
+    assert TimetablePack.objects.get(pk=pack.pk).file.name == name
+
+
+def test_the_pack_task_builds_the_pack(published):
+    from rotations.tasks import timetable_pack_build_task
+
+    pack = timetable_pack_request(cohort=published.cohort, by=published.pd)
+    timetable_pack_build_task.apply(args=[pack.pk])
+    pack.refresh_from_db()
+    assert pack.status == TimetablePack.Status.DONE

@@ -1,0 +1,190 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from clic.accounts.models import Organisation, Role, RoleMembership, User
+from rotations.models import Session
+from trainees.importers import MAX_UPLOAD_BYTES, parse_trainees_csv, template_csv
+from trainees.models import Placement, Weekday
+
+from ..rotations.helpers import recipients
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("Name,Email,GP practice,Educational Supervisor email,CCG Supervisor email,"
+          "Project Lead email,Project day,Project day agreed")
+GOOD = "\r\n".join([
+    HEADER,
+    "Dr Ann Able,ann.able@nhs.test,Canterbury Road Surgery,es@nhs.test,supervisor@nhs.test,"
+    "lead@nhs.test,Thursday,",
+    "Dr Bob Brown,Bob.Brown@nhs.test,New Town Practice,new.es@nhs.test,supervisor@nhs.test,,"
+    "tue,yes",
+]) + "\r\n"
+
+
+def _upload(client, world, content: bytes, name="trainees.csv"):
+    client.force_login(world.pd)
+    return client.post(reverse("trainees_upload", args=[world.cohort.pk]),
+                       {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+
+
+def _problems(response) -> str:
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was imported" in html
+    return html
+
+
+def _nothing_imported(world):
+    assert list(Placement.objects.filter(cohort=world.cohort)) == [world.placement]
+    assert not User.objects.filter(email__in=["ann.able@nhs.test", "bob.brown@nhs.test"]).exists()
+
+
+def test_a_good_file_imports_every_trainee_and_invites_new_people(client, world):
+    response = _upload(client, world, GOOD.encode())
+    assert response.status_code == 302
+    ann = Placement.objects.get(trainee__email="ann.able@nhs.test")
+    bob = Placement.objects.get(trainee__email="bob.brown@nhs.test")
+    assert ann.ccg_supervisor == world.supervisor and ann.project_lead == world.lead
+    assert ann.educational_supervisor == world.es  # existing people are matched by email
+    assert ann.project_day == Weekday.THURSDAY
+    assert bob.project_day == Weekday.TUESDAY and bob.project_day_agreed_by_supervisor
+    assert bob.project_lead is None
+    assert bob.practice.name == "New Town Practice"  # a new practice is created by name
+    assert Organisation.objects.filter(kind=Organisation.Kind.PRACTICE,
+                                       name="New Town Practice").count() == 1
+    assert bob.educational_supervisor.full_name == "New Es"
+    assert RoleMembership.objects.filter(user=bob.educational_supervisor, role=Role.ES,
+                                         organisation=bob.practice).exists()
+    assert RoleMembership.objects.filter(user=bob.trainee, role=Role.TRAINEE,
+                                         organisation=world.programme).exists()
+    assert {"ann.able@nhs.test", "bob.brown@nhs.test", "new.es@nhs.test"} <= recipients("INVITE")
+    assert "es@nhs.test" not in recipients("INVITE")
+
+
+def test_a_file_with_a_bom_from_excel_imports(client, world):
+    response = _upload(client, world, b"\xef\xbb\xbf" + GOOD.encode())
+    assert response.status_code == 302
+    assert Placement.objects.filter(cohort=world.cohort).count() == 3
+
+
+def test_an_existing_practice_is_matched_whatever_its_case(client, world):
+    content = GOOD.replace("New Town Practice", world.practice.name.upper()).encode()
+    _upload(client, world, content)
+    assert Placement.objects.get(trainee__email="bob.brown@nhs.test").practice == world.practice
+
+
+def test_every_bad_line_is_listed_by_line_and_column_and_nothing_is_imported(client, world):
+    content = "\r\n".join([
+        HEADER,
+        ",not-an-email,,es@nhs.test,supervisor@nhs.test,,Thursday,",
+        "Dr Wed,wed@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,Wednesday,yes",
+        "Dr Tue,tue@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,Tuesday,",
+        "Dr Sat,sat@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,Saturday,",
+        "Dr Dup,dup@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,,",
+        "Dr Dup Again,DUP@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,,",
+        "Dr Already,trainee@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,,",
+        "Dr Bad Lead,lead2@nhs.test,Surgery,es@nhs.test,,not-email,,maybe",
+        "Dr Good,good@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,,",
+    ]).encode()
+    html = _problems(_upload(client, world, content))
+    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
+    found = {(p.line, p.column) for p in problems}
+    assert rows == []
+    assert {(2, "Name"), (2, "Email"), (2, "GP practice")} <= found
+    assert (3, "Project day") in found
+    assert (4, "Project day agreed") in found
+    assert (5, "Project day") in found
+    assert (7, "Email") in found
+    assert (8, "Email") in found
+    assert {(9, "CCG Supervisor email"), (9, "Project Lead email"),
+            (9, "Project day agreed")} <= found
+    assert not any(p.line == 10 for p in problems)
+    assert "also on line 6" in html
+    assert "already a trainee in this cohort" in html
+    assert "Wednesday is the teaching" in html
+    _nothing_imported(world)
+    assert not User.objects.filter(email="good@nhs.test").exists()
+
+
+def test_a_file_in_the_wrong_encoding_is_refused(client, world):
+    content = GOOD.replace("Dr Bob Brown", "Dr Zoë Brown").encode("cp1252")
+    html = _problems(_upload(client, world, content))
+    assert "not in UTF-8" in html
+    _nothing_imported(world)
+
+
+def test_a_file_that_is_not_a_csv_is_refused(client, world):
+    xlsx = b"PK\x03\x04" + b"\x00" * 200
+    assert "not a CSV file" in _problems(_upload(client, world, xlsx, name="trainees.csv"))
+    assert "not a CSV file" in _problems(_upload(client, world, GOOD.encode(),
+                                                 name="trainees.xlsx"))
+    _nothing_imported(world)
+
+
+def test_a_file_over_1_mb_is_refused(client, world):
+    content = GOOD.encode() + b"#" * MAX_UPLOAD_BYTES
+    html = _problems(_upload(client, world, content))
+    assert "1 MB" in html
+    _nothing_imported(world)
+
+
+def test_missing_and_unknown_columns_are_listed(client, world):
+    content = b"Name,Email,Favourite colour\r\nDr A,a@nhs.test,blue\r\n"
+    html = _problems(_upload(client, world, content))
+    for column in ("GP practice", "Educational Supervisor email", "CCG Supervisor email"):
+        assert column in html
+    assert "Unknown column" in html
+    _nothing_imported(world)
+
+
+def test_an_empty_file_and_a_header_only_file_are_refused(client, world):
+    assert "empty" in _problems(_upload(client, world, b""))
+    assert "no trainees" in _problems(_upload(client, world, HEADER.encode() + b"\r\n"))
+
+
+def test_semicolon_separated_files_get_a_hint(client, world):
+    content = GOOD.replace(",", ";").encode()
+    assert "semicolons" in _problems(_upload(client, world, content))
+
+
+def test_a_line_with_the_wrong_number_of_values_is_listed(client, world):
+    content = (HEADER + "\r\nDr A,a@nhs.test,Surgery\r\n").encode()
+    assert "has 3 values but the header has 8" in _problems(_upload(client, world, content))
+
+
+def test_import_into_a_published_cohort_makes_timetables_and_sends_s1_to_s3(client, published):
+    response = _upload(client, published, GOOD.encode())
+    assert response.status_code == 302
+    ann = Placement.objects.get(trainee__email="ann.able@nhs.test")
+    assert ann.sessions.count() == 32
+    assert "ann.able@nhs.test" in recipients("S2")
+    assert Session.objects.filter(placement__trainee__email="bob.brown@nhs.test",
+                                  date__week_day=3).exists()  # Tuesday
+
+
+def test_the_csv_template_downloads_with_every_column(client, world):
+    client.force_login(world.pd)
+    response = client.get(reverse("trainees_template"))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response.content.decode() == template_csv()
+    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", response.content),
+                                        cohort=world.cohort)
+    assert problems == [] and rows[0].email == "jane.example@nhs.net"
+    assert HEADER in response.content.decode()
+
+
+def test_the_upload_page_explains_the_columns(client, world):
+    client.force_login(world.pd)
+    html = client.get(reverse("trainees_upload", args=[world.cohort.pk])).content.decode()
+    assert "CSV UTF-8" in html and "Project day agreed" in html
+
+
+def test_parse_handles_a_reader_without_size(world):
+    class Upload(io.BytesIO):
+        name = "x.csv"
+
+    rows, problems = parse_trainees_csv(Upload(GOOD.encode()), cohort=world.cohort)
+    assert problems == [] and len(rows) == 2

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cohorts/<int:pk>/trainees/add/", views.trainee_add, name="trainee_add"),
+    path("cohorts/<int:pk>/trainees/upload/", views.trainees_upload, name="trainees_upload"),
+    path("cohorts/trainees-template.csv", views.trainees_template, name="trainees_template"),
+    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
+]

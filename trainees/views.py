@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from rotations import rules as rotation_rules
+from rotations.selectors import cohort_to_manage, placement_sessions
+
+from . import services
+from .forms import PlacementForm, TraineeForm, TraineeUploadForm
+from .importers import COLUMNS, parse_trainees_csv, template_csv
+from .selectors import placement_for, placement_to_manage
+
+
+def trainee_add(request, pk):
+    cohort = cohort_to_manage(request.user, pk)
+    form = TraineeForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.trainee_enrol(cohort=cohort, row=form.row(), by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{placement.trainee} added to {cohort}."
+                             + (" Their timetable is made and the SOP emails are queued."
+                                if cohort.is_published else ""))
+            if "add_another" in request.POST:
+                return redirect("trainee_add", cohort.pk)
+            return redirect("cohort_detail", cohort.pk)
+    return render(request, "trainees/trainee_add.html", {"cohort": cohort, "form": form})
+
+
+def trainees_upload(request, pk):
+    cohort = cohort_to_manage(request.user, pk)
+    form = TraineeUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        rows, problems = parse_trainees_csv(form.cleaned_data["file"], cohort=cohort)
+        if not problems:
+            try:
+                placements = services.placements_import(cohort=cohort, rows=rows,
+                                                        by=request.user)
+            except ValidationError as error:
+                problems = [{"line": 0, "column": "File", "message": m} for m in error.messages]
+            else:
+                messages.success(request, f"{len(placements)} trainee"
+                                 f"{'' if len(placements) == 1 else 's'} added to {cohort}.")
+                return redirect("cohort_detail", cohort.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "trainees/trainees_upload.html", {
+        "cohort": cohort, "form": form, "problems": problems, "columns": COLUMNS},
+        status=status)
+
+
+def trainees_template(request):
+    if not rotation_rules.can_list_cohorts(request.user):
+        raise Http404
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="clic-trainees-template.csv"'
+    return response
+
+
+def placement_detail(request, pk):
+    placement = placement_for(request.user, pk)
+    return render(request, "trainees/placement_detail.html", {
+        "placement": placement, "cohort": placement.cohort,
+        "can_manage": rotation_rules.can_manage_cohort(request.user, placement.cohort),
+        "sessions": placement_sessions(placement) if placement.cohort.is_published else []})
+
+
+def placement_edit(request, pk):
+    placement = placement_to_manage(request.user, pk)
+    form = PlacementForm(request.POST or None, placement=placement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.placement_update(
+                placement=placement, by=request.user, practice=data["practice"],
+                educational_supervisor=data["educational_supervisor"],
+                ccg_supervisor=data["ccg_supervisor"], project_lead=data["project_lead"],
+                project_day=data["project_day"], agreed_by_pd=data["agreed_by_pd"],
+                agreed_by_es=data["agreed_by_es"],
+                agreed_by_supervisor=data["agreed_by_supervisor"])
+        except ValidationError as error:
+            for field, field_messages in getattr(error, "message_dict", {None: error.messages}
+                                                 ).items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "The placement is saved.")
+            return redirect("placement_detail", placement.pk)
+    return render(request, "trainees/placement_edit.html", {
+        "placement": placement, "cohort": placement.cohort, "form": form})
