@@ -1,0 +1,64 @@
+"""The CCG's absence register (CSV) and absences as calendar-feed events (iCalendar)."""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+
+from django.conf import settings
+
+REGISTER_HEADER = ["Trainee", "Cohort", "Date", "Part of day", "Absence", "State", "Reported on"]
+PART_WORDS = {"day": "all day", "am": "morning", "pm": "afternoon"}
+
+
+def _cell(value) -> str:
+    """A spreadsheet never runs a cell as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def register_csv(rows: Iterable) -> str:
+    """selectors.ccg_register rows, one per CCG day absent: no notes, no reasons."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REGISTER_HEADER)
+    for row in rows:
+        writer.writerow([_cell(row.trainee), _cell(row.cohort), row.date.isoformat(),
+                         PART_WORDS.get(row.part, row.part), row.word, row.state,
+                         row.reported_on.isoformat()])
+    return out.getvalue()
+
+
+def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -> list:
+    """Absences for a person's calendar feed, as icalendar Events: one all-day event per
+    day (or a timed one per half day), titled as the viewer may see it ("Annual leave";
+    "Absent" for sickness unless the viewer is the trainee, a PA or a PD). Pending requests
+    are left out. Add them to the feed's Calendar with add_component()."""
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+    from icalendar import Event
+
+    from .selectors import absences_visible_to
+
+    london = ZoneInfo("Europe/London")
+    halves = {"am": (datetime.time(9, 0), datetime.time(12, 30)),
+              "pm": (datetime.time(13, 30), datetime.time(17, 0))}
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+    events = []
+    for item in absences_visible_to(user, start, end, today=today):
+        if item.pending:
+            continue
+        person = "" if user.pk == item.trainee_id else f"{item.trainee_name}: "
+        for day in item.days:
+            if day.part == "day":
+                begin, finish = day.date, day.date + datetime.timedelta(days=1)
+            else:
+                begin = datetime.datetime.combine(day.date, halves[day.part][0], tzinfo=london)
+                finish = datetime.datetime.combine(day.date, halves[day.part][1], tzinfo=london)
+            events.append(Event.new(
+                uid=f"absence-{item.absence_id}-{day.date:%Y%m%d}-{day.part}@clic",
+                summary=f"{person}{item.title}", start=begin, end=finish, stamp=stamp,
+                description=f"{settings.SITE_URL}{reverse('absences:detail', args=[item.absence_id])}",
+                transparency="OPAQUE", categories=["Absence"]))
+    return events

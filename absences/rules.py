@@ -1,0 +1,83 @@
+"""Who may do what with absences. Objects reach views through absences.selectors, scoped to
+the person asking; these checks decide what they may do with what they can see."""
+
+from clic.accounts.models import Role, RoleMembership
+from clic.accounts.selectors import user_roles
+
+from .models import LEAVE_KINDS, Absence
+
+CCG_DASHBOARD_ROLES = frozenset({Role.CCG_ADMIN, Role.DEPUTY_CHAIR})
+MANAGER_ROLES = frozenset({Role.PD, Role.PA})
+
+
+def managed_programme_ids(user) -> frozenset[int]:
+    """Programmes whose trainees this person manages as a PD or PA (memoised per request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_absences_programmes", None)
+    if cached is None:
+        cached = frozenset(RoleMembership.objects.filter(
+            user=user, role__in=MANAGER_ROLES).values_list("organisation_id", flat=True))
+        user._absences_programmes = cached
+    return cached
+
+
+def directed_cohort_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_absences_directed", None)
+    if cached is None:
+        cached = frozenset(user.directed_cohorts.values_list("id", flat=True))
+        user._absences_directed = cached
+    return cached
+
+
+def manages(user, placement) -> bool:
+    """A PD or PA of the placement's programme, or a director of its cohort."""
+    return (placement.cohort.programme_id in managed_programme_ids(user)
+            or placement.cohort_id in directed_cohort_ids(user))
+
+
+def is_trainee_of(user, placement) -> bool:
+    return user.is_authenticated and placement.trainee_id == user.pk
+
+
+def can_report_for(user, placement) -> bool:
+    return is_trainee_of(user, placement) or manages(user, placement)
+
+
+def can_record_past_dates(user, placement) -> bool:
+    """Backdating beyond the sickness allowance (and any leave backdating) is for PAs/PDs."""
+    return manages(user, placement)
+
+
+def sees_everything_of(user, placement) -> bool:
+    """The trainee, their PAs and PDs: the note, the reason, every day."""
+    return is_trainee_of(user, placement) or manages(user, placement)
+
+
+def can_change(user, absence: Absence) -> bool:
+    return absence.is_live and can_report_for(user, absence.placement)
+
+
+def can_withdraw(user, absence: Absence) -> bool:
+    return can_change(user, absence)
+
+
+def can_close(user, absence: Absence) -> bool:
+    """ "I'm back": an open-ended sickness gets its last day."""
+    return absence.is_open and can_change(user, absence)
+
+
+def can_decide(user, absence: Absence) -> bool:
+    """The PD, or a PA on the PD's behalf, decides a leave request (and may revisit it)."""
+    return (absence.kind in LEAVE_KINDS and absence.state != Absence.State.WITHDRAWN
+            and manages(user, absence.placement))
+
+
+def can_view_programme_absences(user) -> bool:
+    return bool(user_roles(user) & MANAGER_ROLES) or bool(directed_cohort_ids(user))
+
+
+def can_view_ccg_dashboard(user) -> bool:
+    return bool(user_roles(user) & CCG_DASHBOARD_ROLES)

@@ -1,0 +1,901 @@
+"""Reads of absences, always scoped to the person asking.
+
+Two levels of sight (domain.md, "Health data"):
+- the trainee, their PAs and PDs see everything: the kind, every day, the note;
+- CCG people (the trainee's CCG Supervisor and Project Lead, the CCG's admin and Deputy
+  Clinical Chair) see only the CCG days, the kind in one word, never a note or a reason.
+  The trainee's CCG Supervisor and Project Lead also see the annual leave (S7 told them) and
+  running-late notes for CCG sessions (S9 told them).
+Anyone else: 404.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from clic.accounts.models import Organisation, RoleMembership
+from rotations.models import ROTATION_WEEKS, Cohort, Session
+from rotations.timetable import bank_holidays
+from trainees.models import Placement
+
+from . import rules
+from .models import DAY_KINDS, LEAVE_KINDS, LIVE_STATES, Absence
+from .routing import RoutedDay, Routing, Timetable, route
+
+FULL, CCG = "full", "ccg"
+
+# One word per kind for CCG views (the issue's "sickness", "leave", "study leave").
+CCG_WORDS = {
+    Absence.Kind.SICKNESS: "sickness",
+    Absence.Kind.ANNUAL_LEAVE: "leave",
+    Absence.Kind.STUDY_LEAVE: "study leave",
+    Absence.Kind.CANNOT_ATTEND: "absent",
+    Absence.Kind.RUNNING_LATE: "late",
+}
+# Diary and calendar-feed titles. Feeds are shared into other people's calendars: only the
+# trainee, PAs and PDs ever see the word "sickness" there.
+FULL_TITLES = {
+    Absence.Kind.SICKNESS: "Sickness absence",
+    Absence.Kind.ANNUAL_LEAVE: "Annual leave",
+    Absence.Kind.STUDY_LEAVE: "Study leave",
+    Absence.Kind.CANNOT_ATTEND: "Not attending",
+    Absence.Kind.RUNNING_LATE: "Running late",
+}
+CCG_TITLES = {
+    Absence.Kind.SICKNESS: "Absent",
+    Absence.Kind.ANNUAL_LEAVE: "Annual leave",
+    Absence.Kind.STUDY_LEAVE: "Study leave",
+    Absence.Kind.CANNOT_ATTEND: "Absent",
+    Absence.Kind.RUNNING_LATE: "Running late",
+}
+# Reports that count as days away in totals and on the CCG dashboard: a pending or declined
+# request does not (yet).
+COUNTED = Q(kind__in=[Absence.Kind.SICKNESS, Absence.Kind.CANNOT_ATTEND],
+            state=Absence.State.REPORTED) | Q(kind__in=LEAVE_KINDS, state=Absence.State.APPROVED)
+
+
+def _today(today=None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+# Timetables ------------------------------------------------------------------------------
+
+
+def timetable_for(placement: Placement, first: datetime.date, last: datetime.date) -> Timetable:
+    """The trainee's timetable between two dates: their own sessions and their cohort's, in
+    one query, with England's bank holidays."""
+    cohort = placement.cohort
+    sessions = list(Session.objects.filter(cohort_id=placement.cohort_id, date__range=(first, last))
+                    .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True))
+                    .only("id", "cohort_id", "placement_id", "date", "part", "kind", "status",
+                          "title"))
+    return Timetable(placement_id=placement.pk, rotation_start=cohort.start_date,
+                     rotation_end=cohort.end_date, sessions=sessions,
+                     bank_holidays=bank_holidays(first, last))
+
+
+def timetables_for(placements: Sequence[Placement], first: datetime.date,
+                   last: datetime.date) -> dict[int, Timetable]:
+    """Timetables for many placements in one query (dashboards and lists)."""
+    if not placements:
+        return {}
+    cohort_ids = {p.cohort_id for p in placements}
+    placement_ids = {p.pk for p in placements}
+    by_cohort: dict[int, list[Session]] = defaultdict(list)
+    by_placement: dict[int, list[Session]] = defaultdict(list)
+    for session in (Session.objects.filter(cohort_id__in=cohort_ids, date__range=(first, last))
+                    .filter(Q(placement_id__in=placement_ids) | Q(placement__isnull=True))
+                    .only("id", "cohort_id", "placement_id", "date", "part", "kind", "status",
+                          "title")):
+        if session.placement_id is None:
+            by_cohort[session.cohort_id].append(session)
+        else:
+            by_placement[session.placement_id].append(session)
+    closed = bank_holidays(first, last)
+    return {p.pk: Timetable(placement_id=p.pk, rotation_start=p.cohort.start_date,
+                            rotation_end=p.cohort.end_date,
+                            sessions=by_cohort[p.cohort_id] + by_placement[p.pk],
+                            bank_holidays=closed)
+            for p in placements}
+
+
+def known_last_day(absence: Absence, today=None) -> datetime.date:
+    """The last day an absence covers as far as anyone knows: an open-ended sickness runs
+    until today (or its first day, if that is still ahead)."""
+    if absence.last_day is not None:
+        return absence.last_day
+    return max(absence.first_day, _today(today))
+
+
+def absence_routing(absence: Absence, timetable: Timetable, today=None,
+                    start: datetime.date | None = None,
+                    end: datetime.date | None = None) -> Routing:
+    if absence.kind == Absence.Kind.RUNNING_LATE:
+        return Routing()
+    first = max(absence.first_day, start) if start else absence.first_day
+    last = known_last_day(absence, today)
+    last = min(last, end) if end else last
+    if first > last:
+        return Routing()
+    return route(timetable, first, last, absence.part)
+
+
+# Placements ------------------------------------------------------------------------------
+
+
+def _placement_related(queryset):
+    return queryset.select_related("cohort", "cohort__ccg", "cohort__programme", "trainee",
+                                   "ccg_supervisor", "project_lead")
+
+
+def placements_reportable_by(user) -> QuerySet[Placement]:
+    """Placements a person may report for: their own, or (PD/PA) their programmes'."""
+    if not user.is_authenticated:
+        return Placement.objects.none()
+    return _placement_related(Placement.objects.filter(
+        Q(trainee=user) | Q(cohort__programme_id__in=rules.managed_programme_ids(user))
+        | Q(cohort_id__in=rules.directed_cohort_ids(user))))
+
+
+def placement_to_report_for(user, placement_id) -> Placement:
+    """404 for a placement the person may not report for (someone else's, edited URL)."""
+    return get_object_or_404(placements_reportable_by(user), pk=placement_id)
+
+
+def current_placement_of(trainee, today=None) -> Placement | None:
+    """The trainee's placement running today, else the next one, else the latest."""
+    today = _today(today)
+    placements = list(_placement_related(Placement.objects.filter(trainee=trainee)))
+    if not placements:
+        return None
+    running = [p for p in placements if p.cohort.start_date <= today <= p.cohort.end_date]
+    upcoming = sorted((p for p in placements if p.cohort.start_date > today),
+                      key=lambda p: p.cohort.start_date)
+    latest = sorted(placements, key=lambda p: p.cohort.start_date, reverse=True)
+    return (running or upcoming or latest)[0]
+
+
+def sessions_to_miss(placement: Placement, *, include_past: bool, today=None) -> QuerySet[Session]:
+    """Educational sessions the trainee could say they cannot attend."""
+    from .routing import EDUCATIONAL_KINDS
+
+    sessions = Session.objects.filter(cohort_id=placement.cohort_id, placement__isnull=True,
+                                      kind__in=EDUCATIONAL_KINDS,
+                                      status=Session.Status.SCHEDULED)
+    if not include_past:
+        sessions = sessions.filter(date__gte=_today(today))
+    return sessions.order_by("date", "start_time", "part")
+
+
+def sessions_today(placement: Placement, today=None) -> QuerySet[Session]:
+    """The trainee's sessions and meetings today (for "running late")."""
+    return (Session.objects.filter(cohort_id=placement.cohort_id, date=_today(today),
+                                   status=Session.Status.SCHEDULED)
+            .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True))
+            .exclude(kind=Session.Kind.BANK_HOLIDAY).order_by("start_time", "part"))
+
+
+def live_absences_of(placement: Placement, *, exclude_pk=None) -> list[Absence]:
+    absences = Absence.objects.filter(placement=placement, state__in=LIVE_STATES)
+    if exclude_pk:
+        absences = absences.exclude(pk=exclude_pk)
+    return list(absences)
+
+
+# One absence -----------------------------------------------------------------------------
+
+
+def _ccg_scope(user) -> Q:
+    """Absences CCG people may see something of (the CCG days, in one word)."""
+    ccg_ids = RoleMembership.objects.filter(
+        user=user, role__in=rules.CCG_DASHBOARD_ROLES).values("organisation_id")
+    return (Q(placement__ccg_supervisor=user) | Q(placement__project_lead=user)
+            | Q(placement__cohort__ccg_id__in=ccg_ids))
+
+
+def _full_scope(user) -> Q:
+    return (Q(placement__trainee=user)
+            | Q(placement__cohort__programme_id__in=rules.managed_programme_ids(user))
+            | Q(placement__cohort_id__in=rules.directed_cohort_ids(user)))
+
+
+def _absence_related(queryset):
+    return queryset.select_related(
+        "placement", "placement__trainee", "placement__cohort", "placement__cohort__ccg",
+        "placement__cohort__programme", "placement__ccg_supervisor", "placement__project_lead",
+        "session", "reported_by", "decided_by")
+
+
+@dataclass
+class AbsenceView:
+    """An absence as one person may see it."""
+
+    absence: Absence
+    level: str  # FULL or CCG
+    routing: Routing
+    word: str
+    title: str
+
+    @property
+    def full(self) -> bool:
+        return self.level == FULL
+
+    @property
+    def days(self) -> list[RoutedDay]:
+        return self.routing.days
+
+
+def _ccg_level_days(user, absence: Absence, routing: Routing) -> list[RoutedDay] | None:
+    """What a CCG person sees of an absence: None when nothing."""
+    placement = absence.placement
+    named = user.pk in (placement.ccg_supervisor_id, placement.project_lead_id)
+    if absence.kind == Absence.Kind.ANNUAL_LEAVE and named:
+        return routing.days
+    if absence.kind == Absence.Kind.RUNNING_LATE:
+        session = absence.session
+        return [] if named and session is not None and session.placement_id else None
+    return routing.ccg_days or None
+
+
+def absence_for(user, pk, today=None) -> AbsenceView:
+    """One absence as this person may see it; 404 for anyone outside its scope."""
+    if not user.is_authenticated:
+        raise Http404
+    absence = get_object_or_404(
+        _absence_related(Absence.objects.filter(_full_scope(user) | _ccg_scope(user))), pk=pk)
+    timetable = timetable_for(absence.placement, absence.first_day,
+                              known_last_day(absence, today))
+    routing = absence_routing(absence, timetable, today)
+    if rules.sees_everything_of(user, absence.placement):
+        return AbsenceView(absence, FULL, routing, CCG_WORDS[absence.kind],
+                           FULL_TITLES[absence.kind])
+    days = _ccg_level_days(user, absence, routing)
+    if days is None or absence.state == Absence.State.WITHDRAWN:
+        raise Http404
+    return AbsenceView(absence, CCG, Routing(ccg_days=[d for d in days if d.ccg],
+                                             other_days=[d for d in days if not d.ccg]),
+                       CCG_WORDS[absence.kind], CCG_TITLES[absence.kind])
+
+
+def absence_to_change(user, pk) -> Absence:
+    """An absence the person may change (their own, or as PD/PA); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(_absence_related(Absence.objects.filter(_full_scope(user))), pk=pk)
+
+
+def absence_emails(user, absence: Absence):
+    """The emails a report generated (who, why, when, whether sent), for those who see the
+    whole report. Bodies are not loaded."""
+    from clic.mail.models import OutboundEmail
+
+    if not rules.sees_everything_of(user, absence.placement):
+        return OutboundEmail.objects.none()
+    return (OutboundEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(Absence), object_id=absence.pk)
+        .only("id", "code", "to_email", "to_name", "recipient_roles", "subject", "status",
+              "created_at", "sent_at").order_by("created_at", "id"))
+
+
+# Diary and calendar-feed overlay ----------------------------------------------------------
+
+
+@dataclass
+class VisibleAbsence:
+    """An absence on a diary or feed, as one viewer may see it."""
+
+    absence_id: int
+    placement_id: int
+    trainee_id: int
+    trainee_name: str
+    kind: str
+    state: str
+    title: str  # for diaries and calendar feeds ("Absent" for CCG viewers' sickness)
+    word: str  # one word for CCG dashboards ("sickness", "leave", "study leave")
+    days: list[RoutedDay]
+    full: bool
+    pending: bool
+    open_ended: bool
+    url: str
+    note: str = ""
+    trainee: object = None
+
+    def days_on(self, day: datetime.date) -> list[RoutedDay]:
+        return [d for d in self.days if d.date == day]
+
+
+def _window_absences(scope: Q, start, end) -> QuerySet[Absence]:
+    return (Absence.objects.filter(scope, kind__in=DAY_KINDS, state__in=LIVE_STATES,
+                                   first_day__lte=end)
+            .filter(Q(last_day__gte=start) | Q(last_day__isnull=True))
+            .select_related("placement", "placement__trainee", "placement__cohort", "session"))
+
+
+def absences_visible_to(user, start: datetime.date, end: datetime.date,
+                        today=None) -> list[VisibleAbsence]:
+    """Every absence between two dates this person may see, each with the days and title
+    they may see: for a diary or calendar feed overlay. Constant queries (three).
+
+    The trainee, their PAs and PDs get every day, the kind's own title ("Sickness absence",
+    "Annual leave", "Study leave"), pending requests marked `pending` (a feed should skip
+    them) and the note. CCG people get CCG days only (their Supervisor and Project Lead also
+    every annual leave day), titled "Absent" for sickness, never a note. Running-late notes
+    and withdrawn or declined reports are not included."""
+    if not user.is_authenticated:
+        return []
+    absences = list(_window_absences(_full_scope(user) | _ccg_scope(user), start, end))
+    if not absences:
+        return []
+    placements = list({a.placement_id: a.placement for a in absences}.values())
+    timetables = timetables_for(placements, start, end)
+    ccg_ids = set(RoleMembership.objects.filter(
+        user=user, role__in=rules.CCG_DASHBOARD_ROLES).values_list("organisation_id", flat=True))
+    visible = []
+    for absence in absences:
+        placement = absence.placement
+        routing = absence_routing(absence, timetables[placement.pk], today, start, end)
+        full = rules.sees_everything_of(user, placement)
+        if full:
+            days = routing.days
+        else:
+            named = user.pk in (placement.ccg_supervisor_id, placement.project_lead_id)
+            if not (named or placement.cohort.ccg_id in ccg_ids):
+                continue
+            days = (routing.days if named and absence.kind == Absence.Kind.ANNUAL_LEAVE
+                    else routing.ccg_days)
+            if absence.state == Absence.State.PENDING and not named:
+                continue
+        if not days:
+            continue
+        titles = FULL_TITLES if full else CCG_TITLES
+        title = titles[absence.kind]
+        if full and absence.kind == Absence.Kind.CANNOT_ATTEND and absence.session_id:
+            title = f"Not attending: {absence.session.title}"
+        pending = absence.state == Absence.State.PENDING
+        if pending:
+            title += " (requested)"
+        visible.append(VisibleAbsence(
+            absence_id=absence.pk, placement_id=placement.pk, trainee_id=placement.trainee_id,
+            trainee_name=placement.trainee.full_name, kind=absence.kind, state=absence.state,
+            title=title, word=CCG_WORDS[absence.kind], days=days, full=full, pending=pending,
+            open_ended=absence.is_open,
+            url=reverse("absences:detail", args=[absence.pk]),
+            note=absence.note if full else "", trainee=placement.trainee))
+    return visible
+
+
+def absences_by_date(visible: Iterable[VisibleAbsence]) -> dict[datetime.date, list[tuple]]:
+    """{date: [(VisibleAbsence, RoutedDay), ...]} for laying absences on a diary grid."""
+    found: dict[datetime.date, list[tuple]] = defaultdict(list)
+    for item in visible:
+        for day in item.days:
+            found[day.date].append((item, day))
+    return dict(found)
+
+
+# Trainee's own list ----------------------------------------------------------------------
+
+
+def own_absences(user) -> QuerySet[Absence]:
+    return (_absence_related(Absence.objects.filter(placement__trainee=user))
+            .order_by("-first_day", "-created_at"))
+
+
+# PD / PA view ----------------------------------------------------------------------------
+
+
+@dataclass
+class TraineeTotals:
+    placement: Placement
+    days: float = 0.0
+    episodes: int = 0
+    ccg_days: float = 0.0
+    pending: int = 0
+
+
+@dataclass
+class ProgrammeAbsences:
+    absences: list
+    totals: list[TraineeTotals]
+    cohorts: list[Cohort]
+    placements: list[Placement]
+    routings: dict[int, Routing] = field(default_factory=dict)
+
+
+def programme_scope(user) -> tuple[list[Cohort], list[Placement]]:
+    """The cohorts a PD or PA runs and their placements (for the filters)."""
+    if not rules.can_view_programme_absences(user):
+        raise Http404
+    cohort_scope = (Q(programme_id__in=rules.managed_programme_ids(user))
+                    | Q(id__in=rules.directed_cohort_ids(user)))
+    cohorts = list(Cohort.objects.filter(cohort_scope).order_by("-start_date", "name"))
+    placements = list(_placement_related(Placement.objects.filter(
+        cohort__in=[c.pk for c in cohorts])).order_by("trainee__full_name", "-cohort__start_date"))
+    return cohorts, placements
+
+
+def programme_absences(user, *, cohorts=None, placements=None, cohort_id=None, placement_id=None,
+                       kind="", start=None, end=None, today=None) -> ProgrammeAbsences:
+    """Every absence of the cohorts a PD or PA runs, filtered, with totals per trainee
+    (days away and episodes, counting reported sickness and cannot-attend and approved
+    leave) and the number of emails each report caused. Constant queries."""
+    from clic.mail.models import OutboundEmail
+
+    if cohorts is None or placements is None:
+        cohorts, placements = programme_scope(user)
+    if cohort_id:
+        placements = [p for p in placements if p.cohort_id == cohort_id]
+    if placement_id:
+        placements = [p for p in placements if p.pk == placement_id]
+    emails = (OutboundEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(Absence), object_id=OuterRef("pk"))
+        .order_by().values("object_id").annotate(n=Count("id")).values("n"))
+    absences = (_absence_related(Absence.objects.filter(placement__in=[p.pk for p in placements]))
+                .annotate(email_count=Coalesce(Subquery(emails), 0))
+                .order_by("-first_day", "-created_at"))
+    if kind:
+        absences = absences.filter(kind=kind)
+    if start:
+        absences = absences.filter(Q(last_day__gte=start) | Q(last_day__isnull=True))
+    if end:
+        absences = absences.filter(first_day__lte=end)
+    absences = list(absences)
+    routings: dict[int, Routing] = {}
+    by_placement = {p.pk: TraineeTotals(placement=p) for p in placements}
+    if absences:
+        first = min(a.first_day for a in absences)
+        last = max(known_last_day(a, today) for a in absences)
+        timetables = timetables_for([a.placement for a in absences], first, last)
+        counted_ids = {a.pk for a in absences if _counts(a)}
+        for absence in absences:
+            routing = absence_routing(absence, timetables[absence.placement_id], today, start, end)
+            routings[absence.pk] = routing
+            totals = by_placement[absence.placement_id]
+            if absence.state == Absence.State.PENDING:
+                totals.pending += 1
+            if absence.pk in counted_ids and not routing.is_empty:
+                totals.days += routing.day_count
+                totals.ccg_days += routing.ccg_day_count
+                totals.episodes += 1
+    for absence in absences:
+        absence.routing = routings.get(absence.pk, Routing())
+    return ProgrammeAbsences(absences=absences, totals=list(by_placement.values()),
+                             cohorts=cohorts, placements=placements, routings=routings)
+
+
+def _counts(absence: Absence) -> bool:
+    if absence.kind in (Absence.Kind.SICKNESS, Absence.Kind.CANNOT_ATTEND):
+        return absence.state == Absence.State.REPORTED
+    if absence.kind in LEAVE_KINDS:
+        return absence.state == Absence.State.APPROVED
+    return False
+
+
+# CCG dashboard ---------------------------------------------------------------------------
+
+
+@dataclass
+class CcgEntry:
+    """One trainee away on one of their CCG days."""
+
+    trainee_name: str
+    placement_id: int
+    date: datetime.date
+    part: str
+    word: str
+    pending: bool
+    open_ended: bool
+
+
+@dataclass
+class CcgTraineeRow:
+    placement: Placement
+    ccg_days_scheduled: float = 0.0
+    ccg_days_absent: float = 0.0
+    episodes: int = 0
+    by_word: dict = field(default_factory=dict)
+
+
+@dataclass
+class CcgWeek:
+    week: int
+    monday: datetime.date
+    absent: float = 0.0
+    scheduled: float = 0.0
+    bar: int = 0  # 0-100 in steps of 5: the CSS class of the chart's bar
+    current: bool = False
+
+
+@dataclass
+class DiaryCell:
+    date: datetime.date
+    in_month: bool
+    bank_holiday: str = ""
+    # [(trainee name, part, word or "")]: each trainee's CCG day, with the absence if any.
+    people: list = field(default_factory=list)
+
+
+@dataclass
+class CcgDashboard:
+    ccgs: list[Organisation]
+    cohorts: list[Cohort]
+    cohort: Cohort | None
+    today: datetime.date
+    today_entries: list[CcgEntry]
+    week_entries: list[CcgEntry]
+    trainees: list[CcgTraineeRow]
+    weeks: list[CcgWeek]
+    month: datetime.date
+    diary: list[list[DiaryCell]]
+    previous_month: datetime.date
+    next_month: datetime.date
+    weekday_names: tuple = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
+    """The CCGs a person runs the dashboard for (as CCG admin or Deputy Clinical Chair)."""
+    ccgs = list(Organisation.objects.filter(
+        kind=Organisation.Kind.CCG, memberships__user=user,
+        memberships__role__in=rules.CCG_DASHBOARD_ROLES).distinct().order_by("name"))
+    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).select_related("ccg")
+                   .order_by("-start_date", "name")) if ccgs else []
+    return ccgs, cohorts
+
+
+def _choose_cohort(cohorts: list[Cohort], cohort_id, today) -> Cohort | None:
+    if cohort_id:
+        for cohort in cohorts:
+            if cohort.pk == cohort_id:
+                return cohort
+        raise Http404
+    running = [c for c in cohorts if c.start_date <= today <= c.end_date]
+    started = [c for c in cohorts if c.start_date <= today]
+    upcoming = sorted((c for c in cohorts if c.start_date > today), key=lambda c: c.start_date)
+    return (running or upcoming or started or [None])[0]
+
+
+def _ccg_absence_days(absences, timetables, today) -> list[tuple[Absence, RoutedDay]]:
+    """The CCG-day parts of each absence (live ones: counted or pending)."""
+    found = []
+    for absence in absences:
+        timetable = timetables.get(absence.placement_id)
+        if timetable is None:
+            continue
+        for day in absence_routing(absence, timetable, today).ccg_days:
+            found.append((absence, day))
+    return found
+
+
+def _ccg_halves_scheduled(timetable: Timetable) -> dict[datetime.date, str]:
+    """{date: part} of every CCG project day the trainee has, per the timetable."""
+    days: dict[datetime.date, set] = defaultdict(set)
+    for session in timetable.sessions:
+        if session.placement_id == timetable.placement_id:
+            halves = timetable.ccg_halves(session.date)
+            if halves:
+                days[session.date] = halves
+    return {day: ("day" if len(h) == 2 else next(iter(h))) for day, h in days.items()
+            if not timetable.closed_reason(day)}
+
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None,
+                  today=None) -> CcgDashboard:
+    """The CCG admin's view of one cohort at their CCG: who is away on a CCG day today and
+    this week (one word, no reason), a month diary of CCG days with absences on it, CCG days
+    absent per trainee this rotation and per week. The same seven queries however many
+    trainees there are."""
+    if not rules.can_view_ccg_dashboard(user):
+        raise Http404
+    today = _today(today)
+    ccgs, cohorts = ccg_cohorts_of(user)
+    if not ccgs:
+        raise Http404
+    cohort = _choose_cohort(cohorts, cohort_id, today)
+    month = _month_start(month or (today if cohort is None or cohort.start_date <= today
+                                   else cohort.start_date))
+    grid_start = month - datetime.timedelta(days=month.weekday())
+    month_end = _add_months(month, 1) - datetime.timedelta(days=1)
+    grid_end = month_end + datetime.timedelta(days=4 - month_end.weekday())
+    monday = today - datetime.timedelta(days=today.weekday())
+    friday = monday + datetime.timedelta(days=4)
+    empty = CcgDashboard(ccgs=ccgs, cohorts=cohorts, cohort=cohort, today=today,
+                         today_entries=[], week_entries=[], trainees=[], weeks=[], month=month,
+                         diary=[], previous_month=_add_months(month, -1),
+                         next_month=_add_months(month, 1))
+    if cohort is None:
+        return empty
+    placements = list(Placement.objects.filter(cohort=cohort).select_related("trainee", "cohort")
+                      .order_by("trainee__full_name"))
+    window_start = min(cohort.start_date, grid_start, monday)
+    window_end = max(cohort.end_date, grid_end, friday)
+    timetables = timetables_for(placements, window_start, window_end)
+    absences = list(Absence.objects.filter(
+        placement__cohort=cohort, kind__in=DAY_KINDS, first_day__lte=window_end)
+        .filter(COUNTED | Q(state=Absence.State.PENDING))
+        .filter(Q(last_day__gte=window_start) | Q(last_day__isnull=True))
+        .only("id", "placement_id", "kind", "state", "first_day", "last_day", "part"))
+    names = {p.pk: p.trainee.full_name for p in placements}
+    ccg_days = _ccg_absence_days(absences, timetables, today)
+
+    def entry(absence, day):
+        return CcgEntry(trainee_name=names[absence.placement_id], placement_id=absence.placement_id,
+                        date=day.date, part=day.part, word=CCG_WORDS[absence.kind],
+                        pending=absence.state == Absence.State.PENDING,
+                        open_ended=absence.is_open)
+
+    ordered = sorted(ccg_days, key=lambda item: (item[1].date, names[item[0].placement_id]))
+    dashboard = empty
+    dashboard.today_entries = [entry(a, d) for a, d in ordered if d.date == today]
+    dashboard.week_entries = [entry(a, d) for a, d in ordered if monday <= d.date <= friday]
+
+    rows = {p.pk: CcgTraineeRow(placement=p) for p in placements}
+    weeks = [CcgWeek(week=w, monday=cohort.monday_of_week(w), current=cohort.week_of(today) == w)
+             for w in range(1, ROTATION_WEEKS + 1)]
+    scheduled = {p.pk: _ccg_halves_scheduled(timetables[p.pk]) for p in placements}
+    for placement_id, days in scheduled.items():
+        for day, part in days.items():
+            week = cohort.week_of(day)
+            amount = 1.0 if part == "day" else 0.5
+            if week:
+                rows[placement_id].ccg_days_scheduled += amount
+                weeks[week - 1].scheduled += amount
+    episodes: dict[int, set] = defaultdict(set)
+    for absence, day in ccg_days:
+        if absence.state == Absence.State.PENDING:
+            continue
+        week = cohort.week_of(day.date)
+        if not week:
+            continue
+        row = rows[absence.placement_id]
+        row.ccg_days_absent += day.days
+        word = CCG_WORDS[absence.kind]
+        row.by_word[word] = row.by_word.get(word, 0) + day.days
+        episodes[absence.placement_id].add(absence.pk)
+        weeks[week - 1].absent += day.days
+    for placement_id, ids in episodes.items():
+        rows[placement_id].episodes = len(ids)
+    most = max((w.absent for w in weeks), default=0)
+    for w in weeks:
+        w.bar = int(round(20 * w.absent / most)) * 5 if most else 0
+    dashboard.trainees = list(rows.values())
+    dashboard.weeks = weeks
+
+    on_day: dict[tuple[int, datetime.date], str] = {}
+    for absence, day in ccg_days:
+        word = CCG_WORDS[absence.kind] + (" (requested)" if absence.state == "pending" else "")
+        on_day[(absence.placement_id, day.date)] = word
+    closed = bank_holidays(grid_start, grid_end)
+    diary, row_cells = [], []
+    day = grid_start
+    while day <= grid_end:
+        if day.weekday() < 5:
+            cell = DiaryCell(date=day, in_month=day.month == month.month,
+                             bank_holiday=closed.get(day, ""))
+            for placement in placements:
+                part = scheduled[placement.pk].get(day)
+                if part:
+                    cell.people.append((placement.trainee.full_name, part,
+                                        on_day.get((placement.pk, day), "")))
+            row_cells.append(cell)
+        if day.weekday() == 4:
+            diary.append(row_cells)
+            row_cells = []
+        day += datetime.timedelta(days=1)
+    dashboard.diary = diary
+    return dashboard
+
+
+@dataclass
+class RegisterRow:
+    trainee: str
+    cohort: str
+    date: datetime.date
+    part: str
+    word: str
+    state: str
+    reported_on: datetime.date
+
+
+def ccg_register(user, today=None) -> list[RegisterRow]:
+    """The CCG's absence register: each CCG-day absence of every trainee placed at the
+    person's CCGs, one row per day, in one word, without notes or reasons."""
+    if not rules.can_view_ccg_dashboard(user):
+        raise Http404
+    ccgs, cohorts = ccg_cohorts_of(user)
+    if not ccgs:
+        raise Http404
+    placements = list(Placement.objects.filter(cohort__in=cohorts)
+                      .select_related("trainee", "cohort"))
+    if not placements:
+        return []
+    first = min(p.cohort.start_date for p in placements)
+    last = max(p.cohort.end_date for p in placements)
+    timetables = timetables_for(placements, first, last)
+    absences = list(Absence.objects.filter(placement__in=placements, kind__in=DAY_KINDS)
+                    .filter(COUNTED | Q(state=Absence.State.PENDING))
+                    .select_related("placement__trainee", "placement__cohort"))
+    rows = []
+    for absence, day in _ccg_absence_days(absences, timetables, today):
+        placement = absence.placement
+        rows.append(RegisterRow(
+            trainee=placement.trainee.full_name, cohort=placement.cohort.name, date=day.date,
+            part=day.part, word=CCG_WORDS[absence.kind],
+            state=("requested" if absence.state == Absence.State.PENDING
+                   else "approved" if absence.state == Absence.State.APPROVED else "reported"),
+            reported_on=timezone.localtime(absence.created_at).date()))
+    return sorted(rows, key=lambda r: (r.date, r.trainee))
+
+
+# Who will be told ------------------------------------------------------------------------
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_recipients(placement: Placement, recipients: Sequence, *, possessive: str) -> str:
+    """ "your CCG Supervisor Claire Morgan, your Project Lead Tom Bennett and the CCG admin
+    mailbox": the people an SOP row will reach for this placement, as clic.mail resolves
+    them now."""
+    from clic.mail.catalogue import Recipient
+    from clic.mail.services import resolve_recipients
+
+    phrases, seen = [], set()
+    for recipient in recipients:
+        if isinstance(recipient, str) and recipient in Recipient.values:
+            found = [a for a in resolve_recipients([recipient], placement=placement,
+                                                   cohort=placement.cohort,
+                                                   placements=[placement])
+                     if a.email not in seen]
+            if not found:
+                continue
+            seen.update(a.email for a in found)
+            people = _names([a.name or a.email for a in found])
+            plural = len(found) > 1
+            phrase = {
+                Recipient.CCG_SUPERVISOR: f"{possessive} CCG Supervisor {people}",
+                Recipient.PROJECT_LEAD: f"{possessive} Project Lead {people}",
+                Recipient.CCG_ADMIN: f"the CCG admin mailbox ({people})",
+                Recipient.PD: f"{possessive} Programme Director{'s' if plural else ''} {people}",
+                Recipient.PA: f"the Programme Administrator{'s' if plural else ''} {people}",
+            }.get(recipient, f"{Recipient(recipient).label} {people}")
+            phrases.append(phrase)
+        elif getattr(recipient, "email", None) and recipient.email.lower() not in seen:
+            seen.add(recipient.email.lower())
+            phrases.append(f"the session's facilitator {recipient.full_name or recipient.email}")
+    return _names(phrases)
+
+
+@dataclass
+class Telling:
+    code: str
+    people: str
+    days: list[RoutedDay]
+    heading: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.people[:1].upper()}{self.people[1:]} will be emailed" if self.people else (
+            "Nobody can be emailed: no one holds these roles yet")
+
+
+def _possessive(placement: Placement, reporter) -> str:
+    return "your" if reporter is not None and reporter.pk == placement.trainee_id else (
+        f"{placement.trainee.full_name}'s")
+
+
+def who_is_told(placement: Placement, codes: dict, *, reporter, session=None) -> list[Telling]:
+    """For a checked report: each SOP row it sends, the people it reaches, and the days."""
+    from clic.mail.catalogue import row_for
+
+    from .routing import RUNNING_LATE, late_recipients
+
+    possessive = _possessive(placement, reporter)
+    told = []
+    for code, days in codes.items():
+        recipients = (late_recipients(session, placement) if code == RUNNING_LATE and session
+                      else row_for(code).recipients)
+        told.append(Telling(code=code, days=days, people=describe_recipients(
+            placement, recipients, possessive=possessive)))
+    return told
+
+
+def who_may_be_told(placement: Placement, kind: str, *, reporter) -> list[Telling]:
+    """Before any dates are entered: who each kind of report reaches (SOP S5-S9)."""
+    from clic.mail.catalogue import Recipient, row_for
+
+    from .routing import CODE_BY_KIND, SICKNESS_CCG, SICKNESS_OTHER
+
+    possessive = _possessive(placement, reporter)
+
+    def people(code):
+        return describe_recipients(placement, row_for(code).recipients, possessive=possessive)
+
+    if kind == Absence.Kind.SICKNESS:
+        return [Telling(SICKNESS_CCG, people(SICKNESS_CCG), [], "For a CCG project day"),
+                Telling(SICKNESS_OTHER, people(SICKNESS_OTHER), [], "For any other day")]
+    if kind == Absence.Kind.RUNNING_LATE:
+        ccg = describe_recipients(placement, [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD],
+                                  possessive=possessive)
+        pds = describe_recipients(placement, [Recipient.PD], possessive=possessive)
+        return [Telling("S9", ccg, [], "For a CCG session or meeting"),
+                Telling("S9", f"the session's facilitator and {pds}", [],
+                        "For teaching or the action learning set")]
+    code = CODE_BY_KIND[kind]
+    return [Telling(code, people(code), [])]
+
+
+# The diary provider (registered with rotations.diary in AbsencesConfig.ready) -------------
+
+
+def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
+    """Absences as diary entries, over the days (or half days) they affect, titled for the
+    viewer: the trainee, PA and PD see "Sickness absence"; CCG people see "Absent"."""
+    from rotations.diary import DiaryEntry
+
+    entries = []
+    for item in absences_visible_to(user, start, end):
+        if item.pending:
+            tag = "Requested"
+        elif item.kind in LEAVE_KINDS:
+            tag = "Leave"
+        else:
+            tag = "Absence"
+        for day in item.days:
+            entries.append(DiaryEntry(
+                date=day.date, part=day.part, title=item.title, kind="absence", kind_label=tag,
+                source="absences", person=item.trainee, overlay=True, url=item.url))
+    return entries
+
+
+# Home-page panels --------------------------------------------------------------------------
+
+
+def pending_requests_count(user) -> int:
+    """Leave requests waiting for this PD's or PA's decision."""
+    return Absence.objects.filter(
+        Q(placement__cohort__programme_id__in=rules.managed_programme_ids(user))
+        | Q(placement__cohort_id__in=rules.directed_cohort_ids(user)),
+        kind__in=LEAVE_KINDS, state=Absence.State.PENDING).count()
+
+
+def ccg_away_today(user, today=None) -> list[CcgEntry]:
+    """Trainees at the person's CCGs away on a CCG day today, in one word."""
+    today = _today(today)
+    _, cohorts = ccg_cohorts_of(user)
+    running = [c.pk for c in cohorts if c.start_date <= today <= c.end_date]
+    if not running:
+        return []
+    placements = list(Placement.objects.filter(cohort__in=running).select_related("trainee",
+                                                                                  "cohort"))
+    timetables = timetables_for(placements, today, today)
+    absences = (Absence.objects.filter(placement__in=placements, kind__in=DAY_KINDS,
+                                       first_day__lte=today)
+                .filter(Q(last_day__gte=today) | Q(last_day__isnull=True)).filter(COUNTED)
+                .only("id", "placement_id", "kind", "state", "first_day", "last_day", "part"))
+    names = {p.pk: p.trainee.full_name for p in placements}
+    return sorted((CcgEntry(trainee_name=names[a.placement_id], placement_id=a.placement_id,
+                            date=d.date, part=d.part, word=CCG_WORDS[a.kind], pending=False,
+                            open_ended=a.is_open)
+                   for a, d in _ccg_absence_days(absences, timetables, today) if d.date == today),
+                  key=lambda e: e.trainee_name)
