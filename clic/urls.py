@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("clic.mail.urls")),
     path("", include("assessments.urls")),
+    path("", include("absences.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

@@ -1,0 +1,153 @@
+import datetime
+
+from django import forms
+
+from rotations.models import Cohort, Session
+from trainees.models import Placement
+
+from . import services
+from .models import LEAVE_KINDS, Absence
+from .selectors import sessions_to_miss, sessions_today
+
+NOTE_HELP = ("Only you, the Programme Administrators and the Programme Directors can read "
+             "this. It is never emailed, and CCG staff never see it.")
+NOTE_HELP_ON_BEHALF = ("Only the trainee, the Programme Administrators and the Programme "
+                       "Directors can read this. It is never emailed, and CCG staff never see it.")
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, session: Session) -> str:
+        when = f"{session.date:%A} {session.date.day} {session.date:%B}"
+        if session.start_time and session.end_time:
+            when += f", {session.start_time:%H:%M} to {session.end_time:%H:%M}"
+        else:
+            when += f", {session.get_part_display().lower()}"
+        return f"{session.title} ({when})"
+
+
+class AbsenceForm(forms.Form):
+    """One form for every kind of report (new or a correction); which fields it shows
+    depends on the kind. Its clean() runs the same checks as the service, so the preview
+    shows exactly what will happen."""
+
+    first_day = forms.DateField(label="First day")
+    last_day = forms.DateField(label="Last day")
+    part = forms.ChoiceField(label="Part of the day", choices=Absence.Part.choices,
+                             widget=forms.RadioSelect, initial=Absence.Part.DAY,
+                             help_text="A morning or an afternoon can only be one day.")
+    session = SessionChoiceField(label="Which session?", queryset=Session.objects.none(),
+                                 widget=forms.RadioSelect, empty_label=None)
+    expected_arrival = forms.TimeField(label="When do you expect to arrive?", required=False,
+                                       help_text="For example, 10:15")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=2000)
+
+    def __init__(self, *args, placement: Placement, kind: str, actor, instance: Absence | None = None,
+                 today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placement, self.kind, self.actor, self.instance = placement, kind, actor, instance
+        self.today = today
+        self.plan: services.Plan | None = None
+        self.existing: Absence | None = None
+        on_behalf = actor.pk != placement.trainee_id
+        self.fields["note"].help_text = NOTE_HELP_ON_BEHALF if on_behalf else NOTE_HELP
+        if kind == Absence.Kind.SICKNESS:
+            self.fields["first_day"].label = "First day off sick"
+            self.fields["last_day"].label = "Last day off sick"
+            self.fields["last_day"].required = False
+            self.fields["last_day"].help_text = (
+                "Leave this empty if you do not know yet, and tell us when you are back.")
+        elif kind in LEAVE_KINDS:
+            self.fields["first_day"].label = "First day of leave"
+            self.fields["last_day"].label = "Last day of leave"
+        if kind in (Absence.Kind.CANNOT_ATTEND, Absence.Kind.RUNNING_LATE):
+            for name in ("first_day", "last_day", "part"):
+                del self.fields[name]
+            if kind == Absence.Kind.CANNOT_ATTEND:
+                sessions = sessions_to_miss(placement, include_past=on_behalf or instance is not None,
+                                            today=today)
+                self.fields["session"].label = "Which session can you not attend?"
+                del self.fields["expected_arrival"]
+            else:
+                sessions = sessions_today(placement, today=today)
+                self.fields["session"].label = "Which session or meeting today?"
+                if instance is not None:  # a late note stays with its session
+                    del self.fields["session"]
+            if "session" in self.fields:
+                self.fields["session"].queryset = sessions
+        else:
+            del self.fields["session"]
+            del self.fields["expected_arrival"]
+
+    @property
+    def has_sessions(self) -> bool:
+        return "session" not in self.fields or self.fields["session"].queryset.exists()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        session = data.get("session") or (self.instance.session if self.instance else None)
+        try:
+            self.plan = services.absence_check(
+                placement=self.placement, kind=self.kind, first_day=data.get("first_day"),
+                last_day=data.get("last_day"), part=data.get("part") or Absence.Part.DAY,
+                session=session, actor=self.actor, current=self.instance, today=self.today)
+        except services.AbsenceRefused as refused:
+            self.existing = refused.existing
+            field = refused.field if refused.field in self.fields else None
+            self.add_error(field, refused.message)
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        plan = self.plan
+        return {"first_day": plan.first_day, "last_day": plan.last_day, "part": plan.part,
+                "session": plan.session, "expected_arrival": data.get("expected_arrival"),
+                "note": data.get("note", "")}
+
+
+class CloseForm(forms.Form):
+    last_day = forms.DateField(
+        label="What was your last day off sick?",
+        help_text="If you came back to work today, this is yesterday's date.")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Your decision", widget=forms.RadioSelect,
+                                 choices=[("approve", "Approve"), ("decline", "Decline")])
+    comment = forms.CharField(label="Comment for the trainee", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Emailed to the trainee. Needed when you decline.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("comment", "").strip():
+            self.add_error("comment", "Tell the trainee why the request is declined.")
+        return data
+
+
+class ProgrammeFilterForm(forms.Form):
+    cohort = forms.ModelChoiceField(label="Cohort", queryset=Cohort.objects.none(), required=False,
+                                    empty_label="All cohorts")
+    trainee = forms.ModelChoiceField(label="Trainee", queryset=Placement.objects.none(),
+                                     required=False, empty_label="All trainees")
+    kind = forms.ChoiceField(label="Type", required=False,
+                             choices=[("", "All types"), *Absence.Kind.choices])
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
+
+    def __init__(self, *args, cohorts, placements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.filter(pk__in=[c.pk for c in cohorts])
+        self.fields["trainee"].queryset = (
+            Placement.objects.filter(pk__in=[p.pk for p in placements])
+            .select_related("trainee", "cohort").order_by("trainee__full_name"))
+        self.fields["trainee"].label_from_instance = (
+            lambda p: f"{p.trainee.full_name} ({p.cohort.name})")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be the same as the start date or after it.")
+        return data

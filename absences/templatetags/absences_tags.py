@@ -1,0 +1,77 @@
+"""Absences on other apps' pages: the home-page panel and the "report for this day" link.
+
+    {% load absences_tags %}
+    {% absences_home_panel panel.role %}      (inside each role's section of the home page)
+    <a href="{% absence_report_url day.date %}">Report an absence</a>   (on a diary day)
+"""
+
+import datetime
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.simple_tag
+def absence_report_url(day: datetime.date | None = None, placement=None) -> str:
+    """The report page prefilled with a day (and, for a PA/PD, a trainee's placement)."""
+    url = reverse("absences:start")
+    params = []
+    if placement is not None:
+        params.append(f"placement={placement.pk}")
+    if day:
+        params.append(f"date={day.isoformat()}")
+    return url + ("?" + "&".join(params) if params else "")
+
+
+@register.filter
+def days_amount(value) -> str:
+    """1.0 -> "1", 2.5 -> "2.5"."""
+    value = float(value or 0)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+@register.filter
+def absence_dates(absence) -> str:
+    first, last = absence.first_day, absence.last_day
+
+    def long(day):
+        return f"{day:%a} {day.day} {day:%b %Y}"
+
+    if last is None:
+        return f"From {long(first)} (open-ended)"
+    if first == last:
+        part = "" if absence.part == "day" else f" ({absence.get_part_display().lower()})"
+        return long(first) + part
+    return f"{long(first)} to {long(last)}"
+
+
+@register.inclusion_tag("absences/_home_panel.html", takes_context=True)
+def absences_home_panel(context, role: str):
+    """What each role has to do about absences, for the home page."""
+    from clic.accounts.models import Role
+
+    from .. import rules, selectors
+    from ..models import Absence
+
+    user = context["request"].user
+    today = timezone.localdate()
+    panel = {"role": role, "today": today}
+    if role == Role.TRAINEE:
+        placement = selectors.current_placement_of(user, today)
+        panel["placement"] = placement
+        if placement is not None:
+            mine = list(selectors.own_absences(user).filter(
+                state__in=[Absence.State.REPORTED, Absence.State.PENDING]))
+            panel["open_sickness"] = [a for a in mine if a.is_open]
+            panel["pending"] = [a for a in mine if a.state == Absence.State.PENDING]
+            panel["sickness_url"] = reverse("absences:report", args=[placement.pk, "sickness"])
+    elif role in (Role.PD, Role.PA) and rules.can_view_programme_absences(user):
+        panel["pending_count"] = selectors.pending_requests_count(user)
+    elif role in (Role.CCG_ADMIN, Role.DEPUTY_CHAIR):
+        panel["away_today"] = selectors.ccg_away_today(user, today)
+    else:
+        return {"panel": None}
+    return {"panel": panel, "request": context["request"], "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,276 @@
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import rules, selectors, services
+from .exporters import register_csv
+from .forms import AbsenceForm, CloseForm, DecisionForm, ProgrammeFilterForm
+from .models import Absence
+
+KIND_SLUGS = {
+    "sickness": Absence.Kind.SICKNESS,
+    "annual-leave": Absence.Kind.ANNUAL_LEAVE,
+    "study-leave": Absence.Kind.STUDY_LEAVE,
+    "cannot-attend": Absence.Kind.CANNOT_ATTEND,
+    "running-late": Absence.Kind.RUNNING_LATE,
+}
+SLUG_FOR_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
+KIND_INTROS = {
+    Absence.Kind.SICKNESS: ("Report sickness", "Off sick today, or from a date. If you do not "
+                            "know when you will be back, tell us when you are."),
+    Absence.Kind.ANNUAL_LEAVE: ("Request annual leave", "Organise it first with your GP "
+                                "practice; a Programme Director decides."),
+    Absence.Kind.STUDY_LEAVE: ("Request study leave", "A Programme Director decides."),
+    Absence.Kind.CANNOT_ATTEND: ("Say you cannot attend a session", "Wednesday teaching, the "
+                                 "action learning set or the presentations."),
+    Absence.Kind.RUNNING_LATE: ("Say you are running late", "For a session or meeting today."),
+}
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _kind_from_slug(slug: str) -> str:
+    try:
+        return KIND_SLUGS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def report_start(request):
+    """What do you need to tell us? A trainee's own placement, or ?placement= for PAs/PDs."""
+    placement_id = request.GET.get("placement")
+    if placement_id and placement_id.isdigit():
+        placement = selectors.placement_to_report_for(request.user, int(placement_id))
+    else:
+        placement = selectors.current_placement_of(request.user)
+    if placement is None:
+        if rules.can_view_programme_absences(request.user):
+            return redirect("absences:programme")
+        raise Http404
+    day = _date_param(request.GET.get("date"))
+    slug = request.GET.get("kind", "")
+    if slug in KIND_SLUGS:
+        url = reverse("absences:report", args=[placement.pk, slug])
+        return redirect(f"{url}?date={day.isoformat()}" if day else url)
+    choices = [{"slug": SLUG_FOR_KIND[kind], "title": KIND_INTROS[kind][0],
+                "hint": KIND_INTROS[kind][1]} for kind in Absence.Kind.values]
+    return render(request, "absences/start.html", {
+        "placement": placement, "choices": choices, "day": day,
+        "on_behalf": placement.trainee_id != request.user.pk})
+
+
+def _form_page(request, *, placement, kind, instance=None):
+    """Report (or correct) in two steps without JavaScript: the form, then a preview that
+    says exactly who will be emailed about which days; "Confirm and send" saves and sends."""
+    today = timezone.localdate()
+    initial = {}
+    if instance is None:
+        day = _date_param(request.GET.get("date")) or today
+        initial = {"first_day": day, "last_day": day, "part": Absence.Part.DAY}
+    else:
+        initial = {"first_day": instance.first_day, "last_day": instance.last_day,
+                   "part": instance.part, "session": instance.session_id,
+                   "expected_arrival": instance.expected_arrival, "note": instance.note}
+    data = request.POST if request.method == "POST" else None
+    form = AbsenceForm(data, initial=initial, placement=placement, kind=kind, actor=request.user,
+                       instance=instance, today=today)
+    context = {"form": form, "placement": placement, "kind": kind, "instance": instance,
+               "title": (f"Change: {instance.get_kind_display().lower()}" if instance
+                         else KIND_INTROS[kind][0]),
+               "on_behalf": placement.trainee_id != request.user.pk,
+               "may_be_told": selectors.who_may_be_told(placement, kind, reporter=request.user)}
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        if "confirm" in request.POST:
+            try:
+                absence = _save(form, request.user, instance)
+            except services.AbsenceRefused as refused:
+                form.add_error(refused.field if refused.field in form.fields else None,
+                               refused.message)
+                form.existing = refused.existing
+            else:
+                messages.success(request, _sent_message(absence, instance))
+                return redirect("absences:detail", absence.pk)
+        else:
+            context["told"] = selectors.who_is_told(placement, form.plan.codes,
+                                                    reporter=request.user,
+                                                    session=form.plan.session)
+            context["plan"] = form.plan
+            return render(request, "absences/preview.html", context)
+    return render(request, "absences/report.html", context)
+
+
+def _save(form, user, instance):
+    arguments = form.service_arguments()
+    if instance is None:
+        return services.absence_report(placement=form.placement, kind=form.kind,
+                                       reported_by=user, **arguments)
+    return services.absence_update(absence=instance, changed_by=user, **arguments)
+
+
+def _sent_message(absence: Absence, instance) -> str:
+    if instance is not None:
+        return "Your change is saved. The people told of this report have been emailed."
+    if absence.kind in (Absence.Kind.ANNUAL_LEAVE, Absence.Kind.STUDY_LEAVE):
+        return "Your request is sent. You will be emailed the decision."
+    return "Sent. The people listed below have been emailed."
+
+
+def report(request, placement_id, kind_slug):
+    kind = _kind_from_slug(kind_slug)
+    placement = selectors.placement_to_report_for(request.user, placement_id)
+    return _form_page(request, placement=placement, kind=kind)
+
+
+def change(request, pk):
+    absence = selectors.absence_to_change(request.user, pk)
+    if not rules.can_change(request.user, absence):
+        messages.info(request, "This report has been withdrawn or declined and cannot be changed.")
+        return redirect("absences:detail", absence.pk)
+    return _form_page(request, placement=absence.placement, kind=absence.kind, instance=absence)
+
+
+def detail(request, pk):
+    view = selectors.absence_for(request.user, pk)
+    absence = view.absence
+    user = request.user
+    return render(request, "absences/detail.html", {
+        "view": view, "absence": absence,
+        "emails": selectors.absence_emails(user, absence) if view.full else [],
+        "events": absence.events.select_related("actor") if view.full else [],
+        "can_change": view.full and rules.can_change(user, absence),
+        "can_close": view.full and rules.can_close(user, absence),
+        "can_decide": view.full and rules.can_decide(user, absence),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    absence = selectors.absence_to_change(request.user, pk)
+    if not rules.can_withdraw(request.user, absence):
+        messages.info(request, "This report has already been withdrawn or declined.")
+        return redirect("absences:detail", absence.pk)
+    if request.method == "POST":
+        services.absence_withdraw(absence=absence, withdrawn_by=request.user)
+        messages.success(request, "The report is withdrawn. The people told of it have been "
+                                  "emailed.")
+        return redirect("absences:detail", absence.pk)
+    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
+                                 reporter=request.user, session=absence.session)
+    return render(request, "absences/withdraw.html", {"absence": absence, "told": told})
+
+
+@require_http_methods(["GET", "POST"])
+def back(request, pk):
+    """ "I'm back": give an open-ended sickness its last day."""
+    absence = selectors.absence_to_change(request.user, pk)
+    if not rules.can_close(request.user, absence):
+        raise Http404
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    form = CloseForm(request.POST or None,
+                     initial={"last_day": max(yesterday, absence.first_day)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sickness_close(absence=absence, last_day=form.cleaned_data["last_day"],
+                                    closed_by=request.user, today=today)
+        except services.AbsenceRefused as refused:
+            form.add_error("last_day", refused.message)
+        else:
+            messages.success(request, "Welcome back. The people told of your sickness have been "
+                                      "emailed its last day.")
+            return redirect("absences:detail", absence.pk)
+    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
+                                 reporter=request.user)
+    return render(request, "absences/back.html", {"absence": absence, "form": form, "told": told})
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    absence = selectors.absence_to_change(request.user, pk)
+    if not rules.can_decide(request.user, absence):
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.leave_decide(absence=absence, approve=approve,
+                                  comment=form.cleaned_data["comment"], decided_by=request.user)
+        except services.AbsenceRefused as refused:
+            form.add_error("comment", refused.message)
+        else:
+            messages.success(request, f"The request is {'approved' if approve else 'declined'}. "
+                                      f"{absence.placement.trainee} has been emailed.")
+            return redirect("absences:detail", absence.pk)
+    view = selectors.absence_for(request.user, pk)
+    return render(request, "absences/decide.html", {"absence": absence, "view": view,
+                                                    "form": form})
+
+
+def mine(request):
+    """A trainee's own reports; PDs/PAs and CCG staff are sent to their own views."""
+    placement = selectors.current_placement_of(request.user)
+    if placement is None:
+        if rules.can_view_programme_absences(request.user):
+            return redirect("absences:programme")
+        if rules.can_view_ccg_dashboard(request.user):
+            return redirect("absences:ccg")
+        raise Http404
+    absences = list(selectors.own_absences(request.user))
+    return render(request, "absences/mine.html", {
+        "placement": placement, "absences": absences,
+        "open_sickness": [a for a in absences if a.is_open and a.state == Absence.State.REPORTED],
+        "choices": [{"slug": SLUG_FOR_KIND[k], "title": KIND_INTROS[k][0]}
+                    for k in Absence.Kind.values]})
+
+
+def programme(request):
+    """PD/PA: every absence of their cohorts, filtered, with totals and emails."""
+    if not rules.can_view_programme_absences(request.user):
+        raise Http404
+    cohorts, placements = selectors.programme_scope(request.user)
+    form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements)
+    filters = form.cleaned_data if form.is_valid() else {}
+    result = selectors.programme_absences(
+        request.user, cohorts=cohorts, placements=placements,
+        cohort_id=filters["cohort"].pk if filters.get("cohort") else None,
+        placement_id=filters["trainee"].pk if filters.get("trainee") else None,
+        kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end"))
+    return render(request, "absences/programme.html", {"form": form, "result": result})
+
+
+def _month_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date() if value else None
+    except ValueError:
+        return None
+
+
+def _int_param(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def ccg(request):
+    """CCG admin / Deputy Clinical Chair: who is away on a CCG day, in one word."""
+    dashboard = selectors.ccg_dashboard(request.user,
+                                        cohort_id=_int_param(request.GET.get("cohort")),
+                                        month=_month_param(request.GET.get("month")))
+    return render(request, "absences/ccg.html", {"dashboard": dashboard})
+
+
+def ccg_register(request):
+    rows = selectors.ccg_register(request.user)
+    response = HttpResponse(register_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ccg-absence-register-{timezone.localdate():%Y-%m-%d}.csv"')
+    response["Cache-Control"] = "private, no-store"
+    return response

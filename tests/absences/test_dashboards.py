@@ -1,0 +1,200 @@
+"""The CCG admin dashboard, the PD/PA view, the diary and feed overlay, and the health-data
+rule: a note or reason never reaches an email or a CCG page."""
+
+import contextlib
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from absences import services
+from absences.exporters import feed_events
+from absences.models import Absence
+from absences.selectors import absences_visible_to, diary_entries
+from clic.accounts.models import Role
+from clic.mail.models import OutboundEmail
+from rotations.models import Session
+from rotations.services import cohort_publish
+from tests import factories
+from tests.fixtures.people import give_role
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Gastroenteritis after the hospital party"
+
+
+def _ccg_cohort(size: int, world):
+    """A CCG with its admin, and a published cohort of `size` trainees in week 6, each with
+    a sickness on a CCG day, a sickness on another day and approved leave."""
+    ccg = factories.CCGFactory()
+    admin = give_role(factories.UserFactory(), Role.CCG_ADMIN, ccg)
+    cohort = factories.CohortFactory(programme=world.programme, ccg=ccg, directors=[world.pd])
+    placements = [factories.PlacementFactory(cohort=cohort) for _ in range(size)]
+    cohort_publish(cohort=cohort, by=world.pd)
+    today = timezone.localdate()
+    for placement in placements:
+        project = (Session.objects.filter(placement=placement, date__lte=today)
+                   .exclude(kind=Session.Kind.BANK_HOLIDAY).order_by("-date").first().date)
+        services.absence_report(placement=placement, kind=Absence.Kind.SICKNESS, first_day=project,
+                                last_day=project, note=SECRET, reported_by=placement.trainee)
+        monday = project - datetime.timedelta(days=3)
+        with contextlib.suppress(services.AbsenceRefused):  # a bank holiday Monday
+            services.absence_report(placement=placement, kind=Absence.Kind.SICKNESS,
+                                    first_day=monday, last_day=monday, reported_by=world.pd)
+        leave = services.absence_report(
+            placement=placement, kind=Absence.Kind.ANNUAL_LEAVE,
+            first_day=project + datetime.timedelta(weeks=2),
+            last_day=project + datetime.timedelta(weeks=2, days=1), reported_by=placement.trainee)
+        services.leave_decide(absence=leave, approve=True, comment="", decided_by=world.pd)
+    return admin, cohort, placements
+
+
+def _queries(client, user, url):
+    client.force_login(user)
+    client.get(url)  # warm the per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_ccg_dashboard_query_count_is_the_same_for_2_and_6_trainees(client, world):
+    small_admin, _, small = _ccg_cohort(2, world)
+    large_admin, _, large = _ccg_cohort(6, world)
+    small_count, small_page = _queries(client, small_admin, reverse("absences:ccg"))
+    large_count, large_page = _queries(client, large_admin, reverse("absences:ccg"))
+    assert small_count == large_count
+    for placement in large:
+        assert placement.trainee.full_name in large_page
+    assert small[0].trainee.full_name in small_page
+
+
+def test_programme_view_query_count_is_the_same_for_2_and_6_trainees(client, world):
+    _ccg_cohort(2, world)
+    small_count, _ = _queries(client, world.pd, reverse("absences:programme"))
+    _ccg_cohort(4, world)
+    large_count, page = _queries(client, world.pd, reverse("absences:programme"))
+    assert small_count == large_count
+    assert page.count("Sickness") >= 6
+
+
+def test_ccg_dashboard_shows_who_is_away_in_one_word(client, world):
+    admin, cohort, placements = _ccg_cohort(2, world)
+    client.force_login(admin)
+    content = client.get(reverse("absences:ccg")).content.decode()
+    assert "sickness" in content and "leave" in content
+    assert SECRET not in content
+    assert "clic-absence-chart__bar--100" in content  # the worst week's bar is full width
+    assert 'scope="row"' in content and "style=" not in content
+    assert content.count("<h1") == 1
+    for placement in placements:
+        assert placement.trainee.full_name in content
+
+
+def test_ccg_totals_count_only_ccg_days(world):
+    from absences.selectors import ccg_dashboard
+
+    admin, cohort, placements = _ccg_cohort(2, world)
+    dashboard = ccg_dashboard(admin)
+    assert dashboard.cohort == cohort
+    for row in dashboard.trainees:
+        # one CCG-day sickness; the Monday sickness is not a CCG day; the leave is two
+        # days of which one (the Thursday two weeks on) is a CCG day.
+        assert row.ccg_days_absent == 2.0
+        assert row.episodes == 2
+        assert row.by_word == {"sickness": 1.0, "leave": 1.0}
+    assert sum(week.absent for week in dashboard.weeks) == 4.0
+
+
+def test_ccg_register_csv_has_ccg_days_and_no_reasons(client, world):
+    admin, cohort, placements = _ccg_cohort(2, world)
+    client.force_login(admin)
+    response = client.get(reverse("absences:ccg_register"))
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0] == "Trainee,Cohort,Date,Part of day,Absence,State,Reported on"
+    assert len(lines) == 1 + 2 * 2
+    assert SECRET not in response.content.decode()
+
+
+def test_a_note_never_reaches_an_email_or_a_ccg_page(client, live):
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
+                            first_day=live.project_day(), last_day=live.project_day(),
+                            note=SECRET, reported_by=live.world.trainee)
+    absence = Absence.objects.get()
+    services.absence_update(absence=absence, first_day=absence.first_day,
+                            last_day=absence.last_day, part="am", note=SECRET + " (still)",
+                            changed_by=live.world.trainee)
+    services.absence_withdraw(absence=absence, withdrawn_by=live.world.trainee)
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
+                            first_day=live.project_day(), last_day=live.project_day(),
+                            note=SECRET, reported_by=live.world.trainee)
+    emails = OutboundEmail.objects.all()
+    assert emails.filter(code__in=["S5", "ABS-SICK-CHANGED", "ABS-SICK-WITHDRAWN"]).count() >= 9
+    for email in emails:
+        assert "Gastroenteritis" not in email.subject + email.body_text + email.body_html
+    for who in ("ccg_admin", "chair"):
+        client.force_login(getattr(live.world, who))
+        for url in (reverse("absences:ccg"), reverse("absences:ccg_register"),
+                    reverse("absences:detail", args=[Absence.objects.latest("pk").pk]),
+                    reverse("home")):
+            assert "Gastroenteritis" not in client.get(url).content.decode(), url
+
+
+def test_feed_and_diary_say_sickness_only_to_the_trainee_pa_and_pd(live):
+    day = live.project_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                            last_day=day, note=SECRET, reported_by=live.world.trainee)
+    start, end = day - datetime.timedelta(days=7), day + datetime.timedelta(days=7)
+    for who in ("trainee", "pa", "pd"):
+        user = getattr(live.world, who)
+        [item] = absences_visible_to(user, start, end)
+        assert item.title == "Sickness absence" and item.note == SECRET
+        assert "Sickness absence" in str(feed_events(user, start, end)[0].get("summary"))
+    for who in ("supervisor", "lead", "ccg_admin", "chair"):
+        user = getattr(live.world, who)
+        [item] = absences_visible_to(user, start, end)
+        assert item.title == "Absent" and item.word == "sickness" and item.note == ""
+        summaries = [str(event.get("summary")) for event in feed_events(user, start, end)]
+        assert summaries == [f"{live.world.trainee.full_name}: Absent"]
+        assert [entry.title for entry in diary_entries(user, start, end)] == ["Absent"]
+    for who in ("es", "other_trainee", "other_ccg_admin", "other_pd"):
+        assert absences_visible_to(getattr(live.world, who), start, end) == []
+
+
+def test_leave_is_in_the_feed_once_approved(live):
+    day = live.other_day(near=live.today + datetime.timedelta(days=20))
+    leave = services.absence_report(placement=live.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                                    first_day=day, last_day=day, reported_by=live.world.trainee)
+    trainee = live.world.trainee
+    assert feed_events(trainee, day, day) == []
+    assert [e.title for e in diary_entries(trainee, day, day)] == ["Annual leave (requested)"]
+    services.leave_decide(absence=leave, approve=True, comment="", decided_by=live.world.pd)
+    assert [str(e.get("summary")) for e in feed_events(trainee, day, day)] == ["Annual leave"]
+    assert [str(e.get("summary")) for e in feed_events(live.world.supervisor, day, day)] == [
+        f"{trainee.full_name}: Annual leave"]
+
+
+def test_programme_view_filters_and_totals(client, live):
+    day = live.project_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                            last_day=day, reported_by=live.world.trainee)
+    other = live.other_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=other,
+                            last_day=other, reported_by=live.world.trainee)
+    client.force_login(live.world.pa)
+    page = client.get(reverse("absences:programme")).content.decode()
+    assert "Dr Trainee" in page
+    from absences.selectors import programme_absences
+
+    result = programme_absences(live.world.pa)
+    [total] = [t for t in result.totals if t.placement == live.placement]
+    assert (total.days, total.episodes, total.ccg_days) == (2.0, 2, 1.0)
+    filtered = programme_absences(live.world.pa, kind=Absence.Kind.ANNUAL_LEAVE)
+    assert filtered.absences == []
+    page = client.get(reverse("absences:programme") + "?kind=annual_leave").content.decode()
+    assert "No reports match" in page
+    assert all(a.email_count > 0 for a in result.absences)
