@@ -17,6 +17,8 @@ from .services import MAX_CBD_CAPABILITIES, CapabilitySpec, SlotSpec
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 RATING_HELP = "1 is poor, 5 is excellent."
+# Plain DateInput and TimeInput: the NHS.UK pack turns them into the browser's own pickers
+# with ISO values.
 
 
 def rating(label: str) -> forms.TypedChoiceField:
@@ -24,18 +26,13 @@ def rating(label: str) -> forms.TypedChoiceField:
                                   widget=forms.RadioSelect, help_text=RATING_HELP)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
 class PresentationDayForm(forms.Form):
-    date = forms.DateField(widget=DateInput, help_text="Usually in week 16.")
-    start_time = forms.TimeField(widget=TimeInput, help_text="For example, 13:30")
-    end_time = forms.TimeField(widget=TimeInput, help_text="For example, 17:00")
+    date = forms.DateField(widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
+                           help_text="Usually in week 16.")
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
+                                 help_text="For example, 13:30")
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
+                               help_text="For example, 16:30")
     venue = forms.CharField(max_length=300, required=False,
                             help_text="Give a venue, an online meeting link, or both.")
     online_url = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
@@ -46,9 +43,13 @@ class PresentationDayForm(forms.Form):
 class SlotForm(forms.Form):
     """One trainee's slot. The trainee is fixed by the page, not chosen."""
 
-    order = forms.IntegerField(label="Slot number", min_value=1, max_value=50)
-    start_time = forms.TimeField(label="Starts at", widget=TimeInput)
-    length_minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=240)
+    order = forms.IntegerField(label="Slot number", min_value=1, max_value=50,
+                               widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}))
+    start_time = forms.TimeField(label="Starts at", widget=forms.TimeInput(
+        attrs={"class": "nhsuk-input--width-5"}))
+    length_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=5, max_value=240,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}))
 
     def __init__(self, *args, placement, **kwargs):
         self.placement = placement
@@ -184,7 +185,8 @@ def capability_forms(data=None, grades=()) -> list[CapabilityForm]:
 
 
 class ReflectiveEntryForm(forms.Form):
-    date = forms.DateField(label="Date written", widget=DateInput)
+    date = forms.DateField(label="Date written",
+                           widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}))
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(label="Type", choices=ReflectiveEntry.Kind.choices)
     capability = forms.ChoiceField(label="RCGP capability it links to", choices=Capability.choices)

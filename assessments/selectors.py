@@ -6,6 +6,7 @@ from statistics import mean
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
@@ -336,8 +337,8 @@ def evaluation_results(evaluation: EvaluationRound | None) -> dict:
 
 
 def end_of_rotation_record(placement: Placement, today: datetime.date | None = None) -> dict:
-    """What the trainee's portfolio PDF says. Sections for the project, meetings and absences
-    appear once those apps record them."""
+    """What the trainee's portfolio PDF says. The absences section appears once the absences
+    app records them (it has no models yet)."""
     today = today or clock.today()
     slot = (PresentationSlot.objects.filter(placement=placement).exclude(
         day__status=PresentationDay.Status.CANCELLED).select_related("day").first())
@@ -349,7 +350,10 @@ def end_of_rotation_record(placement: Placement, today: datetime.date | None = N
     return {
         "placement": placement, "cohort": placement.cohort, "trainee": placement.trainee,
         "today": today, "slot": slot, "present": attendance.get("present", 0),
-        "sections": {"project": False, "meetings": False, "absences": False},
+        "sections": {"project": True, "meetings": True, "absences": False},
+        "project": Project.objects.filter(placement=placement).first(),
+        "meetings": list(Meeting.objects.filter(placement=placement,
+                                                status=Meeting.Status.HELD).order_by("date")),
         "feedback": feedback,
         "reflective": {"total": placement.reflective_entries.count(), "weeks": weeks,
                        "weeks_met": sum(1 for w in weeks if w["met"]),

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Capability, Grade, ReflectiveEntry
+from projects.models import CommissioningStage, Meeting, MeetingKind, Project
 
 from .helpers import schedule
 
@@ -40,6 +41,14 @@ def test_end_of_rotation_record_says_what_happened(client, world, clock):
     services.reflective_entry_log(placement=world.placement, date=world.cohort.start_date,
                                   title="First week", kind=ReflectiveEntry.Kind.LEARNING_LOG,
                                   capability=Capability.COMMUNITY)
+    Project.objects.create(placement=world.placement, title="Frailty admissions in east Kent",
+                           ccg_priority="Frailty", aims="Fewer admissions",
+                           commissioning_stage=CommissioningStage.STRATEGIC_PLANNING,
+                           proposed_at=day.starts_at())
+    Meeting.objects.create(placement=world.placement, kind=MeetingKind.FIRST_SUPERVISOR,
+                           status=Meeting.Status.HELD, date=world.cohort.start_date)
+    Meeting.objects.create(placement=world.placement, kind=MeetingKind.REVIEW_8,
+                           status=Meeting.Status.SCHEDULED, date=world.cohort.monday_of_week(8))
     clock.set(day.date + datetime.timedelta(days=1))
 
     client.force_login(world.trainee)
@@ -53,10 +62,12 @@ def test_end_of_rotation_record_says_what_happened(client, world, clock):
         "Frailty pathway audit", "2 people recorded as present", "1 attendee gave feedback",
         "Compelling local data", "Anonymous", "Confident delivery", "Competent",
         "Care home prescribing review", "Organisational management and leadership", "Excellent",
-        "Led the practice change", "1 entry logged",
+        "Led the practice change", "1 entry logged", "Frailty admissions in east Kent",
+        "First meeting with the CCG Supervisor",
     ]:
         assert expected in text, expected
     assert world.supervisor.full_name + "." not in text  # the anonymous giver is not named
+    assert "Week 8 review" not in text  # scheduled, not held
 
 
 def test_record_before_anything_is_recorded_says_so(client, world):
@@ -65,3 +76,4 @@ def test_record_before_anything_is_recorded_says_so(client, world):
     text = pdf_text(response.content)
     assert "No presentation recorded" in text
     assert "Not recorded yet" in text
+    assert "No project recorded" in text and "No meetings recorded as held" in text
