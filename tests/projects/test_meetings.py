@@ -150,7 +150,8 @@ def test_first_meeting_reminder_goes_to_the_supervisor_on_monday_of_week_1(world
     assert [(n.kind, n.stage) for n in notices] == [(MeetingKind.FIRST_SUPERVISOR, "reminder")]
     assert recipients("MEETING_DUE") == {"supervisor@nhs.test"}
     email = OutboundEmail.objects.get(code="MEETING_DUE")
-    assert "first meeting with the ccg supervisor" in email.body_text.lower()
+    assert "The first meeting with the CCG Supervisor of Dr Trainee" in email.body_text
+    assert "is due in week 1 of the rotation, by Friday" in email.body_text
     assert f"/placements/{world.placement.pk}/meetings/" in email.body_text
 
 
