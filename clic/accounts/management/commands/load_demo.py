@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from absences import demo as absences_demo
 from assessments import demo as assessments_demo
 from clic.accounts import demo as accounts_demo
 from projects import demo as projects_demo
@@ -11,6 +12,7 @@ from trainees import demo as trainees_demo
 DEMO_STEPS = [
     trainees_demo.load,
     rotations_demo.load,
+    absences_demo.load,
     assessments_demo.load,
     projects_demo.load,
 ]
