@@ -1,6 +1,7 @@
 """Forms parse and check the shape of input; the services decide what is allowed."""
 
 from django import forms
+from django.utils.html import format_html
 
 from .models import HR_ITEMS, CommissioningStage, Concern, Project
 from .validators import MAX_UPLOAD_BYTES
@@ -176,7 +177,9 @@ class HRChecklistForm(NHSForm):
             fields[item.key] = forms.BooleanField(label=item.label, required=False,
                                                   help_text=item.hint)
             fields[f"{item.key}_on"] = forms.DateField(
-                label="Date done", required=False, widget=forms.DateInput,
+                label=format_html('Date done<span class="nhsuk-u-visually-hidden">: {}</span>',
+                                  item.label),
+                required=False, widget=forms.DateInput,
                 help_text="Leave empty for today.",
                 error_messages={"invalid": "Enter a real date, for example 14/03/2026."})
         fields["agreement"] = self.fields.pop("agreement")
