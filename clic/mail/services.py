@@ -40,6 +40,8 @@ DEFAULT_SENDING_TIMEOUT = 300
 # A fresh row's task normally sends it within a second; after this it is presumed lost.
 DEFAULT_REQUEUE_AFTER = 60
 DEFAULT_SWEEP_BATCH = 5000
+# Emails per send task: one SMTP session and one database connection serve them all.
+DEFAULT_BATCH_SIZE = 25
 
 
 def _setting(name: str, default):
@@ -344,24 +346,30 @@ def _one_line(text: str) -> str:
 
 
 def publish_send_tasks(email_ids: Sequence[int]) -> list[int]:
-    """Ask the workers to send these rows. Never raises into the caller: while the broker is
-    down the rows stay queued with no task, and the sweeper publishes them later."""
+    """Ask the workers to send these rows, a batch per task (one SMTP and database connection
+    for many emails). Never raises into the caller: while the broker is down the rows stay
+    queued with no task, and the sweeper publishes them later."""
     from kombu.exceptions import OperationalError
 
-    from .tasks import outbox_send
+    from .tasks import outbox_send, outbox_send_batch
 
-    published = []
-    for email_id in email_ids:
+    size = _setting("CLIC_MAIL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    published: list[int] = []
+    for start in range(0, len(email_ids), size):
+        batch = list(email_ids[start:start + size])
         try:
-            outbox_send.apply_async((email_id,), retry=False)
+            if len(batch) == 1:
+                outbox_send.apply_async((batch[0],), retry=False)
+            else:
+                outbox_send_batch.apply_async((batch,), retry=False)
         except (OperationalError, ConnectionError, OSError):
             logger.warning("Broker unreachable: %d email(s) left for the sweeper",
                            len(email_ids) - len(published))
             break
         except Exception:
-            logger.exception("Could not publish the send task for email %s", email_id)
+            logger.exception("Could not publish the send task for emails %s", batch)
             continue
-        published.append(email_id)
+        published.extend(batch)
     done = set(published)
     missed = [email_id for email_id in email_ids if email_id not in done]
     if missed:
@@ -443,32 +451,78 @@ def _text(reply) -> str:
 def outbox_email_send(*, email_id: int) -> str | None:
     """Claim a queued row and send it once; returns the new status, or None when the row
     was not ours to send (already sent, being sent, or not yet due)."""
+    return outbox_emails_send(email_ids=[email_id])[email_id]
+
+
+def outbox_emails_send(*, email_ids: Sequence[int]) -> dict[int, str | None]:
+    """Send queued rows one by one through one connection, each claimed just before it is
+    sent and its outcome recorded just after, so a worker that dies mid-batch leaves at most
+    one row in doubt. Returns each row's new status (None: not ours to send)."""
+    Status = OutboundEmail.Status
+    emails = OutboundEmail.objects.filter(status=Status.QUEUED).in_bulk(email_ids)
+    results: dict[int, str | None] = dict.fromkeys(email_ids)
+    connection = get_connection(fail_silently=False)
+    unreachable: Exception | None = None
+    try:
+        for email_id in email_ids:
+            email = emails.get(email_id)
+            if email is None or not _claim(email):
+                continue
+            error = unreachable
+            if error is None:
+                try:
+                    connection.open()
+                except Exception as exc:
+                    # The server cannot be reached: the rest of the batch would only wait for
+                    # the same timeout, so each takes this attempt's failure as its own.
+                    error = unreachable = exc
+            if error is None:
+                try:
+                    connection.send_messages([build_message(email)])
+                except Exception as exc:
+                    error = exc
+                    if not isinstance(exc, smtplib.SMTPResponseException
+                                      | smtplib.SMTPRecipientsRefused):
+                        connection.close()  # a broken session: the next email reconnects
+            results[email_id] = _record(email, error)
+    finally:
+        connection.close()
+    return results
+
+
+def _claim(email: OutboundEmail) -> bool:
+    """queued -> sending, only if nobody else has touched the row since it was read."""
     now = timezone.now()
     claimed = OutboundEmail.objects.filter(
-        pk=email_id, status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now,
+        pk=email.pk, status=OutboundEmail.Status.QUEUED, attempts=email.attempts,
+        next_attempt_at__lte=now,
     ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not claimed:
-        return None
-    email = OutboundEmail.objects.get(pk=email_id)
-    mine = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING,
-                                        claimed_at=now)
-    try:
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages([build_message(email)])
-    except Exception as exc:
-        error = describe_error(exc)
-        if is_temporary(exc) and email.attempts < _setting("CLIC_MAIL_MAX_ATTEMPTS",
-                                                            DEFAULT_MAX_ATTEMPTS):
-            logger.warning("Email %s attempt %s failed, will retry: %s", email_id,
-                           email.attempts, error)
-            mine.update(status=OutboundEmail.Status.QUEUED, last_error=error, enqueued_at=None,
-                        next_attempt_at=timezone.now() + retry_delay(email.attempts))
-            return OutboundEmail.Status.QUEUED
-        logger.error("Email %s failed after %s attempt(s): %s", email_id, email.attempts, error)
-        mine.update(status=OutboundEmail.Status.FAILED, last_error=error)
-        return OutboundEmail.Status.FAILED
-    mine.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="")
-    return OutboundEmail.Status.SENT
+    if claimed:
+        email.status, email.attempts, email.claimed_at = (OutboundEmail.Status.SENDING,
+                                                          email.attempts + 1, now)
+    return bool(claimed)
+
+
+def _record(email: OutboundEmail, error: Exception | None) -> str:
+    Status = OutboundEmail.Status
+    # Only this claim's outcome: a row the sweeper took back meanwhile is not overwritten.
+    mine = OutboundEmail.objects.filter(pk=email.pk, status=Status.SENDING,
+                                        claimed_at=email.claimed_at)
+    if error is None:
+        mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+        return Status.SENT
+    description = describe_error(error)
+    if is_temporary(error) and email.attempts < _setting("CLIC_MAIL_MAX_ATTEMPTS",
+                                                         DEFAULT_MAX_ATTEMPTS):
+        logger.warning("Email %s attempt %s failed, will retry: %s", email.pk, email.attempts,
+                       description)
+        mine.update(status=Status.QUEUED, last_error=description, enqueued_at=None,
+                    next_attempt_at=timezone.now() + retry_delay(email.attempts))
+        return Status.QUEUED
+    logger.error("Email %s failed after %s attempt(s): %s", email.pk, email.attempts,
+                 description)
+    mine.update(status=Status.FAILED, last_error=description)
+    return Status.FAILED
 
 
 def outbox_sweep() -> dict[str, int]:

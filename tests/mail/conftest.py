@@ -10,9 +10,11 @@ def _mail_settings(settings):
 
 @pytest.fixture
 def published(monkeypatch):
-    """The ids of the send tasks published, instead of publishing them."""
-    from clic.mail.tasks import outbox_send
+    """The ids of the emails whose send tasks were published, instead of publishing them."""
+    from clic.mail.tasks import outbox_send, outbox_send_batch
 
     ids = []
     monkeypatch.setattr(outbox_send, "apply_async", lambda args, **kwargs: ids.append(args[0]))
+    monkeypatch.setattr(outbox_send_batch, "apply_async",
+                        lambda args, **kwargs: ids.extend(args[0]))
     return ids

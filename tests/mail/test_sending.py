@@ -17,6 +17,7 @@ from clic.mail.services import (
     is_temporary,
     outbox_email_resend,
     outbox_email_send,
+    outbox_emails_send,
     outbox_sweep,
     sop_notify,
 )
@@ -261,3 +262,51 @@ def test_make_run_settings_write_each_email_as_a_file_and_mark_it_sent(
         "ekccgs.quality@nhs.net", "lead@nhs.test", "supervisor@nhs.test"]
     assert all(m["Subject"].startswith("Sickness absence: Dr Trainee") for m in messages)
     assert "sickness absence" in messages[0].get_body(("plain",)).get_content()
+
+
+def sickness_rows(world):
+    """Three S5 emails: the supervisor, the project lead and the CCG admin mailbox."""
+    return sop_notify(code="S5", event_key="absence:1", about=world.placement,
+                      placement=world.placement, context={"days": [world.cohort.start_date]})
+
+
+def test_batch_sends_every_email_once(world, smtp_settings, smtp_server):
+    rows = sickness_rows(world)
+    ids = [row.pk for row in rows]
+
+    assert outbox_emails_send(email_ids=ids) == dict.fromkeys(ids, Status.SENT)
+    assert outbox_emails_send(email_ids=ids) == dict.fromkeys(ids)
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [
+        "ekccgs.quality@nhs.net", "lead@nhs.test", "supervisor@nhs.test"]
+
+
+def test_batch_refused_recipient_does_not_hold_up_the_others(world, smtp_settings, smtp_server):
+    smtp_server.sink.reject["lead@nhs.test"] = "550 5.1.1 Mailbox unavailable"
+    rows = sickness_rows(world)
+
+    results = outbox_emails_send(email_ids=[row.pk for row in rows])
+
+    assert {row.to_email: results[row.pk] for row in rows} == {
+        "supervisor@nhs.test": Status.SENT, "lead@nhs.test": Status.FAILED,
+        "ekccgs.quality@nhs.net": Status.SENT}
+    assert len(smtp_server.messages) == 2
+
+
+def test_batch_to_an_unreachable_server_tries_to_connect_once(world, settings, monkeypatch):
+    from django.core.mail.backends import smtp
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    opened = []
+    real_open = smtp.EmailBackend.open
+    monkeypatch.setattr(smtp.EmailBackend, "open",
+                        lambda self: opened.append(1) or real_open(self))
+    rows = sickness_rows(world)
+
+    results = outbox_emails_send(email_ids=[row.pk for row in rows])
+
+    assert set(results.values()) == {Status.QUEUED}
+    assert len(opened) == 1
+    for row in OutboundEmail.objects.all():
+        assert row.attempts == 1
+        assert "Connection refused" in row.last_error

@@ -253,12 +253,13 @@ def test_email_queue_rendered_keeps_allauths_wording_one_row_per_recipient(db):
 
 def test_publishing_with_the_broker_down_never_raises_and_leaves_rows_for_the_sweeper(
         world, monkeypatch, django_capture_on_commit_callbacks):
-    from clic.mail.tasks import outbox_send
+    from clic.mail.tasks import outbox_send, outbox_send_batch
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
     monkeypatch.setattr(outbox_send, "apply_async", broker_down)
+    monkeypatch.setattr(outbox_send_batch, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         rows = notify(world)
 
