@@ -6,6 +6,8 @@ from statistics import mean
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from absences.models import Absence
+from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
@@ -336,9 +338,27 @@ def evaluation_results(evaluation: EvaluationRound | None) -> dict:
 # The end-of-rotation record -----------------------------------------------------------------
 
 
+def absence_days_by_kind(placement: Placement, today: datetime.date) -> list[tuple[str, float]]:
+    """Days away by type, counted as the absences app counts them (reported sickness and
+    cannot-attend, approved leave; working days of the trainee's timetable, halves as 0.5).
+    Types and numbers only: never a note or a reason."""
+    absences = list(Absence.objects.filter(placement=placement).filter(COUNTED))
+    if not absences:
+        return []
+    first = min(a.first_day for a in absences)
+    last = max(known_last_day(a, today) for a in absences)
+    timetable = timetable_for(placement, first, last)
+    totals: dict[str, float] = {}
+    for absence in absences:
+        routing = absence_routing(absence, timetable, today)
+        if not routing.is_empty:
+            label = absence.get_kind_display()
+            totals[label] = totals.get(label, 0) + routing.day_count
+    return sorted(totals.items())
+
+
 def end_of_rotation_record(placement: Placement, today: datetime.date | None = None) -> dict:
-    """What the trainee's portfolio PDF says. The absences section appears once the absences
-    app records them (it has no models yet)."""
+    """What the trainee's portfolio PDF says."""
     today = today or clock.today()
     slot = (PresentationSlot.objects.filter(placement=placement).exclude(
         day__status=PresentationDay.Status.CANCELLED).select_related("day").first())
@@ -350,7 +370,8 @@ def end_of_rotation_record(placement: Placement, today: datetime.date | None = N
     return {
         "placement": placement, "cohort": placement.cohort, "trainee": placement.trainee,
         "today": today, "slot": slot, "present": attendance.get("present", 0),
-        "sections": {"project": True, "meetings": True, "absences": False},
+        "sections": {"project": True, "meetings": True, "absences": True},
+        "absences": absence_days_by_kind(placement, today),
         "project": Project.objects.filter(placement=placement).first(),
         "meetings": list(Meeting.objects.filter(placement=placement,
                                                 status=Meeting.Status.HELD).order_by("date")),

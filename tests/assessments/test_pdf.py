@@ -4,6 +4,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from absences.models import Absence
 from assessments import services
 from assessments.models import Capability, Grade, ReflectiveEntry
 from projects.models import CommissioningStage, Meeting, MeetingKind, Project
@@ -49,6 +50,12 @@ def test_end_of_rotation_record_says_what_happened(client, world, clock):
                            status=Meeting.Status.HELD, date=world.cohort.start_date)
     Meeting.objects.create(placement=world.placement, kind=MeetingKind.REVIEW_8,
                            status=Meeting.Status.SCHEDULED, date=world.cohort.monday_of_week(8))
+    tuesday = world.cohort.monday_of_week(2) + datetime.timedelta(days=1)
+    Absence.objects.create(placement=world.placement, kind=Absence.Kind.SICKNESS,
+                           first_day=tuesday, last_day=tuesday + datetime.timedelta(days=1),
+                           note="Migraine", state=Absence.State.REPORTED)
+    Absence.objects.create(placement=world.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                           first_day=tuesday, last_day=tuesday, state=Absence.State.PENDING)
     clock.set(day.date + datetime.timedelta(days=1))
 
     client.force_login(world.trainee)
@@ -68,6 +75,9 @@ def test_end_of_rotation_record_says_what_happened(client, world, clock):
         assert expected in text, expected
     assert world.supervisor.full_name + "." not in text  # the anonymous giver is not named
     assert "Week 8 review" not in text  # scheduled, not held
+    assert "Sickness 2" in text
+    assert "Migraine" not in text  # never the note
+    assert "Annual leave" not in text  # not approved, so not counted
 
 
 def test_record_before_anything_is_recorded_says_so(client, world):
@@ -77,3 +87,4 @@ def test_record_before_anything_is_recorded_says_so(client, world):
     assert "No presentation recorded" in text
     assert "Not recorded yet" in text
     assert "No project recorded" in text and "No meetings recorded as held" in text
+    assert "No absences recorded" in text
