@@ -149,7 +149,8 @@ def diary_month(user, day: datetime.date, keep: Keep | None = None) -> dict:
             date = monday + datetime.timedelta(days=offset)
             days.append({"date": date, "in_month": date.month == first.month,
                          "entries": by_date.get(date, [])})
-        weeks.append({"monday": monday, "days": days})
+        if any(day["in_month"] for day in days):
+            weeks.append({"monday": monday, "days": days})
         monday += datetime.timedelta(weeks=1)
     return {"first": first, "last": last, "weeks": weeks, "count": len(entries),
             "previous": (first - datetime.timedelta(days=1)).replace(day=1),

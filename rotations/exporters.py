@@ -63,8 +63,16 @@ def session_event(session: Session, *, viewer=None, organizer: bool = False) -> 
     return event
 
 
+def _event_date(event) -> datetime.date | None:
+    start = event.get("DTSTART")
+    value = getattr(start, "dt", None)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value if isinstance(value, datetime.date) else None
+
+
 def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
-              organizer: bool = False) -> Calendar:
+              organizer: bool = False, extra_events=()) -> Calendar:
     calendar = Calendar.new(prodid=PRODID, name=name, uid=uid, method=method,
                             refresh_interval=datetime.timedelta(hours=1))
     calendar.add("x-published-ttl", "PT1H")
@@ -72,6 +80,10 @@ def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
     for session in sessions:
         calendar.add_component(session_event(session, viewer=viewer, organizer=organizer))
         dates.append(session.date)
+    for event in extra_events:
+        calendar.add_component(event)
+        if _event_date(event):
+            dates.append(_event_date(event))
     first = min(dates, default=datetime.date.today()) - datetime.timedelta(days=1)
     last = max(dates, default=datetime.date.today()) + datetime.timedelta(days=2)
     calendar.add("x-wr-timezone", "Europe/London")
@@ -96,10 +108,11 @@ def sessions_calendar(sessions, *, method: str | None = "PUBLISH", name: str,
                      uid=uid or "clic-timetable").to_ical()
 
 
-def feed_calendar(user, sessions) -> bytes:
-    """A person's subscription feed: what their diary shows."""
-    return sessions_calendar(sessions, method="PUBLISH", name=f"CLIC timetable: {user}",
-                             viewer=user, uid=f"clic-feed-{user.pk}")
+def feed_calendar(user, sessions, *, extra_events=()) -> bytes:
+    """A person's subscription feed: what their diary shows (sessions, and the events other
+    features add through rotations.feeds)."""
+    return _calendar(sessions, method="PUBLISH", name=f"CLIC timetable: {user}", viewer=user,
+                     uid=f"clic-feed-{user.pk}", extra_events=extra_events).to_ical()
 
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------

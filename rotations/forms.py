@@ -130,7 +130,7 @@ class SessionForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False,
-                             help_text="Optional: told to the people affected.")
+                             help_text="Told to the people affected.")
 
 
 def date_from_query(value, default):

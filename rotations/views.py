@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,10 +10,11 @@ from django.views.decorators.http import condition, require_POST
 
 from trainees.selectors import placement_for
 
-from . import rules, selectors, services
+from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
-from .exporters import feed_calendar, portfolio_pdf
+from .exporters import portfolio_pdf
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
+from .models import ROTATION_WEEKS
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -113,13 +112,19 @@ def cohort_changes(request, pk):
 # The cohort's timetable and its sessions ---------------------------------------------------
 
 def cohort_timetable(request, pk):
+    """One week of the cohort's timetable at a time (this week while the rotation runs)."""
     cohort = selectors.cohort_for(request.user, pk)
-    weeks = {}
-    for session in selectors.cohort_sessions(cohort):
-        weeks.setdefault(session.week, []).append(session)
+    week = request.GET.get("week", "")
+    week = int(week) if week.isdigit() and 1 <= int(week) <= ROTATION_WEEKS else (
+        cohort.week_of(timezone.localdate()) or 1)
     return render(request, "rotations/cohort_timetable.html", {
-        "cohort": cohort, "weeks": sorted(weeks.items()),
+        "cohort": cohort, "week": week, "weeks": range(1, ROTATION_WEEKS + 1),
+        "sessions": selectors.cohort_sessions(cohort).filter(week=week),
         "can_edit": rules.can_edit_timetable(request.user, cohort)})
+
+
+def _timetable_url(cohort_id, week) -> str:
+    return reverse("cohort_timetable", args=[cohort_id]) + f"?week={week}"
 
 
 def session_edit(request, pk, session_pk):
@@ -139,7 +144,7 @@ def session_edit(request, pk, session_pk):
                                           "emailed the updated calendar entry (S10).")
             else:
                 messages.info(request, "Nothing changed, so nobody was emailed.")
-            return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+            return redirect(_timetable_url(pk, session.week))
     return render(request, "rotations/session_edit.html", {
         "session": session, "cohort": session.cohort, "form": form,
         "cancel_form": CancelForm()})
@@ -158,7 +163,7 @@ def session_cancel(request, pk, session_pk):
         if cancelled:
             messages.success(request, "Session cancelled. The people affected are being told "
                                       "(S10).")
-    return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+    return redirect(_timetable_url(pk, session.week))
 
 
 @require_POST
@@ -172,7 +177,7 @@ def session_reinstate(request, pk, session_pk):
         if reinstated:
             messages.success(request, "Session reinstated. The people affected are being told "
                                       "(S10).")
-    return redirect(reverse("cohort_timetable", args=[pk]) + f"#week-{session.week}")
+    return redirect(_timetable_url(pk, session.week))
 
 
 # Timetable PDFs ----------------------------------------------------------------------------
@@ -269,37 +274,33 @@ def calendar_subscribe(request):
         "feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[-1]})
 
 
-def _feed_facts(request, token):
-    facts = getattr(request, "_clic_feed", None)
-    if facts is None:
+def _feed_state(request, token):
+    """The feed's owner and ETag/Last-Modified, worked out once per request."""
+    state = getattr(request, "_clic_feed", None)
+    if state is None:
         user = selectors.user_for_calendar_token(token)
         if user is None:
             raise Http404
         today = timezone.localdate()
-        fingerprint = selectors.feed_fingerprint(user, today)
-        facts = {"user": user, "today": today, **fingerprint}
-        request._clic_feed = facts
-    return facts
+        state = {"user": user, "today": today, "state": feeds.feed_state(user, today)}
+        request._clic_feed = state
+    return state
 
 
 def _feed_etag(request, token):
-    facts = _feed_facts(request, token)
-    raw = f"{facts['user'].pk}:{facts['count']}:{facts['ids']}:{facts['latest']}:{facts['today']}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return _feed_state(request, token)["state"].etag
 
 
 def _feed_last_modified(request, token):
-    return _feed_facts(request, token)["latest"]
+    return _feed_state(request, token)["state"].last_modified
 
 
 @login_not_required
 @condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
 def calendar_feed(request, token):
     """A person's timetable as an iCalendar feed, at a secret address; no login."""
-    facts = _feed_facts(request, token)
-    user = facts["user"]
-    sessions = selectors.feed_sessions(user, facts["today"])
-    response = HttpResponse(feed_calendar(user, sessions),
+    state = _feed_state(request, token)
+    response = HttpResponse(feeds.feed_content(state["user"], state["today"]),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'
     response["Cache-Control"] = "private, max-age=900"

@@ -132,8 +132,13 @@ def test_cohort_detail_timetable_and_change_log_pages_render(client, published):
         assert response.status_code == 200, name
         assert html.count("<h1") == 1, name
         assert " style=" not in html, name
-    timetable = client.get(reverse("cohort_timetable", args=[published.cohort.pk])).content.decode()
-    assert "Week 16" in timetable and published.trainee.full_name in timetable
+    url = reverse("cohort_timetable", args=[published.cohort.pk])
+    week16 = client.get(url, {"week": 16}).content.decode()
+    assert "Meet CCG Supervisor and Project Lead" in week16
+    assert "Project presentations" in week16 and published.trainee.full_name in week16
+    this_week = client.get(url).content.decode()  # the cohort is in week 6 today
+    assert '<h1 class="nhsuk-heading-l">Week 6</h1>' in this_week
+    assert client.get(url, {"week": "99"}).status_code == 200
 
 
 def test_pd_changes_a_session_through_the_form(client, published):

@@ -116,3 +116,34 @@ def test_add_to_outlook_page_shows_the_personal_feed_url(client, published):
     assert response.status_code == 200
     assert published.trainee.calendar_token in response.content.decode()
     assert "Subscribe from web" in response.content.decode()
+
+
+def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
+    from icalendar import Event
+
+    from rotations import feeds
+
+    titles = ["Annual leave"]
+
+    def leave(user, start, end):
+        if user != published.trainee:
+            return []
+        day = published.cohort.start_date + datetime.timedelta(days=4)
+        return [Event.new(uid="leave-1@clic", summary=titles[0], start=day,
+                          end=day + datetime.timedelta(days=1),
+                          stamp=datetime.datetime.now(tz=datetime.UTC))]
+
+    feeds.register("test-leave", leave)
+    try:
+        first = _feed(client, published.trainee)
+        assert str(_events(first)["leave-1@clic"]["SUMMARY"]) == "Annual leave"
+        assert "Last-Modified" not in first  # the provider cannot say when it last changed
+        assert _feed(client, published.trainee, HTTP_IF_NONE_MATCH=first["ETag"]
+                     ).status_code == 304
+        titles[0] = "Study leave"
+        changed = _feed(client, published.trainee, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert changed.status_code == 200
+        assert str(_events(changed)["leave-1@clic"]["SUMMARY"]) == "Study leave"
+        assert "leave-1@clic" not in _events(_feed(client, published.supervisor))
+    finally:
+        feeds._providers.pop("test-leave")
