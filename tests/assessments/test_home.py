@@ -55,3 +55,18 @@ def test_anonymous_people_are_sent_to_log_in(client, world):
                 reverse("evaluation_answer", args=[world.cohort.pk])]:
         response = client.get(url)
         assert response.status_code == 302 and "login" in response["Location"], url
+
+
+def test_the_home_page_tag_shows_a_supervisors_upcoming_presentation(rf, world):
+    from django.template import Context, Template
+
+    schedule(world.cohort, world.pd)
+    request = rf.get("/")
+    request.user = world.supervisor
+    html = Template("{% load assessments_tags %}{% upcoming_presentations %}").render(
+        Context({"request": request}))
+    assert "Upcoming presentations" in html and "Dr Trainee" in html
+    request.user = world.other_ccg_supervisor
+    assert "Upcoming presentations" not in Template(
+        "{% load assessments_tags %}{% upcoming_presentations %}").render(
+        Context({"request": request}))
