@@ -24,8 +24,9 @@ _ERROR_MODIFIERS = {
     "nhsuk-textarea": "nhsuk-textarea--error",
     "nhsuk-select": "nhsuk-select--error",
 }
-# Text inputs for dates and times become the browser's own pickers. Their value must
-# then be ISO formatted, which Django's date and time fields always accept.
+# Date and time inputs become the browser's own pickers, whose value must be ISO
+# formatted (Django's date and time fields always accept it); a widget declared with
+# attrs={"type": "date"} would otherwise be given a dd/mm/yyyy value the picker rejects.
 _NATIVE_PICKERS = [
     (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
     (forms.DateInput, "date", "%Y-%m-%d"),
@@ -59,7 +60,7 @@ def _widget_class(widget) -> str:
 
 def _with_native_picker(widget):
     for widget_type, input_type, iso_format in _NATIVE_PICKERS:
-        if isinstance(widget, widget_type) and widget.input_type == "text":
+        if isinstance(widget, widget_type) and widget.input_type in ("text", input_type):
             widget = copy.copy(widget)
             widget.input_type = input_type
             widget.format = iso_format

@@ -1,6 +1,7 @@
 """The NHS.UK look: the crispy-forms template pack, the error summary, the page layout,
 and the 404 and 500 pages."""
 
+import datetime
 import re
 
 import pytest
@@ -100,6 +101,25 @@ def test_crispy_filter_renders_every_kind_of_widget_the_nhsuk_way(invalid_form):
     # Errors about the whole form have no field to sit by.
     assert ('<span class="nhsuk-u-visually-hidden">Error: </span>Something about the whole form.'
             in html)
+
+
+def test_dates_and_times_use_the_browsers_pickers_with_iso_values():
+    class When(forms.Form):
+        day = forms.DateField()
+        declared = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        at = forms.DateTimeField()
+        time = forms.TimeField()
+
+    form = When(initial={"day": datetime.date(2026, 9, 7), "declared": datetime.date(2026, 9, 8),
+                         "at": datetime.datetime(2026, 9, 7, 9, 30), "time": datetime.time(14, 0)})
+    html = render("{{ form|crispy }}", form=form)
+
+    assert re.search(r'<input type="date" name="day" value="2026-09-07"', html)
+    assert re.search(r'<input type="date" name="declared" value="2026-09-08"', html)
+    assert re.search(r'<input type="datetime-local" name="at" value="2026-09-07T09:30"', html)
+    assert re.search(r'<input type="time" name="time" value="14:00"', html)
+    assert When({"day": "2026-09-07", "declared": "2026-09-08", "at": "2026-09-07T09:30",
+                 "time": "14:00"}).is_valid()
 
 
 def test_crispy_pack_drops_placeholders_and_browser_validation():
