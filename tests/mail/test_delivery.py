@@ -51,8 +51,11 @@ def addresses(messages):
 
 
 def settle(smtp_server, world):
-    """Send one more email and wait for it: anything published before it has been handled
-    by then, so the counts that follow are final without sleeping."""
+    """Wait until every email is sent or failed, then send one more and wait for it: a stray
+    task published before it has been consumed by then, so the messages that follow are
+    final without sleeping."""
+    wait_until(lambda: not OutboundEmail.objects.filter(
+        status__in=[Status.QUEUED, Status.SENDING]).exists(), message="the outbox to settle")
     before = len(smtp_server.messages)
     sentinel = raise_concern(world, key=f"sentinel:{time.monotonic_ns()}")
     smtp_server.wait_for(before + 1)
