@@ -12,6 +12,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "subject", "idempotency_key"]
     date_hierarchy = "created_at"
     list_select_related = ["cohort"]
+    # Bodies may carry one-time sign-in links (invitations, password resets).
+    exclude = ["body_text", "body_html", "attachments"]
 
     def has_add_permission(self, request):
         return False

@@ -59,6 +59,9 @@ class CatalogueRow:
     health_data: bool = False
     # Rows the trainee causes; the trainee sees them on their own SOP timeline.
     raised_by_trainee: bool = False
+    # The body carries a one-time sign-in link: the outbox shows that it was sent, never
+    # the link, or whoever reads the outbox could use it.
+    confidential: bool = False
 
 
 # Context keys a sickness row's template may see, besides the people and links.
@@ -163,12 +166,18 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "mail/absences/decision",
                  "By the PD, or a PA on the PD's behalf, with their comment."),
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
-                 "To the person invited: a link to set their password."),
+                 "To the person invited: a link to set their password.", confidential=True),
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
-                 "To the account holder; worded by the sign-in system."),
+                 "To the account holder; worded by the sign-in system.", confidential=True),
 )
 
 BY_CODE: dict[str, CatalogueRow] = {row.code: row for row in CATALOGUE}
+
+
+def is_confidential(code: str) -> bool:
+    """Whether an email's body must not be shown; codes no longer catalogued are kept hidden."""
+    row = BY_CODE.get(code)
+    return row is None or row.confidential
 
 
 def row_for(code: str) -> CatalogueRow:

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
-from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS
+from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS, is_confidential
 from .examples import example_email
 from .forms import OutboxFilterForm
 from .rules import can_resend, can_view_catalogue, can_view_outbox
@@ -36,6 +36,7 @@ def outbox_detail(request, pk):
     email = outbox_email_for(request.user, pk)
     return render(request, "mail/outbox_detail.html", {
         "email": email, "can_resend": can_resend(request.user, email),
+        "show_body": not is_confidential(email.code),
     })
 
 

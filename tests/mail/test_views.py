@@ -347,3 +347,17 @@ def test_outbox_shows_when_an_email_was_sent(client, world):
 
     assert "5 Mar 2026 14:07" in html
     assert "Sent" in html
+
+
+def test_outbox_never_shows_a_sign_in_link(client, world):
+    [invitation] = email_queue_template(
+        code="INVITE", to=[world.supervisor.email], template="mail/invitation",
+        context={"user": world.supervisor, "invited_by": world.pd,
+                 "url": "https://clic.test/invitation/secret-token/"},
+        event_key="invitation:1")
+
+    html = page_for(client, world.pd, url=f"/outbox/{invitation.pk}/").content.decode()
+
+    assert "You are invited to the CLIC service" in html
+    assert "secret-token" not in html
+    assert "carries a personal sign-in link" in html
