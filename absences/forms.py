@@ -7,7 +7,7 @@ from trainees.models import Placement
 
 from . import services
 from .models import LEAVE_KINDS, Absence
-from .selectors import sessions_to_miss, sessions_today
+from .selectors import meetings_today, sessions_to_miss, sessions_today
 
 NOTE_HELP = ("Only you, the Programme Administrators and the Programme Directors can read "
              "this. It is never emailed, and CCG staff never see it.")
@@ -25,6 +25,15 @@ class SessionChoiceField(forms.ModelChoiceField):
         return f"{session.title} ({when})"
 
 
+def _when(day: datetime.date, start, end, part_label: str) -> str:
+    when = f"{day:%A} {day.day} {day:%B}"
+    if start and end:
+        return f"{when}, {start:%H:%M} to {end:%H:%M}"
+    if start:
+        return f"{when}, {start:%H:%M}"
+    return f"{when}, {part_label}"
+
+
 class AbsenceForm(forms.Form):
     """One form for every kind of report (new or a correction); which fields it shows
     depends on the kind. Its clean() runs the same checks as the service, so the preview
@@ -37,6 +46,8 @@ class AbsenceForm(forms.Form):
                              help_text="A morning or an afternoon can only be one day.")
     session = SessionChoiceField(label="Which session?", queryset=Session.objects.none(),
                                  widget=forms.RadioSelect, empty_label=None)
+    # Running late: one of today's sessions ("session:<id>") or SOP meetings ("meeting:<id>").
+    occasion = forms.ChoiceField(label="Which session or meeting today?", widget=forms.RadioSelect)
     expected_arrival = forms.TimeField(label="When do you expect to arrive?", required=False,
                                        help_text="For example, 10:15")
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -64,38 +75,65 @@ class AbsenceForm(forms.Form):
             for name in ("first_day", "last_day", "part"):
                 del self.fields[name]
             if kind == Absence.Kind.CANNOT_ATTEND:
-                sessions = sessions_to_miss(placement, include_past=on_behalf or instance is not None,
-                                            today=today)
+                self.fields["session"].queryset = sessions_to_miss(
+                    placement, include_past=on_behalf or instance is not None, today=today)
                 self.fields["session"].label = "Which session can you not attend?"
                 del self.fields["expected_arrival"]
+                del self.fields["occasion"]
             else:
-                sessions = sessions_today(placement, today=today)
-                self.fields["session"].label = "Which session or meeting today?"
-                if instance is not None:  # a late note stays with its session
-                    del self.fields["session"]
-            if "session" in self.fields:
-                self.fields["session"].queryset = sessions
+                del self.fields["session"]
+                if instance is not None:  # a late note stays with its session or meeting
+                    del self.fields["occasion"]
+                else:
+                    self._occasions = {
+                        **{f"session:{s.pk}": s for s in sessions_today(placement, today=today)},
+                        **{f"meeting:{m.pk}": m for m in meetings_today(placement, today=today)}}
+                    self.fields["occasion"].choices = [
+                        (key, self._occasion_label(item)) for key, item in self._occasions.items()]
         else:
-            del self.fields["session"]
-            del self.fields["expected_arrival"]
+            for name in ("session", "occasion", "expected_arrival"):
+                del self.fields[name]
+
+    @staticmethod
+    def _occasion_label(item) -> str:
+        if isinstance(item, Session):
+            when = _when(item.date, item.start_time, item.end_time, item.get_part_display().lower())
+            return f"{item.title} ({when})"
+        when = _when(item.date, item.start_time, item.end_time, "time to be confirmed")
+        return f"{item.get_kind_display()} ({when})"
 
     @property
     def has_sessions(self) -> bool:
-        return "session" not in self.fields or self.fields["session"].queryset.exists()
+        if "session" in self.fields:
+            return self.fields["session"].queryset.exists()
+        if "occasion" in self.fields:
+            return bool(self.fields["occasion"].choices)
+        return True
+
+    def _chosen(self, data) -> tuple:
+        """The session and meeting the report is about."""
+        occasion = self._occasions.get(data.get("occasion", "")) if "occasion" in self.fields else None
+        if occasion is not None:
+            return (occasion, None) if isinstance(occasion, Session) else (None, occasion)
+        if self.instance is not None:
+            return self.instance.session, self.instance.meeting
+        return data.get("session"), None
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        session = data.get("session") or (self.instance.session if self.instance else None)
+        session, meeting = self._chosen(data)
         try:
             self.plan = services.absence_check(
                 placement=self.placement, kind=self.kind, first_day=data.get("first_day"),
                 last_day=data.get("last_day"), part=data.get("part") or Absence.Part.DAY,
-                session=session, actor=self.actor, current=self.instance, today=self.today)
+                session=session, meeting=meeting, actor=self.actor, current=self.instance,
+                today=self.today)
         except services.AbsenceRefused as refused:
             self.existing = refused.existing
-            field = refused.field if refused.field in self.fields else None
+            field = refused.field if refused.field in self.fields else (
+                "occasion" if refused.field == "session" and "occasion" in self.fields else None)
             self.add_error(field, refused.message)
         return data
 
@@ -103,7 +141,8 @@ class AbsenceForm(forms.Form):
         data = self.cleaned_data
         plan = self.plan
         return {"first_day": plan.first_day, "last_day": plan.last_day, "part": plan.part,
-                "session": plan.session, "expected_arrival": data.get("expected_arrival"),
+                "session": plan.session, "meeting": plan.meeting,
+                "expected_arrival": data.get("expected_arrival"),
                 "note": data.get("note", "")}
 
 

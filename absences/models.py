@@ -41,6 +41,9 @@ class Absence(models.Model):
     # The session a cannot-attend or running-late report is about.
     session = models.ForeignKey("rotations.Session", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="absences")
+    # Or the SOP meeting (projects app) a running-late note is about.
+    meeting = models.ForeignKey("projects.Meeting", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="late_notes")
     expected_arrival = models.TimeField("expected arrival", null=True, blank=True)
     note = models.TextField(blank=True, help_text="Seen only by the trainee, PAs and PDs.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.REPORTED)

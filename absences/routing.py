@@ -224,6 +224,23 @@ def session_is_for(session: Session, placement) -> bool:
             and session.placement_id in (None, placement.pk))
 
 
+def part_for_time(start: datetime.time | None) -> str:
+    if start is None:
+        return Absence.Part.DAY
+    return Absence.Part.AM if start < datetime.time(13, 0) else Absence.Part.PM
+
+
+def late_meeting_recipients(meeting, placement) -> list:
+    """S9 for an SOP meeting: its attendees other than the trainee (by default the CCG
+    Supervisor and Project Lead)."""
+    from clic.mail.catalogue import Recipient
+
+    order = {placement.ccg_supervisor_id: 0, placement.project_lead_id: 1}
+    people = sorted((p for p in meeting.attendees.all() if p.pk != placement.trainee_id),
+                    key=lambda p: (order.get(p.pk, 2), p.full_name))
+    return people or [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD]
+
+
 def late_recipients(session: Session, placement) -> list:
     """S9: the people of the session other than the trainee. A CCG session is the CCG
     Supervisor's and Project Lead's; a cohort session is its facilitator's and the PDs'."""

@@ -176,6 +176,15 @@ def sessions_to_miss(placement: Placement, *, include_past: bool, today=None) ->
     return sessions.order_by("date", "start_time", "part")
 
 
+def meetings_today(placement: Placement, today=None):
+    """The trainee's SOP meetings (projects app) scheduled for today."""
+    from projects.models import Meeting
+
+    return (Meeting.objects.filter(placement=placement, date=_today(today),
+                                   status=Meeting.Status.SCHEDULED)
+            .order_by("start_time"))
+
+
 def sessions_today(placement: Placement, today=None) -> QuerySet[Session]:
     """The trainee's sessions and meetings today (for "running late")."""
     return (Session.objects.filter(cohort_id=placement.cohort_id, date=_today(today),
@@ -212,7 +221,7 @@ def _absence_related(queryset):
     return queryset.select_related(
         "placement", "placement__trainee", "placement__cohort", "placement__cohort__ccg",
         "placement__cohort__programme", "placement__ccg_supervisor", "placement__project_lead",
-        "session", "reported_by", "decided_by")
+        "session", "meeting", "reported_by", "decided_by")
 
 
 @dataclass
@@ -241,8 +250,12 @@ def _ccg_level_days(user, absence: Absence, routing: Routing) -> list[RoutedDay]
     if absence.kind == Absence.Kind.ANNUAL_LEAVE and named:
         return routing.days
     if absence.kind == Absence.Kind.RUNNING_LATE:
-        session = absence.session
-        return [] if named and session is not None and session.placement_id else None
+        session, meeting = absence.session, absence.meeting
+        if named and session is not None and session.placement_id:
+            return []
+        if meeting is not None and (named or meeting.attendees.filter(pk=user.pk).exists()):
+            return []
+        return None
     return routing.ccg_days or None
 
 
@@ -782,8 +795,18 @@ def describe_recipients(placement: Placement, recipients: Sequence, *, possessiv
             phrases.append(phrase)
         elif getattr(recipient, "email", None) and recipient.email.lower() not in seen:
             seen.add(recipient.email.lower())
-            phrases.append(f"the session's facilitator {recipient.full_name or recipient.email}")
+            phrases.append(_person_phrase(placement, recipient, possessive))
     return _names(phrases)
+
+
+def _person_phrase(placement: Placement, person, possessive: str) -> str:
+    """A person named by the event (a session's facilitator, a meeting's attendee)."""
+    name = person.full_name or person.email
+    if person.pk == placement.ccg_supervisor_id:
+        return f"{possessive} CCG Supervisor {name}"
+    if person.pk == placement.project_lead_id:
+        return f"{possessive} Project Lead {name}"
+    return name
 
 
 @dataclass
@@ -804,17 +827,22 @@ def _possessive(placement: Placement, reporter) -> str:
         f"{placement.trainee.full_name}'s")
 
 
-def who_is_told(placement: Placement, codes: dict, *, reporter, session=None) -> list[Telling]:
+def who_is_told(placement: Placement, codes: dict, *, reporter, session=None,
+                meeting=None) -> list[Telling]:
     """For a checked report: each SOP row it sends, the people it reaches, and the days."""
     from clic.mail.catalogue import row_for
 
-    from .routing import RUNNING_LATE, late_recipients
+    from .routing import RUNNING_LATE, late_meeting_recipients, late_recipients
 
     possessive = _possessive(placement, reporter)
     told = []
     for code, days in codes.items():
-        recipients = (late_recipients(session, placement) if code == RUNNING_LATE and session
-                      else row_for(code).recipients)
+        if code == RUNNING_LATE and meeting is not None:
+            recipients = late_meeting_recipients(meeting, placement)
+        elif code == RUNNING_LATE and session is not None:
+            recipients = late_recipients(session, placement)
+        else:
+            recipients = row_for(code).recipients
         told.append(Telling(code=code, days=days, people=describe_recipients(
             placement, recipients, possessive=possessive)))
     return told

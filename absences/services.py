@@ -28,9 +28,11 @@ from .routing import (
     Routing,
     days_and_part,
     excluded_message,
+    late_meeting_recipients,
     late_recipients,
     overlaps,
     part_for_session,
+    part_for_time,
     route,
     session_is_for,
     sop_days,
@@ -69,6 +71,7 @@ class Plan:
     part: str
     session: Session | None
     routing: Routing
+    meeting: object = None
     codes: dict[str, list[RoutedDay]] = field(default_factory=dict)
 
 
@@ -86,8 +89,8 @@ def _dates(first: datetime.date, last: datetime.date | None) -> str:
 
 def absence_check(*, placement: Placement, kind: str, first_day: datetime.date | None,
                   last_day: datetime.date | None, part: str = Absence.Part.DAY,
-                  session: Session | None = None, actor: User, current: Absence | None = None,
-                  today: datetime.date | None = None) -> Plan:
+                  session: Session | None = None, meeting=None, actor: User,
+                  current: Absence | None = None, today: datetime.date | None = None) -> Plan:
     """Check a report (new, or a change to `current`) and work out who it goes to.
     Raises AbsenceRefused with a message for the person; touches nothing."""
     from .selectors import known_last_day, live_absences_of, timetable_for
@@ -100,7 +103,20 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
     if kind not in Absence.Kind.values:
         raise AbsenceRefused("Choose what you are reporting.", field="kind")
 
-    if kind in (Absence.Kind.CANNOT_ATTEND, Absence.Kind.RUNNING_LATE):
+    if kind == Absence.Kind.RUNNING_LATE and meeting is not None:
+        unchanged = current is not None and current.meeting_id == meeting.pk
+        if (meeting.placement_id != placement.pk or (meeting.status != "scheduled"
+                                                     and not unchanged)):
+            raise AbsenceRefused("That meeting is not one of yours still to come.",
+                                 field="session")
+        if meeting.date != today and not unchanged:
+            raise AbsenceRefused("You can only say you are running late for a meeting today.",
+                                 field="session")
+        session = None
+        first_day = last_day = meeting.date
+        part = part_for_time(meeting.start_time)
+    elif kind in (Absence.Kind.CANNOT_ATTEND, Absence.Kind.RUNNING_LATE):
+        meeting = None
         if session is None:
             raise AbsenceRefused("Choose the session.", field="session")
         if (not session_is_for(session, placement) or session.kind == Session.Kind.BANK_HOLIDAY
@@ -121,7 +137,7 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
         first_day = last_day = session.date
         part = part_for_session(session)
     else:
-        session = None
+        session = meeting = None
 
     if first_day is None:
         raise AbsenceRefused("Enter the first day.", field="first_day")
@@ -168,9 +184,11 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
 
     for other in live_absences_of(placement, exclude_pk=current.pk if current else None):
         if kind == Absence.Kind.RUNNING_LATE:
-            if other.kind == Absence.Kind.RUNNING_LATE and other.session_id == session.pk:
-                raise AbsenceRefused("You have already said you are running late for this "
-                                     "session: change that note instead.", existing=other)
+            same = (other.meeting_id == meeting.pk if meeting is not None
+                    else other.session_id == session.pk)
+            if other.kind == Absence.Kind.RUNNING_LATE and same:
+                raise AbsenceRefused("You have already said you are running late for this: "
+                                     "change that note instead.", existing=other)
             continue
         if other.kind == Absence.Kind.RUNNING_LATE:
             continue
@@ -181,7 +199,7 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
                 f"{_dates(other.first_day, other.last_day)}. Change or withdraw that report "
                 "instead.", existing=other)
     return Plan(kind=kind, first_day=first_day, last_day=last_day, part=part, session=session,
-                routing=routing, codes=sop_days(kind, routing))
+                meeting=meeting, routing=routing, codes=sop_days(kind, routing))
 
 
 # Emails -----------------------------------------------------------------------------------
@@ -189,6 +207,12 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
 
 def _path(absence: Absence) -> str:
     return reverse("absences:detail", args=[absence.pk])
+
+
+def _meeting_label(meeting) -> str:
+    if meeting is None:
+        return ""
+    return f"{meeting.get_kind_display()} ({meeting.date:%A} {meeting.date.day} {meeting.date:%B})"
 
 
 def _session_label(session: Session | None) -> str:
@@ -207,13 +231,15 @@ def _context(absence: Absence, code: str, days: list[RoutedDay]) -> dict:
     if absence.kind == Absence.Kind.SICKNESS:
         return context
     context.update(kind=absence.kind, kind_label=absence.get_kind_display().lower(),
-                   session=_session_label(absence.session), state=absence.get_state_display())
-    if code == RUNNING_LATE and absence.session is not None:
-        session = absence.session
-        context["meeting"] = session.title
-        if session.start_time:
+                   session=_session_label(absence.session) or _meeting_label(absence.meeting),
+                   state=absence.get_state_display())
+    occasion = absence.session or absence.meeting
+    if code == RUNNING_LATE and occasion is not None:
+        context["meeting"] = (occasion.title if absence.session
+                              else absence.meeting.get_kind_display())
+        if occasion.start_time:
             context["meeting_time"] = timezone.make_aware(
-                datetime.datetime.combine(session.date, session.start_time))
+                datetime.datetime.combine(occasion.date, occasion.start_time))
         if absence.expected_arrival:
             context["expected_time"] = absence.expected_arrival.strftime("%H:%M")
     return context
@@ -224,6 +250,8 @@ def recipients_of(code: str, absence: Absence) -> list:
     from clic.mail.catalogue import row_for
 
     if code == RUNNING_LATE:
+        if absence.meeting is not None:
+            return late_meeting_recipients(absence.meeting, absence.placement)
         return late_recipients(absence.session, absence.placement) if absence.session else []
     return list(row_for(code).recipients)
 
@@ -257,8 +285,9 @@ def _event(absence: Absence, action: str, actor: User | None, summary: str) -> A
 
 def _describe(absence: Absence) -> str:
     what = absence.get_kind_display()
-    if absence.kind in (Absence.Kind.CANNOT_ATTEND, Absence.Kind.RUNNING_LATE) and absence.session:
-        return f"{what}: {_session_label(absence.session)}"
+    if absence.kind in (Absence.Kind.CANNOT_ATTEND, Absence.Kind.RUNNING_LATE) and (
+            absence.session or absence.meeting):
+        return f"{what}: {_session_label(absence.session) or _meeting_label(absence.meeting)}"
     part = "" if absence.part == Absence.Part.DAY else f" ({absence.get_part_display().lower()})"
     return f"{what}, {_dates(absence.first_day, absence.last_day)}{part}"
 
@@ -274,16 +303,17 @@ def _lock(placement: Placement) -> None:
 @transaction.atomic
 def absence_report(*, placement: Placement, kind: str, first_day: datetime.date | None,
                    last_day: datetime.date | None, part: str = Absence.Part.DAY, note: str = "",
-                   reported_by: User, session: Session | None = None,
+                   reported_by: User, session: Session | None = None, meeting=None,
                    expected_arrival: datetime.time | None = None,
                    today: datetime.date | None = None) -> Absence:
     """Record a report and email the SOP's people for each of its days (S5-S9)."""
     _lock(placement)
     plan = absence_check(placement=placement, kind=kind, first_day=first_day, last_day=last_day,
-                         part=part, session=session, actor=reported_by, today=today)
+                         part=part, session=session, meeting=meeting, actor=reported_by,
+                         today=today)
     absence = Absence.objects.create(
         placement=placement, kind=kind, first_day=plan.first_day, last_day=plan.last_day,
-        part=plan.part, session=plan.session,
+        part=plan.part, session=plan.session, meeting=plan.meeting,
         expected_arrival=expected_arrival if kind == Absence.Kind.RUNNING_LATE else None,
         note=note.strip(), reported_by=reported_by,
         state=Absence.State.PENDING if kind in LEAVE_KINDS else Absence.State.REPORTED)
@@ -316,11 +346,13 @@ def _apply_change(*, absence: Absence, first_day, last_day, part, session, expec
     was_open = absence.is_open
     before = (absence.first_day, absence.last_day, absence.part, absence.session_id,
               absence.expected_arrival)
+    meeting = None
     if absence.kind == Absence.Kind.RUNNING_LATE:
-        session = absence.session  # a late note stays with its session
+        # A late note stays with its session or meeting.
+        session, meeting = absence.session, absence.meeting
     plan = absence_check(placement=absence.placement, kind=absence.kind, first_day=first_day,
-                         last_day=last_day, part=part, session=session, actor=actor,
-                         current=absence, today=today)
+                         last_day=last_day, part=part, session=session, meeting=meeting,
+                         actor=actor, current=absence, today=today)
     after = (plan.first_day, plan.last_day, plan.part, plan.session.pk if plan.session else None,
              expected_arrival if absence.kind == Absence.Kind.RUNNING_LATE else None)
     old_description = _describe(absence)

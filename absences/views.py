@@ -85,6 +85,7 @@ def _form_page(request, *, placement, kind, instance=None):
     form = AbsenceForm(data, initial=initial, placement=placement, kind=kind, actor=request.user,
                        instance=instance, today=today)
     context = {"form": form, "placement": placement, "kind": kind, "instance": instance,
+               "kind_label": Absence.Kind(kind).label,
                "title": (f"Change: {instance.get_kind_display().lower()}" if instance
                          else KIND_INTROS[kind][0]),
                "on_behalf": placement.trainee_id != request.user.pk,
@@ -103,7 +104,8 @@ def _form_page(request, *, placement, kind, instance=None):
         else:
             context["told"] = selectors.who_is_told(placement, form.plan.codes,
                                                     reporter=request.user,
-                                                    session=form.plan.session)
+                                                    session=form.plan.session,
+                                                    meeting=form.plan.meeting)
             context["plan"] = form.plan
             return render(request, "absences/preview.html", context)
     return render(request, "absences/report.html", context)
@@ -114,6 +116,7 @@ def _save(form, user, instance):
     if instance is None:
         return services.absence_report(placement=form.placement, kind=form.kind,
                                        reported_by=user, **arguments)
+    arguments.pop("meeting")  # a late note stays with its meeting
     return services.absence_update(absence=instance, changed_by=user, **arguments)
 
 
@@ -165,7 +168,8 @@ def withdraw(request, pk):
                                   "emailed.")
         return redirect("absences:detail", absence.pk)
     told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
-                                 reporter=request.user, session=absence.session)
+                                 reporter=request.user, session=absence.session,
+                                 meeting=absence.meeting)
     return render(request, "absences/withdraw.html", {"absence": absence, "told": told})
 
 

@@ -198,3 +198,15 @@ def test_programme_view_filters_and_totals(client, live):
     page = client.get(reverse("absences:programme") + "?kind=annual_leave").content.decode()
     assert "No reports match" in page
     assert all(a.email_count > 0 for a in result.absences)
+
+
+def test_the_diary_pages_overlay_absences_titled_for_the_viewer(client, live):
+    day = live.project_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                            last_day=day, note=SECRET, reported_by=live.world.trainee)
+    url = reverse("diary_week") + f"?date={day.isoformat()}"
+    client.force_login(live.world.trainee)
+    assert "Sickness absence" in client.get(url).content.decode()
+    client.force_login(live.world.supervisor)
+    content = client.get(url).content.decode()
+    assert "Absent" in content and "Sickness" not in content and "Gastro" not in content

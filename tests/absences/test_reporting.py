@@ -171,26 +171,53 @@ def test_pa_records_old_sickness_on_the_trainees_behalf(client, live):
 
 
 def test_running_late_offers_todays_sessions_only(client, live):
+    from django.db.models import Q
+
     from rotations.models import Session
 
     client.force_login(live.world.trainee)
     content = client.get(_url(live, "running-late")).content.decode()
-    todays = Session.objects.filter(cohort=live.cohort, date=live.today).exclude(
-        kind=Session.Kind.BANK_HOLIDAY).filter(placement__in=[live.placement]) | Session.objects.filter(
-        cohort=live.cohort, date=live.today, placement__isnull=True).exclude(
-        kind=Session.Kind.BANK_HOLIDAY)
+    todays = Session.objects.filter(
+        Q(placement=live.placement) | Q(placement__isnull=True), cohort=live.cohort,
+        date=live.today).exclude(kind=Session.Kind.BANK_HOLIDAY)
     if todays.exists():
         session = todays.first()
         assert session.title in content
-        client.post(_url(live, "running-late"), {"session": session.pk, "expected_arrival": "10:15",
-                                                 "confirm": "1"})
+        client.post(_url(live, "running-late"), {"occasion": f"session:{session.pk}",
+                                                 "expected_arrival": "10:15", "confirm": "1"})
         assert Absence.objects.get().session == session
     else:
         assert "There are no sessions or meetings in your timetable today" in content
     other = Session.objects.filter(cohort=live.cohort).exclude(date=live.today).exclude(
         kind=Session.Kind.BANK_HOLIDAY).first()
-    response = client.post(_url(live, "running-late"), {"session": other.pk, "confirm": "1"})
+    response = client.post(_url(live, "running-late"), {"occasion": f"session:{other.pk}",
+                                                        "confirm": "1"})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_running_late_for_an_sop_meeting_tells_its_attendees(client, live):
+    from projects.models import MeetingKind
+    from projects.services import meeting_schedule
+
+    meeting = meeting_schedule(placement=live.placement, kind=MeetingKind.REVIEW_8, date=live.today,
+                               by=live.world.supervisor, start_time=datetime.time(23, 0),
+                               attendees=[live.world.supervisor, live.world.lead])
+    client.force_login(live.world.trainee)
+    preview = html.unescape(client.post(_url(live, "running-late"), {
+        "occasion": f"meeting:{meeting.pk}", "expected_arrival": "23:20", "preview": "1"}
+    ).content.decode())
+    assert "Your CCG Supervisor Dr Supervisor and your Project Lead Dr Lead will be emailed" in preview
+    client.post(_url(live, "running-late"), {"occasion": f"meeting:{meeting.pk}",
+                                             "expected_arrival": "23:20", "confirm": "1"})
+    absence = Absence.objects.get()
+    assert absence.meeting == meeting and absence.session is None
+    late = _absence_emails(absence)
+    assert sorted(late.values_list("to_email", flat=True)) == ["lead@nhs.test",
+                                                                "supervisor@nhs.test"]
+    assert {e.code for e in late} == {"S9"}
+    assert "expects to arrive at 23:20" in late.first().body_text
+    client.force_login(live.world.supervisor)
+    assert client.get(reverse("absences:detail", args=[absence.pk])).status_code == 200
 
 
 def test_study_leave_request_is_decided_by_the_pa_and_the_trainee_is_emailed(client, live):
