@@ -386,6 +386,18 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
     return visible
 
 
+def feed_fingerprint(user, start: datetime.date, end: datetime.date) -> dict:
+    """Cheap facts that change whenever this person's absences in a feed window would: for
+    the calendar feed's ETag (one query). Include today in the ETag as well: an open-ended
+    sickness grows by a day each day."""
+    from django.db.models import Max, Sum
+
+    if not user.is_authenticated:
+        return {"count": 0, "ids": None, "latest": None}
+    return (_window_absences(_full_scope(user) | _ccg_scope(user), start, end).order_by()
+            .aggregate(count=Count("id"), ids=Sum("id"), latest=Max("updated_at")))
+
+
 def absences_by_date(visible: Iterable[VisibleAbsence]) -> dict[datetime.date, list[tuple]]:
     """{date: [(VisibleAbsence, RoutedDay), ...]} for laying absences on a diary grid."""
     found: dict[datetime.date, list[tuple]] = defaultdict(list)

@@ -210,3 +210,41 @@ def test_the_diary_pages_overlay_absences_titled_for_the_viewer(client, live):
     client.force_login(live.world.supervisor)
     content = client.get(url).content.decode()
     assert "Absent" in content and "Sickness" not in content and "Gastro" not in content
+
+
+def test_feed_fingerprint_changes_when_a_decision_is_made(live):
+    from absences.selectors import feed_fingerprint
+
+    day = live.other_day(near=live.today + datetime.timedelta(days=20))
+    start, end = day - datetime.timedelta(days=30), day + datetime.timedelta(days=30)
+    assert feed_fingerprint(live.world.supervisor, start, end)["count"] == 0
+    leave = services.absence_report(placement=live.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                                    first_day=day, last_day=day, reported_by=live.world.trainee)
+    before = feed_fingerprint(live.world.supervisor, start, end)
+    services.leave_decide(absence=leave, approve=True, comment="", decided_by=live.world.pd)
+    after = feed_fingerprint(live.world.supervisor, start, end)
+    assert before["count"] == after["count"] == 1 and after["latest"] > before["latest"]
+    assert feed_fingerprint(live.world.other_ccg_admin, start, end)["count"] == 0
+
+
+def test_home_panels_for_each_role(rf, live):
+    from django.template import Context, Template
+
+    day = live.project_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                            last_day=None if day == live.today else day, note=SECRET,
+                            reported_by=live.world.trainee)
+    template = Template("{% load absences_tags %}{% absences_home_panel role %}")
+
+    def render(user, role):
+        request = rf.get("/")
+        request.user = user
+        return template.render(Context({"request": request, "role": role}))
+
+    trainee = render(live.world.trainee, Role.TRAINEE)
+    assert "I am off sick today" in trainee and reverse("absences:start") in trainee
+    assert "Nobody is away" in render(live.world.ccg_admin, Role.CCG_ADMIN) or (
+        live.world.trainee.full_name in render(live.world.ccg_admin, Role.CCG_ADMIN))
+    assert SECRET not in render(live.world.ccg_admin, Role.CCG_ADMIN)
+    assert "No leave requests are waiting" in render(live.world.pd, Role.PD)
+    assert render(live.world.es, Role.ES).strip() == ""
