@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 
@@ -43,4 +44,6 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Rendered without the request: the context processors query the database, which may
+    # be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -15,7 +15,7 @@ trap stop EXIT
 
 environment=$(scripts/services.sh start "$work") || { echo "Could not start PostgreSQL/Redis" >&2; exit 1; }
 set -a; eval "$environment"; set +a
-export DJANGO_SETTINGS_MODULE=clic.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true
+export DJANGO_SETTINGS_MODULE=clic.settings.test
 export CLIC_TEST_DATABASE_NAME=test_clic
 
 .venv/bin/python manage.py check --fail-level WARNING || exit 1

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "crispy_forms",
+    "clic",  # project-wide template tags (clic/templatetags): the NHS.UK form helpers
     "clic.accounts",
     "clic.mail",
     "rotations",
@@ -154,10 +156,11 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# NHS.UK frontend's stylesheet loads the Frutiger typeface from assets.nhs.uk.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; object-src 'none'"
+    "font-src 'self' data: https://assets.nhs.uk; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
 LANGUAGE_CODE = "en-gb"
@@ -213,6 +216,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "clic.mail.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    # Each reminder task is idempotent per person and period, so a missed or repeated beat
+    # neither loses nor doubles an email.
+    "project-meeting-reminders": {"task": "projects.tasks.meeting_reminders_send",
+                                  "schedule": crontab(hour=7, minute=0)},
+    "reflective-entry-reminders": {"task": "assessments.tasks.reflective_entry_reminders_send",
+                                   "schedule": crontab(hour=12, minute=0, day_of_week="fri")},
+    "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
+                               "schedule": crontab(hour=8, minute=0)},
 }
 
 LOGGING = {
@@ -220,5 +231,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # WeasyPrint logs every layout step at INFO.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
