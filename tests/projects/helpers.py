@@ -13,10 +13,13 @@ from clic.mail.models import OutboundEmail
 def pptx_bytes() -> bytes:
     """The parts that make a ZIP a PowerPoint file."""
     buffer = io.BytesIO()
+    # Fixed timestamps keep the bytes identical from call to call.
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("ppt/presentation.xml", '<?xml version="1.0"?><p:presentation/>')
-        archive.writestr("ppt/slides/slide1.xml", '<?xml version="1.0"?><p:sld/>')
+        for name, xml in [("[Content_Types].xml", "<Types/>"),
+                          ("ppt/presentation.xml", "<p:presentation/>"),
+                          ("ppt/slides/slide1.xml", "<p:sld/>")]:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)),
+                             '<?xml version="1.0"?>' + xml)
     return buffer.getvalue()
 
 
