@@ -18,6 +18,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.utils import parseaddr
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
@@ -423,8 +424,6 @@ def retry_delay(attempts: int) -> timedelta:
 
 def is_temporary(exc: BaseException) -> bool:
     """Connection trouble and 4xx replies are worth retrying; 5xx replies are not."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return any(not 500 <= code < 600 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPAuthenticationError):
@@ -485,6 +484,10 @@ def outbox_emails_send(*, email_ids: Sequence[int]) -> dict[int, str | None]:
                                       | smtplib.SMTPRecipientsRefused):
                         connection.close()  # a broken session: the next email reconnects
             results[email_id] = _record(email, error)
+            if isinstance(error, SoftTimeLimitExceeded):
+                # The hard limit is near: stop here. The rows not yet claimed are still
+                # queued and the sweeper publishes them again.
+                break
     finally:
         connection.close()
     return results

@@ -310,3 +310,24 @@ def test_batch_to_an_unreachable_server_tries_to_connect_once(world, settings, m
     for row in OutboundEmail.objects.all():
         assert row.attempts == 1
         assert "Connection refused" in row.last_error
+
+
+def test_batch_stops_at_the_soft_time_limit_and_leaves_the_rest_queued(world, mailoutbox,
+                                                                       monkeypatch):
+    from clic.mail import services
+
+    rows = sickness_rows(world)
+    real_build = services.build_message
+
+    def slow_first(email):
+        if email.pk == rows[0].pk:
+            raise SoftTimeLimitExceeded()
+        return real_build(email)
+
+    monkeypatch.setattr(services, "build_message", slow_first)
+
+    results = outbox_emails_send(email_ids=[row.pk for row in rows])
+
+    assert results == {rows[0].pk: Status.QUEUED, rows[1].pk: None, rows[2].pk: None}
+    assert OutboundEmail.objects.filter(attempts=0, status=Status.QUEUED).count() == 2
+    assert mailoutbox == []
