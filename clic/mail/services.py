@@ -1,5 +1,6 @@
-"""Every write to the outbox: queueing emails (in the caller's transaction), sending one,
-sweeping lost ones back into the queue, and re-sending a failed one.
+"""Every write to the outbox: queueing emails (in the caller's transaction), sending them
+(one row, or a batch through one connection), sweeping lost ones back into the queue, and
+re-sending a failed one.
 
 Nothing else in the service sends email: features call `sop_notify` (an SOP row),
 `email_queue_template` (a templated email to given addresses) or `email_queue_rendered`
@@ -110,6 +111,7 @@ def email_queue_rendered(*, code: str, message: EmailMessage, event_key: str) ->
         if mimetype == "text/html":
             html = content
     subject = _one_line(message.subject)
+    # A ready-made MIME part cannot be stored as a row; allauth attaches none.
     attachments = [a for a in message.attachments if not isinstance(a, MIMEBase)]
     addressees = [Addressee(email=address) for address in _unique_addresses(message.recipients())]
     return _queue(code=code, event_key=event_key, addressees=addressees, about=None,
