@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
@@ -17,14 +18,24 @@ from .selectors import organisations_visible_to, people_visible_to, user_roles
 
 def home(request):
     """One page per person: a panel for each role they hold, with what they have to do."""
+    from projects.selectors import supervisor_home, trainee_home
     from trainees.selectors import placements_in_role
 
     roles = user_roles(request.user)
+    today = timezone.localdate()
     panels = [
         {"role": role, "label": role.label, "placements": placements_in_role(request.user, role)}
         for role in Role if role in roles
     ]
-    return render(request, "accounts/home.html", {"panels": panels})
+    # A supervisor who is also a Project Lead sees their trainees' project work once.
+    project_panel_role = next((role for role in (Role.CCG_SUPERVISOR, Role.PROJECT_LEAD)
+                               if role in roles), None)
+    return render(request, "accounts/home.html", {
+        "panels": panels,
+        "projects_trainee": trainee_home(request.user, today) if Role.TRAINEE in roles else [],
+        "projects_supervisor": supervisor_home(request.user, today) if project_panel_role else [],
+        "project_panel_role": project_panel_role,
+    })
 
 
 @login_not_required

@@ -61,3 +61,20 @@ def test_a_meeting_is_a_calendar_event_with_a_stable_uid(world):
         placement=world.placement, kind=MeetingKind.REVIEW_12, by=world.supervisor,
         date=week_day(world.cohort, 12, 4), start_time=datetime.time(9, 30), venue="Room 4")
     assert moved.uid == meeting.uid and "SEQUENCE:1" in meeting_event(moved).to_ical().decode()
+
+
+def test_scheduled_meetings_are_in_the_calendar_feeds_of_those_who_see_them(client, world):
+    from django.urls import reverse
+    from icalendar import Calendar
+
+    meeting = services.meeting_schedule(
+        placement=world.placement, kind=MeetingKind.REVIEW_8, by=world.supervisor,
+        date=week_day(world.cohort, 8, 3), start_time=datetime.time(14), venue="Room 4")
+
+    def feed_uids(person):
+        response = client.get(reverse("calendar_feed", args=[person.calendar_token]))
+        return {str(event["UID"]) for event in Calendar.from_ical(response.content).walk("VEVENT")}
+
+    assert meeting.uid in feed_uids(world.trainee)
+    assert meeting.uid in feed_uids(world.supervisor)
+    assert meeting.uid not in feed_uids(world.other_trainee)
