@@ -1,3 +1,5 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
@@ -16,8 +18,10 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         from clic.mail.services import email_queue_rendered
 
         message = self.render_mail(template_prefix, email, context)
+        # Emails without a key (password changed, unknown account) are each a new event.
+        event = context.get("key") or uuid.uuid4().hex
         email_queue_rendered(code="ACCOUNT", message=message,
-                             event_key=f"account:{template_prefix}:{context.get('key', '')}")
+                             event_key=f"account:{template_prefix}:{event}")
 
 
 class InvitationOnlySocialAccountAdapter(DefaultSocialAccountAdapter):

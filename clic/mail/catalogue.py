@@ -106,7 +106,7 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "Sent by the CCG Supervisor or Project Lead."),
     CatalogueRow("S13", "Presentation scheduled",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
-                 "mail/sop/s13_presentation_scheduled",
+                 "mail/assessments/presentation_scheduled",
                  "A calendar invitation; invitees reply and attendance is recorded."),
     CatalogueRow("S14", "CCG Supervisor raises a concern", (R.PD,), "mail/sop/s14_concern_supervisor",
                  "Says a concern was raised; the concern itself is read in the service."),

@@ -2,6 +2,7 @@
 page. Nothing here is saved; nothing here is anyone's data."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -59,6 +60,14 @@ def example_context(row: CatalogueRow) -> dict:
         "session": "Wednesday teaching, week 9", "project_title": "Frailty pathway audit",
         "submitted_by": people["supervisor"], "when": when, "venue": "CCG offices, Canterbury",
         "assessment": "Case-based Discussion", "survey_url": "https://clic.example/survey/",
+        "meeting_phrase": "week 8 review", "meeting_label": "Week 8 review", "weeks": "week 8",
+        "due_by": day, "arranger": "CCG Supervisor",
+        # A cohort's presentation day with its running order (S13 and its follow-ups).
+        "day": SimpleNamespace(date=when.date(), start_time=datetime.time(13, 30),
+                               end_time=datetime.time(16, 30), venue="CCG offices, Canterbury",
+                               online_url=""),
+        "slots": [SimpleNamespace(start_time=datetime.time(13, 30), placement=placement,
+                                  title="Frailty pathway audit")],
     }
 
 

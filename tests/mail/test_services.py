@@ -283,7 +283,7 @@ def test_calendar_invitation_is_attached_as_a_request(world, mailoutbox):
     assert part.get_content_charset() == "utf-8"
     assert part.get_filename() == "presentation.ics"
     assert part.get_content().splitlines() == ics.splitlines()
-    assert "reply to the calendar invitation attached" in rows[0].body_text
+    assert "accept or decline the calendar invitation attached" in rows[0].body_text
 
 
 def test_binary_attachment_survives_the_outbox(world, mailoutbox):
