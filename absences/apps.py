@@ -6,11 +6,12 @@ class AbsencesConfig(AppConfig):
     verbose_name = "Absences and leave"
 
     def ready(self):
-        # Absences lie over the days they affect in every diary (rotations.diary's hook).
-        try:
-            from rotations import diary
-        except ImportError:  # pragma: no cover - the diary arrives with the rotations app
-            return
-        from .selectors import diary_entries
+        # Absences lie over the days they affect in every diary and calendar feed
+        # (rotations.diary's and rotations.feeds' provider hooks).
+        from rotations import diary, feeds
+
+        from .exporters import feed_events
+        from .selectors import diary_entries, feed_provider_fingerprint
 
         diary.register("absences", diary_entries)
+        feeds.register("absences", feed_events, fingerprint=feed_provider_fingerprint)

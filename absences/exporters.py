@@ -58,6 +58,7 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -
                 finish = datetime.datetime.combine(day.date, halves[day.part][1], tzinfo=london)
             events.append(Event.new(
                 uid=f"absence-{item.absence_id}-{day.date:%Y%m%d}-{day.part}@clic",
+                sequence=item.version,
                 summary=f"{person}{item.title}", start=begin, end=finish, stamp=stamp,
                 description=f"{settings.SITE_URL}{reverse('absences:detail', args=[item.absence_id])}",
                 transparency="OPAQUE", categories=["Absence"]))

@@ -321,6 +321,7 @@ class VisibleAbsence:
     url: str
     note: str = ""
     trainee: object = None
+    version: int = 1
 
     def days_on(self, day: datetime.date) -> list[RoutedDay]:
         return [d for d in self.days if d.date == day]
@@ -382,7 +383,8 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
             title=title, word=CCG_WORDS[absence.kind], days=days, full=full, pending=pending,
             open_ended=absence.is_open,
             url=reverse("absences:detail", args=[absence.pk]),
-            note=absence.note if full else "", trainee=placement.trainee))
+            note=absence.note if full else "", trainee=placement.trainee,
+            version=absence.version))
     return visible
 
 
@@ -396,6 +398,15 @@ def feed_fingerprint(user, start: datetime.date, end: datetime.date) -> dict:
         return {"count": 0, "ids": None, "latest": None}
     return (_window_absences(_full_scope(user) | _ccg_scope(user), start, end).order_by()
             .aggregate(count=Count("id"), ids=Sum("id"), latest=Max("updated_at")))
+
+
+def feed_provider_fingerprint(user, start: datetime.date, end: datetime.date) -> tuple:
+    """For rotations.feeds: (token, latest change). An open-ended sickness grows by a day
+    each day, so the latest change is never earlier than today's midnight."""
+    facts = feed_fingerprint(user, start, end)
+    midnight = timezone.make_aware(datetime.datetime.combine(_today(), datetime.time.min))
+    latest = max(facts["latest"], midnight) if facts["latest"] else midnight
+    return f"{facts['count']}:{facts['ids']}:{facts['latest']}", latest
 
 
 def absences_by_date(visible: Iterable[VisibleAbsence]) -> dict[datetime.date, list[tuple]]:

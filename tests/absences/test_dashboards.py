@@ -249,3 +249,27 @@ def test_home_panels_for_each_role(rf, live):
     assert SECRET not in render(live.world.ccg_admin, Role.CCG_ADMIN)
     assert "No leave requests are waiting" in render(live.world.pd, Role.PD)
     assert render(live.world.es, Role.ES).strip() == ""
+
+
+def test_the_calendar_feed_carries_approved_leave_and_says_absent_to_ccg_people(client, live):
+    day = live.project_day()
+    services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                            last_day=day, note=SECRET, reported_by=live.world.trainee)
+    leave_day = live.other_day(near=live.today + datetime.timedelta(days=20))
+    leave = services.absence_report(placement=live.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                                    first_day=leave_day, last_day=leave_day,
+                                    reported_by=live.world.trainee)
+    client.logout()
+
+    def feed(user):
+        user.refresh_from_db()
+        return client.get(reverse("calendar_feed", args=[user.calendar_token])).content.decode()
+
+    trainee_feed = feed(live.world.trainee)
+    assert "SUMMARY:Sickness absence" in trainee_feed and "Annual leave" not in trainee_feed
+    services.leave_decide(absence=leave, approve=True, comment="", decided_by=live.world.pd)
+    assert "SUMMARY:Annual leave" in feed(live.world.trainee)
+    supervisor_feed = feed(live.world.supervisor)
+    assert "Dr Trainee: Absent" in supervisor_feed and "Dr Trainee: Annual leave" in supervisor_feed
+    assert "Sickness" not in supervisor_feed and "Gastro" not in supervisor_feed
+    assert "Absent" not in feed(live.world.other_ccg_admin)
