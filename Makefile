@@ -11,6 +11,9 @@ run: install
 test: install-test
 	DJANGO_SETTINGS_MODULE=clic.settings.test scripts/test.sh
 
+bench: install-test
+	scripts/bench.sh
+
 lint: install
 	.venv/bin/ruff check .
 
