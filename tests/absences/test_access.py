@@ -123,3 +123,11 @@ def test_another_programmes_pd_sees_none_of_our_absences(client, live, reports):
     client.force_login(live.world.other_pd)
     content = client.get(reverse("absences:programme")).content.decode()
     assert live.world.trainee.full_name not in content
+
+
+def test_pd_view_links_to_recording_for_each_trainee(client, live):
+    client.force_login(live.world.pd)
+    content = client.get(reverse("absences:programme")).content.decode()
+    link = reverse("absences:start") + f"?placement={live.placement.pk}"
+    assert link in content
+    assert "Dr Trainee" in client.get(link).content.decode()
