@@ -222,6 +222,9 @@ CELERY_BEAT_SCHEDULE = {
                                   "schedule": crontab(hour=7, minute=0)},
     "reflective-entry-reminders": {"task": "assessments.tasks.reflective_entry_reminders_send",
                                    "schedule": crontab(hour=12, minute=0, day_of_week="fri")},
+    # An open-ended sickness that reaches a CCG project day tells the CCG that morning.
+    "absences-open-sickness": {"task": "absences.tasks.sickness_open_follow_up",
+                               "schedule": crontab(hour=7, minute=0)},
     "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
                                "schedule": crontab(hour=8, minute=0)},
 }

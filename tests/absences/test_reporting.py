@@ -307,3 +307,15 @@ def test_open_ended_sickness_reaching_a_project_day_tells_the_ccg_once(live):
     absence.refresh_from_db()
     assert absence.notified_codes == ["S5", "S6"]
     assert _absence_emails(absence).filter(code="S5").count() == 3
+
+
+def test_each_day_of_the_trainees_own_week_diary_links_to_reporting_that_day(client, rotation):
+    from .conftest import MON, week_day
+
+    day = week_day(2, MON)
+    client.force_login(rotation.world.trainee)
+    page = client.get(reverse("diary_week"), {"date": day.isoformat()}).content.decode()
+    assert f'href="/absences/report/?date={day.isoformat()}"' in page
+    client.force_login(rotation.world.supervisor)
+    page = client.get(reverse("diary_week"), {"date": day.isoformat()}).content.decode()
+    assert "/absences/report/?date=" not in page
