@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from rotations import rules as rotation_rules
-from rotations.selectors import cohort_to_manage, placement_sessions
+from rotations.selectors import cohort_to_manage, placement_sessions, session_scope
 
 from . import services
 from .forms import PlacementForm, TraineeForm, TraineeUploadForm
@@ -63,10 +63,13 @@ def trainees_template(request):
 
 def placement_detail(request, pk):
     placement = placement_for(request.user, pk)
+    # Each person sees the sessions their diary shows: CCG people the CCG days only.
+    sessions = (placement_sessions(placement).filter(session_scope(request.user))
+                if placement.cohort.is_published else [])
     return render(request, "trainees/placement_detail.html", {
         "placement": placement, "cohort": placement.cohort,
         "can_manage": rotation_rules.can_manage_cohort(request.user, placement.cohort),
-        "sessions": placement_sessions(placement) if placement.cohort.is_published else []})
+        "sessions": sessions})
 
 
 def placement_edit(request, pk):

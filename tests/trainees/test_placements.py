@@ -122,3 +122,19 @@ def test_saving_a_placement_unchanged_logs_and_sends_nothing(client, published):
     assert not published.cohort.changes.filter(
         action=CohortChange.Action.PLACEMENT_EDITED).exists()
     assert not recipients("S10")
+
+
+@pytest.mark.parametrize("who", ["ccg_admin", "chair", "supervisor", "lead"])
+def test_ccg_people_see_only_the_ccg_days_on_the_placement_page(client, published, who):
+    """domain.md: CCG people see a trainee's CCG days, not their Wednesdays at the deanery."""
+    client.force_login(getattr(published, who))
+    html = client.get(reverse("placement_detail", args=[published.placement.pk])).content.decode()
+    assert "Meet CCG Supervisor to discuss" in html
+    assert "Action learning set" not in html
+
+
+@pytest.mark.parametrize("who", ["trainee", "es", "pa", "pd"])
+def test_the_trainee_es_and_programme_see_the_whole_timetable(client, published, who):
+    client.force_login(getattr(published, who))
+    html = client.get(reverse("placement_detail", args=[published.placement.pk])).content.decode()
+    assert "Meet CCG Supervisor to discuss" in html and "Action learning set" in html
