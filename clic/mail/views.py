@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -55,9 +55,10 @@ def outbox_resend(request, pk):
         else:
             messages.success(request, f"The email to {email.to_email} is queued to be sent again.")
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return redirect(next_url)
+    # Only a path of this site: redirect() would try to reverse anything else as a view name.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(next_url)
     return redirect("mail_outbox_detail", pk=email.pk)
 
 

@@ -251,6 +251,18 @@ def test_resend_refuses_an_email_that_was_sent(client, world, published):
     assert published == []
 
 
+@pytest.mark.parametrize("next_url", ["a b", "{{ 7|add:7 }}", "mail_catalogue", ""])
+def test_resend_with_a_next_that_is_not_a_path_goes_to_the_email(client, world, published,
+                                                                 next_url):
+    [row, *_] = sickness(world)
+    client.force_login(world.pd)
+
+    response = client.post(f"/outbox/{row.pk}/resend/", {"next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/outbox/{row.pk}/"
+
+
 def test_resend_is_404_for_another_programmes_pd(client, world, published):
     [row, *_] = sickness(world)
     OutboundEmail.objects.filter(pk=row.pk).update(status=Status.FAILED)
