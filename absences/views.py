@@ -254,9 +254,11 @@ def programme(request):
 
 def _month_param(value: str | None) -> datetime.date | None:
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date() if value else None
+        month = datetime.datetime.strptime(value, "%Y-%m").date() if value else None
     except ValueError:
         return None
+    # The page links to the month before and after: both must be dates too.
+    return month if month is None or datetime.MINYEAR < month.year < datetime.MAXYEAR else None
 
 
 def _int_param(value: str | None) -> int | None:

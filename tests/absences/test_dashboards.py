@@ -95,6 +95,13 @@ def test_ccg_dashboard_shows_who_is_away_in_one_word(client, world):
         assert placement.trainee.full_name in content
 
 
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "x"])
+def test_ccg_dashboard_ignores_a_month_it_cannot_show(client, world, month):
+    client.force_login(world.ccg_admin)
+    response = client.get(reverse("absences:ccg"), {"month": month})
+    assert response.status_code == 200
+
+
 def test_ccg_totals_count_only_ccg_days(world):
     from absences.selectors import ccg_dashboard
 
