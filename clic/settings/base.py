@@ -117,6 +117,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Keyboard walks, sequences, repeats, the service's name, the email's local part. No
+    # composition rules (NCSC password guidance).
+    {"NAME": "clic.accounts.validators.PatternPasswordValidator",
+     "OPTIONS": {"service_names": ["clic"]}},
 ]
 
 LOGIN_URL = "account_login"
