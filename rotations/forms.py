@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -134,9 +136,11 @@ class CancelForm(forms.Form):
 
 
 def date_from_query(value, default):
-    """A date from ?date=YYYY-MM-DD, or the default if missing or malformed."""
+    """A date from ?date=YYYY-MM-DD, or the default if missing, malformed or so far off that
+    the weeks and months around it (the page's links) are not dates."""
     field = forms.DateField(required=False)
     try:
-        return field.clean(value) or default
+        day = field.clean(value) or default
     except forms.ValidationError:
         return default
+    return day if datetime.MINYEAR < day.year < datetime.MAXYEAR else default

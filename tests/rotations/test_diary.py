@@ -119,6 +119,13 @@ def test_a_malformed_date_falls_back_to_today(client, published):
     assert client.get(reverse("diary_month"), {"date": "nonsense"}).status_code == 200
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_the_end_of_the_calendar_falls_back_to_today(client, published, day):
+    client.force_login(published.trainee)
+    assert client.get(reverse("diary_week"), {"date": day}).status_code == 200
+    assert client.get(reverse("diary_month"), {"date": day}).status_code == 200
+
+
 def test_other_features_can_overlay_the_diary(client, published):
     start = published.cohort.start_date
 
