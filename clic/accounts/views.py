@@ -62,7 +62,8 @@ def _require_manager(request):
 
 def people(request):
     _require_manager(request)
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL text cannot hold NUL: a search for one finds nobody, not a 500.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     people = people_visible_to(request.user)
     if query:
         people = people.filter(full_name__icontains=query) | people.filter(email__icontains=query)
