@@ -115,7 +115,7 @@ def cohort_timetable(request, pk):
     """One week of the cohort's timetable at a time (this week while the rotation runs)."""
     cohort = selectors.cohort_for(request.user, pk)
     week = request.GET.get("week", "")
-    week = int(week) if week.isdigit() and 1 <= int(week) <= ROTATION_WEEKS else (
+    week = int(week) if week.isdecimal() and 1 <= int(week) <= ROTATION_WEEKS else (
         cohort.week_of(timezone.localdate()) or 1)
     return render(request, "rotations/cohort_timetable.html", {
         "cohort": cohort, "week": week, "weeks": range(1, ROTATION_WEEKS + 1),
@@ -231,13 +231,13 @@ def _diary_scope(request) -> dict:
     placement or cohort the person may not see is 404."""
     placement_id, cohort_id = request.GET.get("placement"), request.GET.get("cohort")
     if placement_id:
-        if not placement_id.isdigit():
+        if not placement_id.isdecimal():
             raise Http404
         placement = placement_for(request.user, placement_id)
         return {"keep": only_placement(placement), "subject": placement.trainee,
                 "query": f"&placement={placement.pk}", "placement": placement}
     if cohort_id:
-        if not cohort_id.isdigit():
+        if not cohort_id.isdecimal():
             raise Http404
         cohort = selectors.cohort_for(request.user, cohort_id)
         trainee_ids = set(cohort.placements.values_list("trainee_id", flat=True))

@@ -173,3 +173,13 @@ def test_the_upcoming_include_renders_for_the_home_page(rf, published):
     template = engines["django"].from_string("{% load rotations_tags %}{% upcoming_sessions %}")
     html = template.render({"request": request})
     assert "Your timetable" in html and "Today," in html
+
+
+@pytest.mark.parametrize("number", ["²", "①"])
+def test_a_digit_int_cannot_read_is_not_an_id(client, published, number):
+    """str.isdigit() accepts '²', which int() refuses: the pages answer as for any bad id."""
+    client.force_login(published.pd)
+    assert client.get(reverse("diary_week"), {"placement": number}).status_code == 404
+    assert client.get(reverse("diary_month"), {"cohort": number}).status_code == 404
+    timetable = reverse("cohort_timetable", args=[published.cohort.pk])
+    assert client.get(timetable, {"week": number}).status_code == 200
