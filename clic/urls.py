@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("clic.mail.urls")),
     path("", include("assessments.urls")),
     path("", include("absences.urls")),
+    path("", include("clic.audit.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "clic",  # project-wide template tags (clic/templatetags): the NHS.UK form helpers
     "clic.accounts",
     "clic.mail",
+    "clic.audit",
     "rotations",
     "trainees",
     "projects",

@@ -352,6 +352,13 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                          seen_by=("chair", "ccg_admin", "other_ccg_admin")),
     "absences:ccg_register": Page(ROLE, static("absences:ccg_register"),
                                   seen_by=("chair", "ccg_admin", "other_ccg_admin")),
+
+    # --- clic.audit: PDs only, each their programmes' log (clic/audit/rules.py) ----------
+    "audit_events": (
+        Page(ROLE, static("audit_events"), seen_by=("pd", "other_pd")),
+        Page(ROLE, url("audit_events", query=lambda s: f"?placement={placement(s)}"),
+             seen_by=("pd", "other_pd")),
+    ),
 }
 
 

@@ -1,0 +1,36 @@
+from django import forms
+
+from .models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: a plain GET form."""
+
+    placement = forms.ModelChoiceField(queryset=None, required=False, label="Trainee",
+                                       empty_label="All trainees")
+    actor = forms.ModelChoiceField(queryset=None, required=False, label="Who",
+                                   empty_label="Anyone")
+    action = forms.ChoiceField(required=False, label="What they did")
+    object_type = forms.ChoiceField(required=False, label="Record")
+    start = forms.DateField(required=False, label="From",
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To",
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, *, placements, actors, object_types):
+        super().__init__(data)
+        self.fields["placement"].queryset = placements
+        self.fields["placement"].label_from_instance = (
+            lambda placement: f"{placement.trainee} ({placement.cohort})")
+        self.fields["actor"].queryset = actors
+        self.fields["action"].choices = [("", "Anything"), *AuditEvent.Action.choices]
+        self.fields["object_type"].choices = [("", "Any record"),
+                                              *((kind, kind.capitalize()) for kind in object_types)]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"placement": data.get("placement"), "actor": data.get("actor"),
+                "action": data.get("action") or "", "object_type": data.get("object_type") or "",
+                "start": data.get("start"), "end": data.get("end")}
