@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clic.accounts.models import User
+from clic.audit import services as audit
 from rotations.models import ROTATION_WEEKS, Session
 from trainees.models import Placement
 
@@ -279,6 +280,11 @@ def _notify_follow_up(absence: Absence, row: str, told_code: str, days: list[Rou
 
 
 def _event(absence: Absence, action: str, actor: User | None, summary: str) -> AbsenceEvent:
+    """The report's own history, and the same step in the audit log: there without names,
+    as the log is never changed, not even when a former trainee is anonymised."""
+    audit.record(actor=actor, obj=absence,
+                 action=audit.CREATED if action == AbsenceEvent.Action.REPORTED else audit.CHANGED,
+                 summary=f"{AbsenceEvent.Action(action).label}: {_describe(absence)}")
     return AbsenceEvent.objects.create(absence=absence, action=action, actor=actor,
                                        summary=summary[:500])
 

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from clic.accounts.models import Role, User
+from clic.audit import services as audit
 from clic.mail.catalogue import Recipient, row_for
 from clic.mail.services import Attachment, resolve_recipients, sop_notify
 from rotations.models import Cohort
@@ -519,6 +520,10 @@ def presentation_assessment_record(*, placement: Placement, by: User, relevance:
     assessment.recorded_at = clock.now()
     assessment.version += 1
     assessment.save()
+    audit.record(actor=by, obj=assessment,
+                 action=audit.CREATED if assessment.version == 1 else audit.CHANGED,
+                 summary=f"Presentation assessment recorded (version {assessment.version}): "
+                         f"{assessment.get_outcome_display()}")
     _assessment_notify(kind="presentation", label="Presentation assessment", record=assessment,
                        placement=placement)
     return assessment
@@ -573,6 +578,9 @@ def case_based_discussion_record(*, placement: Placement, by: User, case: str,
         CapabilityGrade(cbd=cbd, capability=spec.capability, grade=spec.grade,
                         justification=spec.justification.strip(), position=position)
         for position, spec in enumerate(capabilities, start=1)])
+    audit.record(actor=by, obj=cbd, action=audit.CREATED if cbd.version == 1 else audit.CHANGED,
+                 summary=f"Case-based Discussion recorded (version {cbd.version}): "
+                         f"{cbd.get_outcome_display()}")
     _assessment_notify(kind="cbd", label="Case-based Discussion", record=cbd, placement=placement)
     return cbd
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clic.accounts.models import Role, RoleMembership, User
+from clic.audit import services as audit
 from clic.mail.catalogue import Recipient
 from clic.mail.services import Attachment, sop_notify
 from trainees.models import Placement
@@ -488,6 +489,8 @@ def concern_raise(*, placement: Placement, by: User, summary: str, details: str)
         raise ValidationError(errors)
     concern = Concern.objects.create(placement=placement, raised_by=by, raised_as=role,
                                      summary=_text(summary)[:200], details=_text(details))
+    audit.record(actor=by, action=audit.CREATED, obj=concern,
+                 summary=f"Concern raised as {concern.get_raised_as_display()}")
     code = "S14" if role == rules.SUPERVISOR else "S15"
     sop_notify(code=code, event_key=f"{code.lower()}:concern:{concern.pk}", about=concern,
                placement=placement,
@@ -508,6 +511,9 @@ def concern_update(*, concern: Concern, by: User, status: str, note: str = "") -
         raise ValidationError({"note": "Say how the concern was resolved before closing it."})
     concern.status = status
     concern.save(update_fields=["status", "updated_at"])
+    audit.record(actor=by, action=audit.CHANGED, obj=concern,
+                 summary=f"Concern status: {concern.get_status_display()}"
+                         + (", with a note" if _text(note) else ""))
     return ConcernNote.objects.create(concern=concern, author=by, text=_text(note), status=status)
 
 
@@ -518,6 +524,9 @@ def concern_share(*, concern: Concern, by: User, shared: bool) -> Concern:
              "Only the person who raised the concern or a Programme Director can share it.")
     concern.shared_with_trainee = shared
     concern.save(update_fields=["shared_with_trainee", "updated_at"])
+    audit.record(actor=by, action=audit.CHANGED, obj=concern,
+                 summary="Concern shared with the trainee" if shared
+                 else "Concern no longer shared with the trainee")
     return concern
 
 

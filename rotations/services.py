@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clic.accounts.models import Organisation, Role, RoleMembership, User
+from clic.audit import services as audit
 
 from . import notifications
 from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
@@ -181,7 +182,9 @@ def cohort_publish(*, cohort: Cohort, by: User | None = None) -> Cohort:
         errors["placements"] = ["Add at least one trainee before publishing the timetable."]
     if errors:
         raise ValidationError(errors)
-    Session.objects.bulk_create(plan_cohort_sessions(cohort))
+    sessions = Session.objects.bulk_create(plan_cohort_sessions(cohort))
+    audit.record(actor=by, action=audit.CREATED, obj=cohort, object_type="timetable",
+                 summary=f"Timetable published: {len(sessions)} sessions for the cohort")
     cohort.status = Cohort.Status.PUBLISHED
     cohort.published_at = timezone.now()
     cohort.published_by = by
@@ -260,6 +263,9 @@ def session_update(*, session: Session, by: User | None, kind: str, title: str,
     session.week = session.cohort.week_of(date)
     session.sequence += 1
     session.save()
+    audit.record(actor=by, action=audit.CHANGED, obj=session,
+                 summary=f"{session.title} on {session.date:%d %b %Y}: "
+                         + ", ".join(changes).lower() + " changed")
     who = session.placement.trainee if session.placement_id else "the cohort"
     cohort_change_record(cohort=session.cohort, actor=by, action=CohortChange.Action.SESSION_EDITED,
          session=session, placement=session.placement,
@@ -284,6 +290,9 @@ def _set_status(*, session: Session, by: User | None, status: str, reason: str) 
     session.sequence += 1
     session.save(update_fields=["status", "sequence", "updated_at"])
     cancelled = status == Session.Status.CANCELLED
+    audit.record(actor=by, action=audit.CHANGED, obj=session,
+                 summary=f"{session.title} on {session.date:%d %b %Y} "
+                         f"{'cancelled' if cancelled else 'reinstated'}")
     who = session.placement.trainee if session.placement_id else "the cohort"
     summary = (f"{session.title} on {session.date:%a %d %b %Y} ({who}) "
                f"{'cancelled' if cancelled else 'reinstated'}")
@@ -322,6 +331,9 @@ def placement_timetable_move(*, placement, by: User | None, from_date: datetime.
         session.updated_at = now
     Session.objects.bulk_update(old, ["status", "sequence", "updated_at"])
     new = placement_timetable_generate(placement=placement, from_date=from_date)
+    audit.record(actor=by, action=audit.CHANGED, obj=placement, object_type="timetable",
+                 summary=f"Project days moved from {from_date:%d %b %Y}: {len(old)} sessions "
+                         f"cancelled, {len(new)} made")
     if old or new:
         notifications.project_day_moved(placement, cancelled=old, created=new)
     return new

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.services import organisation_save, user_invite
+from clic.audit import services as audit
 from rotations.models import Cohort, CohortChange
 from rotations.services import (
     cohort_change_record,
@@ -33,6 +34,8 @@ def placement_add(*, cohort: Cohort, trainee: User, practice: Organisation,
                           project_day_agreed_by_supervisor=agreed_by_supervisor)
     placement.full_clean()
     placement.save()
+    audit.record(actor=by, action=audit.CREATED, obj=placement,
+                 summary=f"Placed in {cohort} (project day {placement.get_project_day_display()})")
     cohort_change_record(cohort=cohort, actor=by, action=CohortChange.Action.TRAINEE_ADDED,
                          placement=placement,
                          summary=f"{trainee} added ({practice}; project day "
@@ -120,6 +123,8 @@ def placement_update(*, placement: Placement, by: User | None, practice: Organis
         return placement
     placement.full_clean()
     placement.save()
+    audit.record(actor=by, action=audit.CHANGED, obj=placement,
+                 summary="Changed: " + ", ".join(details).lower())
     cohort_change_record(cohort=placement.cohort, actor=by, placement=placement,
                          action=CohortChange.Action.PLACEMENT_EDITED, details=details,
                          summary=f"{placement.trainee}'s placement changed: "
