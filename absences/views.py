@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from clic.audit import services as audit
+
 from . import rules, selectors, services
 from .exporters import register_csv
 from .forms import AbsenceForm, CloseForm, DecisionForm, ProgrammeFilterForm
@@ -139,13 +141,23 @@ def change(request, pk):
     if not rules.can_change(request.user, absence):
         messages.info(request, "This report has been withdrawn or declined and cannot be changed.")
         return redirect("absences:detail", absence.pk)
+    if request.method == "GET":
+        _record_sickness_viewed(request.user, absence, "the page to change it")
     return _form_page(request, placement=absence.placement, kind=absence.kind, instance=absence)
+
+
+def _record_sickness_viewed(user, absence: Absence, where: str) -> None:
+    """Someone other than the trainee looked at a sickness record: the audit log keeps it."""
+    if absence.kind == Absence.Kind.SICKNESS and absence.placement.trainee_id != user.pk:
+        audit.record(actor=user, action=audit.VIEWED, obj=absence,
+                     summary=f"Sickness absence seen on {where}")
 
 
 def detail(request, pk):
     view = selectors.absence_for(request.user, pk)
     absence = view.absence
     user = request.user
+    _record_sickness_viewed(user, absence, "its page" if view.full else "its page (CCG days)")
     return render(request, "absences/detail.html", {
         "view": view, "absence": absence,
         "emails": selectors.absence_emails(user, absence) if view.full else [],
@@ -244,6 +256,12 @@ def programme(request):
     cohorts, placements = selectors.programme_scope(request.user)
     form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements)
     filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("trainee") and filters.get("kind", "") in ("", Absence.Kind.SICKNESS):
+        # One trainee's absences, sickness among them: as much a look at their sickness
+        # records as opening one.
+        audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
+                     object_type="sickness records",
+                     summary="A trainee's absences listed on the programme's absences page")
     result = selectors.programme_absences(
         request.user, cohorts=cohorts, placements=placements,
         cohort_id=filters["cohort"].pk if filters.get("cohort") else None,
