@@ -1,0 +1,133 @@
+"""The national dataset generator, at a tiny size: relationships that hold in real data hold
+in the generated history too, and generating sends nothing."""
+
+import datetime
+from collections import defaultdict
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from absences.models import DAY_KINDS, Absence
+from absences.selectors import timetable_for
+from absences.services import recipients_of
+from clic.mail.catalogue import row_for
+from clic.mail.models import OutboundEmail
+from clic.mail.services import _placement_and_cohort, resolve_recipients
+from rotations.models import ROTATION_WEEKS, Cohort, Session
+from rotations.notifications import session_people
+from trainees.models import Placement
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 26)
+# Reminders go to one of the row's roles (whoever should arrange the meeting).
+ONE_OF_THE_ROLES = {"MEETING_DUE", "MEETING_OVERDUE"}
+
+
+@pytest.fixture
+def generated(monkeypatch):
+    def no_sending(*args, **kwargs):
+        raise AssertionError("the generator must not queue a send task")
+
+    monkeypatch.setattr("clic.mail.services.publish_send_tasks", no_sending)
+    call_command("generate_scale", icbs=2, years=1, today=TODAY, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_it_builds_every_icb_with_its_cohorts_and_trainees(generated):
+    cohorts = Cohort.objects.all()
+
+    assert cohorts.values("ccg").distinct().count() == 2
+    assert 5 <= cohorts.count() <= 8  # three terms a year each, over a year up to today
+    for cohort in cohorts:
+        assert cohort.start_date.weekday() == 0 and cohort.start_date <= TODAY
+        assert cohort.is_published and cohort.directors.count() == 2
+        assert cohort.placements.count() == 6
+        assert cohort.placements.filter(cohort__ccg=cohort.ccg).count() == 6
+
+
+def test_every_session_is_inside_its_cohorts_sixteen_weeks(generated):
+    sessions = Session.objects.select_related("cohort", "placement")
+
+    assert sessions.count() > 32 * 7 * 5  # each cohort's Wednesdays and 6 project days
+    for session in sessions:
+        assert session.cohort.start_date <= session.date <= session.cohort.end_date
+        assert session.week == session.cohort.week_of(session.date)
+        assert 1 <= session.week <= ROTATION_WEEKS
+        if session.placement_id:
+            assert session.placement.cohort_id == session.cohort_id
+            assert session.date.weekday() == session.placement.project_day
+
+
+def test_every_absence_is_inside_its_rotation_and_on_a_rotation_day(generated):
+    absences = Absence.objects.select_related("placement__cohort", "session")
+
+    assert absences.count() >= 4 * Placement.objects.count() * 0.7  # about five a placement
+    for absence in absences:
+        cohort = absence.placement.cohort
+        assert cohort.start_date <= absence.first_day <= absence.last_day <= cohort.end_date
+        timetable = timetable_for(absence.placement, absence.first_day, absence.last_day)
+        assert timetable.closed_reason(absence.first_day) == ""
+        assert timetable.closed_reason(absence.last_day) == ""
+        if absence.kind in DAY_KINDS:
+            assert absence.notified_codes
+        if absence.session_id:
+            assert absence.session.date == absence.first_day
+            assert absence.session.placement_id in (None, absence.placement_id)
+
+
+def _events():
+    """The emails of each event, by its event key (the idempotency key without the address)."""
+    events = defaultdict(list)
+    for email in OutboundEmail.objects.select_related("content_type"):
+        events[email.idempotency_key.rsplit(":", 1)[0]].append(email)
+    return events
+
+
+def _people_of(code, about):
+    if code == "S10":
+        return session_people(about)
+    if code == "S9":
+        return recipients_of(code, about)
+    return list(row_for(code).recipients)
+
+
+def test_every_emails_recipients_are_the_ones_the_sop_catalogue_names(generated):
+    events = _events()
+
+    assert sum(len(emails) for emails in events.values()) > 1000
+    assert {email.status for emails in events.values() for email in emails} == {"sent"}
+    for key, emails in events.items():
+        code = emails[0].code
+        about = emails[0].content_type.get_object_for_this_type(pk=emails[0].object_id)
+        placement, cohort = _placement_and_cohort(about)
+        placements = [placement] if placement else list(cohort.placements.select_related(
+            "trainee", "ccg_supervisor", "project_lead", "educational_supervisor"))
+        if code in ONE_OF_THE_ROLES:
+            expected = resolve_recipients(row_for(code).recipients, placement=placement,
+                                          cohort=cohort, placements=placements)
+            allowed = {a.email: a for a in expected}
+            for email in emails:
+                assert email.to_email in allowed, (key, email.to_email)
+                assert set(email.recipient_roles.split(", ")) <= set(allowed[email.to_email].roles)
+            continue
+        expected = resolve_recipients(_people_of(code, about), placement=placement,
+                                      cohort=cohort, placements=placements)
+        assert {e.to_email for e in emails} == {a.email for a in expected}, key
+        by_email = {a.email: a for a in expected}
+        for email in emails:
+            addressee = by_email[email.to_email]
+            assert email.recipient_roles == addressee.roles_display, key
+            only = addressee.placements[0] if len(addressee.placements) == 1 else placement
+            assert email.placement_id == (only.pk if only else None), key
+            assert email.cohort_id == cohort.pk
+
+
+def test_generating_sends_nothing(generated):
+    assert mail.outbox == []
+    assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+
+
+def test_it_refuses_to_generate_twice_into_one_database(generated):
+    with pytest.raises(CommandError, match="already holds a generated dataset"):
+        call_command("generate_scale", icbs=2, years=1, today=TODAY)
