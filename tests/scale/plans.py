@@ -1,0 +1,46 @@
+"""What PostgreSQL reads to answer a query, for tests that a page's queries cost the same
+however much of other people's history the service holds.
+
+A test runs the query on its own small world, then adds a few thousand rows of other ICBs'
+history (`generate_scale`, which refreshes the planner's statistics as a live service has
+them) and runs it again: the rows read from the large tables must not grow."""
+
+import json
+from collections import Counter
+
+from django.db import connection
+
+from clic.scale.world import Options, generate
+
+# The tables that grow with every cohort: a full read of any of them grows with history.
+LARGE_TABLES = ("rotations_session", "trainees_placement", "absences_absence",
+                "mail_outboundemail", "projects_meeting", "assessments_reflectiveentry")
+
+
+def add_history(**options) -> None:
+    """Other ICBs' history, then fresh statistics (generate() runs ANALYZE)."""
+    generate(Options(**{"icbs": 3, "years": 3, **options}), log=lambda line: None)
+
+
+def _nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+def rows_read(queryset) -> Counter:
+    """Rows the query reads from each large table: those each scan returns and those its
+    filters throw away, over every loop."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        [[plan]] = cursor.fetchone()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    read = Counter()
+    for node in _nodes(plan["Plan"]):
+        table = node.get("Relation Name")
+        if table in LARGE_TABLES:
+            read[table] += node["Actual Loops"] * (node["Actual Rows"]
+                                                   + node.get("Rows Removed by Filter", 0)
+                                                   + node.get("Rows Removed by Index Recheck", 0))
+    return read
