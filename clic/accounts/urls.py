@@ -16,4 +16,6 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_edit, name="organisation_edit"),
     path("profile/", views.profile, name="profile"),
     path("profile/calendar-token/", views.calendar_token_reset, name="calendar_token_reset"),
+    path("profile/your-data/", views.data_export, name="data_export"),
+    path("profile/your-data.zip", views.data_export_download, name="data_export_download"),
 ]

@@ -1,15 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.tokens import default_token_generator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import exporters, services
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
 from .rules import can_manage_people
@@ -158,3 +159,20 @@ def calendar_token_reset(request):
     messages.success(request, "Your calendar address has changed. The old address no longer "
                               "works: subscribe again with the new one.")
     return redirect("profile")
+
+
+def data_export(request):
+    """Subject access: what the download of everything held about the person contains."""
+    return render(request, "accounts/data_export.html",
+                  {"retention_years": settings.CLIC_RETENTION_YEARS})
+
+
+def data_export_download(request):
+    """Everything held about the person asking, built in the request: one person's data and
+    PDFs take about a second, so no background job is needed."""
+    response = HttpResponse(exporters.subject_access_zip(request.user),
+                            content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="clic-your-data-{timezone.localdate():%Y-%m-%d}.zip"')
+    response["Cache-Control"] = "private, no-store"
+    return response

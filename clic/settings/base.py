@@ -154,6 +154,10 @@ MFA_TOTP_ISSUER = "CLIC service"
 CLIC_MFA_REQUIRED_ROLES = env.list("CLIC_MFA_REQUIRED_ROLES", default=["pd", "pa", "ccg_admin"])
 CLIC_MFA_ENFORCED = env.bool("CLIC_MFA_ENFORCED", default=True)
 
+# Placements whose rotation ended longer ago than this are anonymised, each night by the
+# beat (clic.accounts.tasks.retention_run) or by `manage.py anonymise_old_placements`.
+CLIC_RETENTION_YEARS = env.int("CLIC_RETENTION_YEARS", default=6)
+
 SESSION_COOKIE_AGE = env.int("CLIC_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -232,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=7, minute=0)},
     "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
                                "schedule": crontab(hour=8, minute=0)},
+    "retention": {"task": "clic.accounts.tasks.retention_run",
+                  "schedule": crontab(hour=3, minute=30)},
 }
 
 LOGGING = {

@@ -163,6 +163,8 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "home": Page(PERSONAL, static("home")),
     "profile": Page(PERSONAL, static("profile")),
     "calendar_token_reset": Page(PERSONAL, static("calendar_token_reset"), post=True),
+    "data_export": Page(PERSONAL, static("data_export")),
+    "data_export_download": Page(PERSONAL, static("data_export_download")),
     "people": Page(ROLE, static("people"), seen_by=MANAGERS_ANYWHERE),
     "person_invite": Page(ROLE, static("person_invite"), seen_by=MANAGERS_ANYWHERE),
     "person_detail": Page(OBJECT, url("person_detail", trainee), seen_by=PROGRAMME),
