@@ -16,13 +16,11 @@ from absences import services as absence_services
 from absences.models import Absence
 from assessments import services as assessment_services
 from assessments.models import Capability, Grade, ReflectiveEntry
-from clic.accounts.models import Role, RoleMembership
 from clic.mail.models import OutboundEmail
 from projects import services as project_services
 from projects.models import CommissioningStage, MeetingKind
 from rotations import services as rotation_services
 from rotations.models import Session
-from tests import factories
 from tests.fixtures.people import World
 
 
@@ -49,7 +47,6 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 @dataclass
 class Scene:
     world: World
-    today: datetime.date
     cohort_session: Session  # a Wednesday session of the whole cohort
     project_session: Session  # one of the trainee's CCG project days
     sickness: Absence  # on a CCG project day, with a note
@@ -66,7 +63,6 @@ class Scene:
     pack: object
     email_to_ccg_admin: OutboundEmail  # S5 to the CCG's admin mailbox
     email_to_trainee: OutboundEmail
-    membership: RoleMembership  # a Project Lead's role at the CCG, to remove
 
 
 def _project_day(placement, today) -> datetime.date:
@@ -154,11 +150,8 @@ def build_scene(world: World) -> Scene:
         capability=Capability.COMMUNICATION)
     assessment_services.evaluation_open(cohort=cohort, by=world.pd)
 
-    leaver = factories.UserFactory(email="leaver@nhs.test", full_name="Dr Leaver")
-    membership = RoleMembership.objects.create(user=leaver, role=Role.PROJECT_LEAD,
-                                               organisation=world.ccg)
     return Scene(
-        world=world, today=today, cohort_session=cohort_session,
+        world=world, cohort_session=cohort_session,
         project_session=project_session, sickness=sickness, other_sickness=other_sickness,
         open_sickness=open_sickness, leave=leave, entry=entry, concern=concern,
         summaries=summaries, day=day, slot=slot,
@@ -167,5 +160,4 @@ def build_scene(world: World) -> Scene:
         email_to_ccg_admin=OutboundEmail.objects.filter(
             code="S5", to_email=world.ccg.admin_mailbox).earliest("id"),
         email_to_trainee=OutboundEmail.objects.filter(
-            code="S2", to_email=world.trainee.email).get(),
-        membership=membership)
+            code="S2", to_email=world.trainee.email).get())
