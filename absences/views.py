@@ -51,7 +51,7 @@ def _kind_from_slug(slug: str) -> str:
 def report_start(request):
     """What do you need to tell us? A trainee's own placement, or ?placement= for PAs/PDs."""
     placement_id = request.GET.get("placement")
-    if placement_id and placement_id.isdigit():
+    if placement_id and placement_id.isdecimal():
         placement = selectors.placement_to_report_for(request.user, int(placement_id))
     else:
         placement = selectors.current_placement_of(request.user)
@@ -280,7 +280,7 @@ def _month_param(value: str | None) -> datetime.date | None:
 
 
 def _int_param(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 def ccg(request):

@@ -102,6 +102,16 @@ def test_ccg_dashboard_ignores_a_month_it_cannot_show(client, world, month):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("number", ["²", "①"])
+def test_a_digit_int_cannot_read_is_not_an_id(client, world, number):
+    """str.isdigit() accepts '²', which int() refuses: treated as no id at all."""
+    client.force_login(world.ccg_admin)
+    assert client.get(reverse("absences:ccg"), {"cohort": number}).status_code == 200
+    client.force_login(world.pd)
+    response = client.get(reverse("absences:start"), {"placement": number})
+    assert response.status_code == 302  # a PD with no placement of their own: the overview
+
+
 def test_ccg_totals_count_only_ccg_days(world):
     from absences.selectors import ccg_dashboard
 
