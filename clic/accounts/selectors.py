@@ -1,17 +1,32 @@
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 
 from .models import Organisation, Role, RoleMembership, User
 
+# Among a person's memberships, a cohort they direct (the cohort's id in place of an
+# organisation's): directing is not a role, but every scope asks about it too.
+DIRECTS = "directs"
 
-def user_roles(user) -> frozenset[str]:
-    """The roles a signed-in person holds, memoised on the user object for the request."""
+
+def user_memberships(user) -> frozenset[tuple[str, int]]:
+    """(role, organisation id) for each role the person holds, and (DIRECTS, cohort id) for
+    each cohort they direct: one query, memoised on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_clic_roles", None)
+    cached = getattr(user, "_clic_memberships_and_cohorts", None)
     if cached is None:
-        cached = frozenset(RoleMembership.objects.filter(user=user).values_list("role", flat=True))
-        user._clic_roles = cached
+        roles = (RoleMembership.objects.filter(user=user).order_by()
+                 .values_list("role", "organisation_id"))
+        directs = (User.directed_cohorts.through.objects.filter(user_id=user.pk).order_by()
+                   .annotate(kind=Value(DIRECTS, output_field=CharField()))
+                   .values_list("kind", "cohort_id"))
+        cached = frozenset(roles.union(directs, all=True))
+        user._clic_memberships_and_cohorts = cached
     return cached
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a signed-in person holds (from user_memberships: no query of its own)."""
+    return frozenset(role for role, _ in user_memberships(user) if role != DIRECTS)
 
 
 def organisations_for_role(user, *roles: str) -> QuerySet[Organisation]:
