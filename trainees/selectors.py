@@ -1,21 +1,114 @@
+from dataclasses import dataclass, field
+
 from django.db.models import Q, QuerySet
 
-from clic.accounts.models import Role, RoleMembership
+from clic.accounts.models import Role
+from clic.accounts.selectors import DIRECTS, user_memberships
+from rotations.models import Cohort
 
 from .models import Placement
 
+# The roles held towards one placement, and the column that names the person.
+PERSON_ROLES = {Role.TRAINEE: "trainee_id", Role.CCG_SUPERVISOR: "ccg_supervisor_id",
+                Role.PROJECT_LEAD: "project_lead_id", Role.ES: "educational_supervisor_id"}
+# The roles held in an organisation, and the cohort column that names it.
+ORGANISATION_ROLES = {Role.PD: "programme_id", Role.PA: "programme_id",
+                      Role.CCG_ADMIN: "ccg_id", Role.DEPUTY_CHAIR: "ccg_id"}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The placements and cohorts a person's roles reach, as ids: at most two indexed
+    queries, memoised on the user object for the request.
+
+    Selectors filter the large tables (sessions, absences, meetings, emails) by these lists
+    rather than by subqueries. PostgreSQL then looks each list up in an index and knows how
+    many rows to expect; a subquery inside an OR leaves it reading every row of a date range
+    or a table, and pages slow down as the service's history grows."""
+
+    # Person roles (trainee, CCG Supervisor, Project Lead, ES): their placements.
+    placements: dict = field(default_factory=dict)
+    # Person roles: the cohorts of those placements. Organisation roles: the cohorts of the
+    # programme (PD, PA) or CCG (CCG admin, Deputy Chair). DIRECTS: the cohorts directed.
+    cohorts: dict = field(default_factory=dict)
+    # Every placement fetched (the person's, and those of every cohort above): its cohort.
+    cohort_of: dict = field(default_factory=dict)
+
+    def placement_ids(self, *roles) -> list[int]:
+        return sorted(set().union(*(self.placements.get(role, ()) for role in roles)))
+
+    def cohort_ids(self, *roles) -> list[int]:
+        return sorted(set().union(*(self.cohorts.get(role, ()) for role in roles)))
+
+    def placements_in(self, cohort_ids) -> list[int]:
+        wanted = set(cohort_ids)
+        return sorted(pk for pk, cohort_id in self.cohort_of.items() if cohort_id in wanted)
+
+
+def reached_cohorts(user) -> dict[str, frozenset[int]]:
+    """The cohorts of the person's programmes (PD, PA) and CCGs (CCG admin, Deputy Chair),
+    and those they direct (DIRECTS): one indexed query at most, memoised for the request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_clic_reached_cohorts", None)
+    if cached is not None:
+        return cached
+    memberships = user_memberships(user)
+    cohorts: dict[str, set[int]] = {DIRECTS: {pk for kind, pk in memberships if kind == DIRECTS}}
+    organisations = {role: {org for held, org in memberships if held == role}
+                     for role in ORGANISATION_ROLES}
+    if any(organisations.values()):
+        programmes = organisations[Role.PD] | organisations[Role.PA]
+        ccgs = organisations[Role.CCG_ADMIN] | organisations[Role.DEPUTY_CHAIR]
+        for pk, programme_id, ccg_id in (
+                Cohort.objects.filter(Q(programme_id__in=programmes) | Q(ccg_id__in=ccgs))
+                .order_by().values_list("id", "programme_id", "ccg_id")):
+            for role, column in ORGANISATION_ROLES.items():
+                if (programme_id if column == "programme_id" else ccg_id) in organisations[role]:
+                    cohorts.setdefault(role, set()).add(pk)
+    cached = {role: frozenset(ids) for role, ids in cohorts.items()}
+    user._clic_reached_cohorts = cached
+    return cached
+
+
+def reach(user) -> Reach:
+    """reached_cohorts, and the placements: the person's own as trainee, supervisor, lead
+    or ES, and every placement of those cohorts (one more indexed query)."""
+    if not user.is_authenticated:
+        return Reach()
+    cached = getattr(user, "_clic_reach", None)
+    if cached is not None:
+        return cached
+    cohorts = {role: set(ids) for role, ids in reached_cohorts(user).items()}
+    every_cohort = sorted(set().union(*cohorts.values()))
+    placements: dict[str, set[int]] = {}
+    cohort_of = {}
+    rows = (Placement.objects.filter(Q(trainee=user) | Q(ccg_supervisor=user)
+                                     | Q(project_lead=user) | Q(educational_supervisor=user)
+                                     | Q(cohort_id__in=every_cohort))
+            .order_by().values_list("id", "cohort_id", *PERSON_ROLES.values()))
+    for pk, cohort_id, *people in rows:
+        cohort_of[pk] = cohort_id
+        for role, person in zip(PERSON_ROLES, people, strict=True):
+            if person == user.pk:
+                placements.setdefault(role, set()).add(pk)
+                cohorts.setdefault(role, set()).add(cohort_id)
+    found = Reach(placements=placements, cohorts=cohorts, cohort_of=cohort_of)
+    user._clic_reach = found
+    return found
+
+
+def visible_placement_ids(user) -> list[int]:
+    """The placements a person may see, from every role they hold (domain.md's table): their
+    own as trainee, supervisor, lead or ES, and every one in their programmes' and CCGs'
+    cohorts."""
+    found = reach(user)
+    return sorted(set(found.placement_ids(*PERSON_ROLES))
+                  | set(found.placements_in(found.cohort_ids(*ORGANISATION_ROLES))))
+
 
 def placement_scope(user) -> Q:
-    """Which placements a person may see, from every role they hold (domain.md's table)."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    memberships = RoleMembership.objects.filter(user=user)
-    programmes = memberships.filter(role__in=[Role.PD, Role.PA]).values("organisation_id")
-    ccgs = memberships.filter(role__in=[Role.CCG_ADMIN, Role.DEPUTY_CHAIR]).values(
-        "organisation_id")
-    return (Q(trainee=user) | Q(ccg_supervisor=user) | Q(project_lead=user)
-            | Q(educational_supervisor=user)
-            | Q(cohort__programme_id__in=programmes) | Q(cohort__ccg_id__in=ccgs))
+    return Q(pk__in=visible_placement_ids(user))
 
 
 def placements_visible_to(user) -> QuerySet[Placement]:
@@ -33,21 +126,10 @@ def placement_for(user, placement_id) -> Placement:
 
 def placements_in_role(user, role: str) -> QuerySet[Placement]:
     """The placements a person sees because of one particular role (for their home page)."""
-    by_role = {
-        Role.TRAINEE: Q(trainee=user),
-        Role.CCG_SUPERVISOR: Q(ccg_supervisor=user),
-        Role.PROJECT_LEAD: Q(project_lead=user),
-        Role.ES: Q(educational_supervisor=user),
-        Role.CCG_ADMIN: Q(cohort__ccg__memberships__user=user,
-                          cohort__ccg__memberships__role=Role.CCG_ADMIN),
-        Role.DEPUTY_CHAIR: Q(cohort__ccg__memberships__user=user,
-                             cohort__ccg__memberships__role=Role.DEPUTY_CHAIR),
-        Role.PD: Q(cohort__programme__memberships__user=user,
-                   cohort__programme__memberships__role=Role.PD),
-        Role.PA: Q(cohort__programme__memberships__user=user,
-                   cohort__programme__memberships__role=Role.PA),
-    }
-    return placements_visible_to(user).filter(by_role[role]).distinct()
+    found = reach(user)
+    ids = (found.placement_ids(role) if role in PERSON_ROLES
+           else found.placements_in(found.cohort_ids(role)))
+    return placements_visible_to(user).filter(pk__in=ids)
 
 
 def placement_to_manage(user, placement_id) -> Placement:

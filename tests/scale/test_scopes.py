@@ -1,12 +1,46 @@
-"""What each person sees is found by id, through indexes, from what their roles reach."""
+"""What each person sees is found by id, through indexes: the rows read do not grow when
+other ICBs' history is added."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
+from trainees.selectors import placements_visible_to, reach
+
+from .plans import add_history, rows_read
 
 pytestmark = pytest.mark.django_db
+
+PEOPLE = ("trainee", "pd", "pa", "supervisor", "lead", "es", "chair", "ccg_admin", "other_pd")
+
+
+@pytest.fixture
+def timetable(world):
+    """The window the world's cohort runs in."""
+    return world.cohort.start_date, world.cohort.end_date
+
+
+# What each person sees, and the table it is read from.
+SEEN = {
+    "placements": (lambda user, start, end: rows_read(placements_visible_to(user)),
+                   "trainees_placement"),
+}
+
+
+def _reads(world, start, end) -> dict[str, int]:
+    """For each person and each thing they see, the rows read from its table."""
+    return {f"{who}: {seen}": read(getattr(world, who), start, end)[table]
+            for who in PEOPLE for seen, (read, table) in SEEN.items()}
+
+
+def test_what_people_see_is_read_by_id_not_by_scanning_others_history(world, timetable):
+    before = _reads(world, *timetable)
+    add_history()
+    after = _reads(world, *timetable)
+
+    grown = {key: (before[key], after[key]) for key in before if after[key] > before[key]}
+    assert grown == {}
 
 
 def test_memberships_and_directed_cohorts_are_one_query_for_the_request(world):
@@ -18,3 +52,14 @@ def test_memberships_and_directed_cohorts_are_one_query_for_the_request(world):
     assert len(queries) == 1
     assert roles == {"pd"}
     assert (DIRECTS, world.cohort.pk) in memberships
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_reach_takes_at_most_two_queries_and_is_memoised(world, who):
+    user = getattr(world, who)
+    user_memberships(user)
+    with CaptureQueriesContext(connection) as queries:
+        reach(user)
+        reach(user)
+
+    assert len(queries) <= 2
