@@ -2,7 +2,7 @@
 person, so outsiders get 404; these checks decide what a person may change."""
 
 from clic.accounts.models import Role
-from clic.accounts.selectors import user_roles
+from clic.accounts.selectors import DIRECTS, user_roles
 
 
 def can_create_cohort(user) -> bool:
@@ -14,10 +14,11 @@ def can_list_cohorts(user) -> bool:
 
 
 def can_manage_cohort(user, cohort) -> bool:
-    """PDs of the cohort's programme and the cohort's own directors."""
-    from .selectors import cohorts_managed_by
+    """PDs of the cohort's programme and the cohort's own directors (as cohorts_managed_by,
+    from the ids memoised for the request: no query)."""
+    from .selectors import reached_cohort_ids
 
-    return cohorts_managed_by(user).filter(pk=cohort.pk).exists()
+    return cohort.pk in reached_cohort_ids(user, Role.PD, DIRECTS)
 
 
 def can_edit_timetable(user, cohort) -> bool:
@@ -25,6 +26,6 @@ def can_edit_timetable(user, cohort) -> bool:
 
 
 def can_build_pack(user, cohort) -> bool:
-    from .selectors import cohorts_visible_to
+    from .selectors import reached_cohort_ids
 
-    return cohorts_visible_to(user).filter(pk=cohort.pk).exists()
+    return cohort.pk in reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)

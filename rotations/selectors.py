@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from clic.accounts.models import Organisation, Role, RoleMembership, User
+from clic.accounts.models import Organisation, Role, User
+from clic.accounts.selectors import DIRECTS
 
 from .models import Cohort, CohortChange, Session, TimetablePack
 
@@ -13,17 +14,19 @@ FEED_PAST = datetime.timedelta(days=400)
 FEED_FUTURE = datetime.timedelta(days=800)
 
 
-def _organisations(user, *roles) -> QuerySet:
-    return RoleMembership.objects.filter(user=user, role__in=roles).values("organisation_id")
+def reached_cohort_ids(user, *roles) -> list[int]:
+    """The cohorts these roles reach (trainees.selectors.reached_cohorts), as ids."""
+    from trainees.selectors import reached_cohorts
+
+    found = reached_cohorts(user)
+    return sorted(set().union(*(found.get(role, ()) for role in roles)))
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may open: PDs and PAs of the programme, and the cohort's own directors."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    programmes = _organisations(user, Role.PD, Role.PA)
-    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
-    return (Cohort.objects.filter(Q(programme_id__in=programmes) | Q(pk__in=directed))
+    return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
             .select_related("programme", "ccg", "als_facilitator"))
 
 
@@ -31,9 +34,7 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
     """Cohorts a person may change: PDs of the programme and the cohort's own directors."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    programmes = _organisations(user, Role.PD)
-    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
-    return (Cohort.objects.filter(Q(programme_id__in=programmes) | Q(pk__in=directed))
+    return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, DIRECTS))
             .select_related("programme", "ccg", "als_facilitator"))
 
 
@@ -89,37 +90,28 @@ def pack_for(user, cohort_id, pack_id) -> TimetablePack:
 
 # Whose sessions a person sees -------------------------------------------------------------
 
-def _placements(**filters) -> QuerySet:
-    from trainees.models import Placement
-
-    return Placement.objects.filter(**filters)
-
-
 def session_scopes(user) -> dict[str, Q]:
     """For each role, the sessions a person sees because of it (domain.md's table):
     trainee: their own (project days and their cohort's Wednesdays); CCG Supervisor and
     Project Lead: their trainees' CCG days; ES: their trainees' whole timetable; CCG admin
     and Deputy Clinical Chair: every trainee placed at their CCG, CCG days only; PD/PA:
-    every session of their programme's cohorts (and cohorts they direct)."""
-    own = _placements(trainee=user)
-    supervised = _placements(ccg_supervisor=user)
-    led = _placements(project_lead=user)
-    es = _placements(educational_supervisor=user)
-    directed = Cohort.directors.through.objects.filter(user_id=user.pk).values("cohort_id")
+    every session of their programme's cohorts (and cohorts they direct). By ids (see
+    trainees.selectors.Reach), so each is an index lookup."""
+    from trainees.selectors import reach
+
+    found = reach(user)
+    shared = Q(placement__isnull=True)
     return {
-        Role.TRAINEE: (Q(placement_id__in=own.values("pk"))
-                       | Q(placement__isnull=True, cohort_id__in=own.values("cohort_id"))),
-        Role.CCG_SUPERVISOR: Q(placement_id__in=supervised.values("pk")),
-        Role.PROJECT_LEAD: Q(placement_id__in=led.values("pk")),
-        Role.ES: (Q(placement_id__in=es.values("pk"))
-                  | Q(placement__isnull=True, cohort_id__in=es.values("cohort_id"))),
-        Role.CCG_ADMIN: Q(placement__isnull=False,
-                          cohort__ccg_id__in=_organisations(user, Role.CCG_ADMIN)),
-        Role.DEPUTY_CHAIR: Q(placement__isnull=False,
-                             cohort__ccg_id__in=_organisations(user, Role.DEPUTY_CHAIR)),
-        Role.PD: (Q(cohort__programme_id__in=_organisations(user, Role.PD))
-                  | Q(cohort_id__in=directed)),
-        Role.PA: Q(cohort__programme_id__in=_organisations(user, Role.PA)),
+        Role.TRAINEE: (Q(placement_id__in=found.placement_ids(Role.TRAINEE))
+                       | shared & Q(cohort_id__in=found.cohort_ids(Role.TRAINEE))),
+        Role.CCG_SUPERVISOR: Q(placement_id__in=found.placement_ids(Role.CCG_SUPERVISOR)),
+        Role.PROJECT_LEAD: Q(placement_id__in=found.placement_ids(Role.PROJECT_LEAD)),
+        Role.ES: (Q(placement_id__in=found.placement_ids(Role.ES))
+                  | shared & Q(cohort_id__in=found.cohort_ids(Role.ES))),
+        Role.CCG_ADMIN: ~shared & Q(cohort_id__in=found.cohort_ids(Role.CCG_ADMIN)),
+        Role.DEPUTY_CHAIR: ~shared & Q(cohort_id__in=found.cohort_ids(Role.DEPUTY_CHAIR)),
+        Role.PD: Q(cohort_id__in=found.cohort_ids(Role.PD, DIRECTS)),
+        Role.PA: Q(cohort_id__in=found.cohort_ids(Role.PA)),
     }
 
 

@@ -6,6 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
+from rotations.selectors import sessions_visible_to
+from rotations.services import cohort_publish
 from trainees.selectors import placements_visible_to, reach
 
 from .plans import add_history, rows_read
@@ -17,7 +19,8 @@ PEOPLE = ("trainee", "pd", "pa", "supervisor", "lead", "es", "chair", "ccg_admin
 
 @pytest.fixture
 def timetable(world):
-    """The window the world's cohort runs in."""
+    """The world's cohort published: the window it runs in."""
+    cohort_publish(cohort=world.cohort, by=world.pd)
     return world.cohort.start_date, world.cohort.end_date
 
 
@@ -25,6 +28,8 @@ def timetable(world):
 SEEN = {
     "placements": (lambda user, start, end: rows_read(placements_visible_to(user)),
                    "trainees_placement"),
+    "sessions": (lambda user, start, end: rows_read(sessions_visible_to(user, start, end)),
+                 "rotations_session"),
 }
 
 
