@@ -1,8 +1,8 @@
 """Who may do what with absences. Objects reach views through absences.selectors, scoped to
 the person asking; these checks decide what they may do with what they can see."""
 
-from clic.accounts.models import Role, RoleMembership
-from clic.accounts.selectors import user_roles
+from clic.accounts.models import Role
+from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
 
 from .models import LEAVE_KINDS, Absence
 
@@ -11,25 +11,13 @@ MANAGER_ROLES = frozenset({Role.PD, Role.PA})
 
 
 def managed_programme_ids(user) -> frozenset[int]:
-    """Programmes whose trainees this person manages as a PD or PA (memoised per request)."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_absences_programmes", None)
-    if cached is None:
-        cached = frozenset(RoleMembership.objects.filter(
-            user=user, role__in=MANAGER_ROLES).values_list("organisation_id", flat=True))
-        user._absences_programmes = cached
-    return cached
+    """Programmes whose trainees this person manages as a PD or PA (from the memberships
+    memoised for the request: no query of its own)."""
+    return frozenset(org for role, org in user_memberships(user) if role in MANAGER_ROLES)
 
 
 def directed_cohort_ids(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_absences_directed", None)
-    if cached is None:
-        cached = frozenset(user.directed_cohorts.values_list("id", flat=True))
-        user._absences_directed = cached
-    return cached
+    return frozenset(pk for kind, pk in user_memberships(user) if kind == DIRECTS)
 
 
 def manages(user, placement) -> bool:

@@ -22,10 +22,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from clic.accounts.models import Organisation, RoleMembership
+from clic.accounts.models import Organisation, Role
+from clic.accounts.selectors import DIRECTS, user_memberships
 from rotations.models import ROTATION_WEEKS, Cohort, Session
 from rotations.timetable import bank_holidays
 from trainees.models import Placement
+from trainees.selectors import reach
 
 from . import rules
 from .models import DAY_KINDS, LEAVE_KINDS, LIVE_STATES, Absence
@@ -141,9 +143,7 @@ def placements_reportable_by(user) -> QuerySet[Placement]:
     """Placements a person may report for: their own, or (PD/PA) their programmes'."""
     if not user.is_authenticated:
         return Placement.objects.none()
-    return _placement_related(Placement.objects.filter(
-        Q(trainee=user) | Q(cohort__programme_id__in=rules.managed_programme_ids(user))
-        | Q(cohort_id__in=rules.directed_cohort_ids(user))))
+    return _placement_related(Placement.objects.filter(pk__in=_full_placement_ids(user)))
 
 
 def placement_to_report_for(user, placement_id) -> Placement:
@@ -203,18 +203,24 @@ def live_absences_of(placement: Placement, *, exclude_pk=None) -> list[Absence]:
 # One absence -----------------------------------------------------------------------------
 
 
+def _full_placement_ids(user) -> list[int]:
+    """The trainee's own placements, and every placement of the cohorts they run as PD or
+    PA (or direct): by id, memoised for the request (trainees.selectors.reach)."""
+    found = reach(user)
+    return sorted(set(found.placement_ids(Role.TRAINEE)) | set(
+        found.placements_in(found.cohort_ids(Role.PD, Role.PA, DIRECTS))))
+
+
 def _ccg_scope(user) -> Q:
     """Absences CCG people may see something of (the CCG days, in one word)."""
-    ccg_ids = RoleMembership.objects.filter(
-        user=user, role__in=rules.CCG_DASHBOARD_ROLES).values("organisation_id")
-    return (Q(placement__ccg_supervisor=user) | Q(placement__project_lead=user)
-            | Q(placement__cohort__ccg_id__in=ccg_ids))
+    found = reach(user)
+    return Q(placement_id__in=sorted(
+        set(found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD))
+        | set(found.placements_in(found.cohort_ids(*rules.CCG_DASHBOARD_ROLES)))))
 
 
 def _full_scope(user) -> Q:
-    return (Q(placement__trainee=user)
-            | Q(placement__cohort__programme_id__in=rules.managed_programme_ids(user))
-            | Q(placement__cohort_id__in=rules.directed_cohort_ids(user)))
+    return Q(placement_id__in=_full_placement_ids(user))
 
 
 def _absence_related(queryset):
@@ -351,8 +357,7 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
         return []
     placements = list({a.placement_id: a.placement for a in absences}.values())
     timetables = timetables_for(placements, start, end)
-    ccg_ids = set(RoleMembership.objects.filter(
-        user=user, role__in=rules.CCG_DASHBOARD_ROLES).values_list("organisation_id", flat=True))
+    ccg_ids = {org for role, org in user_memberships(user) if role in rules.CCG_DASHBOARD_ROLES}
     visible = []
     for absence in absences:
         placement = absence.placement
@@ -451,9 +456,8 @@ def programme_scope(user) -> tuple[list[Cohort], list[Placement]]:
     """The cohorts a PD or PA runs and their placements (for the filters)."""
     if not rules.can_view_programme_absences(user):
         raise Http404
-    cohort_scope = (Q(programme_id__in=rules.managed_programme_ids(user))
-                    | Q(id__in=rules.directed_cohort_ids(user)))
-    cohorts = list(Cohort.objects.filter(cohort_scope).order_by("-start_date", "name"))
+    cohorts = list(Cohort.objects.filter(
+        pk__in=reach(user).cohort_ids(Role.PD, Role.PA, DIRECTS)).order_by("-start_date", "name"))
     placements = list(_placement_related(Placement.objects.filter(
         cohort__in=[c.pk for c in cohorts])).order_by("trainee__full_name", "-cohort__start_date"))
     return cohorts, placements
@@ -924,9 +928,9 @@ def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
 
 def pending_requests_count(user) -> int:
     """Leave requests waiting for this PD's or PA's decision."""
+    found = reach(user)
     return Absence.objects.filter(
-        Q(placement__cohort__programme_id__in=rules.managed_programme_ids(user))
-        | Q(placement__cohort_id__in=rules.directed_cohort_ids(user)),
+        placement_id__in=found.placements_in(found.cohort_ids(Role.PD, Role.PA, DIRECTS)),
         kind__in=LEAVE_KINDS, state=Absence.State.PENDING).count()
 
 

@@ -1,16 +1,20 @@
-"""What each person sees is found by id, through indexes: the rows read do not grow when
-other ICBs' history is added."""
+"""What each person sees (their placements, sessions and absences) is found by id, through
+indexes: the rows read do not grow when other ICBs' history is added."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from absences.models import Absence
+from absences.selectors import absences_visible_to
+from absences.services import absence_report
 from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
+from rotations.models import Session
 from rotations.selectors import sessions_visible_to
 from rotations.services import cohort_publish
 from trainees.selectors import placements_visible_to, reach
 
-from .plans import add_history, rows_read
+from .plans import add_history, rows_read, rows_read_by
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +23,12 @@ PEOPLE = ("trainee", "pd", "pa", "supervisor", "lead", "es", "chair", "ccg_admin
 
 @pytest.fixture
 def timetable(world):
-    """The world's cohort published: the window it runs in."""
+    """The world's cohort published, with an absence: the window it runs in."""
     cohort_publish(cohort=world.cohort, by=world.pd)
+    day = (Session.objects.filter(placement=world.placement).exclude(kind="bank_holiday")
+           .order_by("date").first().date)
+    absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                   last_day=day, reported_by=world.pd, today=day)
     return world.cohort.start_date, world.cohort.end_date
 
 
@@ -30,6 +38,8 @@ SEEN = {
                    "trainees_placement"),
     "sessions": (lambda user, start, end: rows_read(sessions_visible_to(user, start, end)),
                  "rotations_session"),
+    "absences": (lambda user, start, end: rows_read_by(
+        lambda: absences_visible_to(user, start, end)), "absences_absence"),
 }
 
 
