@@ -1,4 +1,4 @@
-.PHONY: run test lint bench install install-test
+.PHONY: run test lint bench loadtest install install-test
 SHELL := /bin/bash
 export DJANGO_SETTINGS_MODULE ?= clic.settings.dev
 
@@ -13,6 +13,10 @@ test: install-test
 
 bench: install-test
 	scripts/bench.sh
+
+# Not part of `make test`: about 4 minutes, figures to docs/loadtest.txt.
+loadtest: install-test
+	scripts/loadtest.sh
 
 lint: install
 	.venv/bin/ruff check .
