@@ -12,7 +12,6 @@ of the service is neither in it nor in READ_ONLY, so a new form is fuzzed from d
 """
 
 import datetime
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -558,7 +557,5 @@ def test_fingerprint_sees_an_insert_an_update_and_a_delete(scene):
     assert changed != start
     Session.objects.filter(pk=scene.session.pk).update(venue=scene.session.venue)
     assert fingerprint(tables) == start
-    entry = ReflectiveEntry.objects.get(pk=scene.reflective_entry.pk)
-    entry.delete()
-    assert fingerprint(tables) != start
-    assert hashlib.md5(b"").hexdigest() != start
+    ReflectiveEntry.objects.get(pk=scene.reflective_entry.pk).delete()
+    assert fingerprint(tables) not in (start, changed)
