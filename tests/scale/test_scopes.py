@@ -1,5 +1,7 @@
-"""What each person sees (their placements, sessions and absences) is found by id, through
-indexes: the rows read do not grow when other ICBs' history is added."""
+"""What each person sees (their placements, sessions, absences and meetings) is found by id,
+through indexes: the rows read do not grow when other ICBs' history is added."""
+
+import datetime
 
 import pytest
 from django.db import connection
@@ -9,6 +11,9 @@ from absences.models import Absence
 from absences.selectors import absences_visible_to
 from absences.services import absence_report
 from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
+from projects.models import MeetingKind
+from projects.selectors import meetings_visible_to
+from projects.services import meeting_schedule
 from rotations.models import Session
 from rotations.selectors import sessions_visible_to
 from rotations.services import cohort_publish
@@ -23,12 +28,15 @@ PEOPLE = ("trainee", "pd", "pa", "supervisor", "lead", "es", "chair", "ccg_admin
 
 @pytest.fixture
 def timetable(world):
-    """The world's cohort published, with an absence: the window it runs in."""
+    """The world's cohort published, with an absence and a meeting: the window it runs in."""
     cohort_publish(cohort=world.cohort, by=world.pd)
     day = (Session.objects.filter(placement=world.placement).exclude(kind="bank_holiday")
            .order_by("date").first().date)
     absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
                    last_day=day, reported_by=world.pd, today=day)
+    meeting_schedule(placement=world.placement, kind=MeetingKind.REVIEW_8, by=world.supervisor,
+                     date=world.cohort.monday_of_week(8), start_time=datetime.time(10),
+                     end_time=datetime.time(11), venue="CCG offices")
     return world.cohort.start_date, world.cohort.end_date
 
 
@@ -40,6 +48,8 @@ SEEN = {
                  "rotations_session"),
     "absences": (lambda user, start, end: rows_read_by(
         lambda: absences_visible_to(user, start, end)), "absences_absence"),
+    "meetings": (lambda user, start, end: rows_read(meetings_visible_to(user, start, end)),
+                 "projects_meeting"),
 }
 
 
@@ -78,3 +88,20 @@ def test_reach_takes_at_most_two_queries_and_is_memoised(world, who):
         reach(user)
 
     assert len(queries) <= 2
+
+
+def test_any_of_is_an_array_lookup_on_postgresql_and_a_plain_in_elsewhere():
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from clic.queries import AnyOf
+    from projects.models import Meeting
+
+    attended = Meeting.attendees.through.objects.filter(user_id=1).values("meeting_id")
+    query = Meeting.objects.filter(AnyOf("pk", attended)).query
+    sqlite = DatabaseWrapper({**connection.settings_dict,
+                              "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})
+
+    postgresql_sql, _ = query.get_compiler(connection=connection).as_sql()
+    sqlite_sql, _ = query.get_compiler(connection=sqlite).as_sql()
+    assert '"projects_meeting"."id" = ANY(ARRAY(SELECT' in postgresql_sql
+    assert '"projects_meeting"."id" IN (SELECT' in sqlite_sql
