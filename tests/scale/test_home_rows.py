@@ -1,0 +1,24 @@
+"""The project panels of the home pages read their placements with only the joins they show."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.selectors import supervision_rows, supervisor_home, trainee_home
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("rows, who", [(trainee_home, "trainee"), (supervisor_home, "supervisor"),
+                                       (supervision_rows, "pd")])
+def test_project_rows_join_only_the_cohort_trainee_project_and_checklist(world, rows, who):
+    with CaptureQueriesContext(connection) as queries:
+        found = rows(getattr(world, who), datetime.date.today())
+
+    [placements] = [q["sql"] for q in queries if "projects_progressentry" in q["sql"]]
+    # Planning a ten-way join took longer than running it; these four are all the rows use.
+    assert placements.count(" JOIN ") == 4
+    for row in found:
+        assert row.placement.trainee.full_name and row.placement.cohort.name
