@@ -23,10 +23,9 @@ from django.utils import timezone
 
 from absences.models import Absence
 from assessments.models import CaseBasedDiscussion, PresentationInvitation
-from clic.accounts.demo import demo_email
+from clic.accounts.demo import DEMO_PASSWORD, demo_email
 from clic.mail.models import OutboundEmail
 from rotations.models import Cohort, Session
-from tests.browser.test_login import sign_in
 from tests.fixtures.browser import axe_check
 from trainees.models import Placement
 
@@ -55,7 +54,10 @@ def visit(page, url: str) -> None:
 def sign_in_as(page, live_server, login: str) -> None:
     if page.get_by_role("button", name="Sign out").count():
         page.get_by_role("button", name="Sign out").click()
-    sign_in(page, live_server, demo_email(login))
+    visit(page, f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(demo_email(login))
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     assert page.url == f"{live_server.url}/", f"{login} did not reach their home page"
     axe_check(page)
 
