@@ -24,7 +24,8 @@ export DJANGO_SETTINGS_MODULE=clic.settings.loadtest
 export CACHE_URL="${CELERY_BROKER_URL%/*}/1"
 export CLIC_LOADTEST_SMTP_PORT=$(free_port)
 export CLIC_SITE_URL="http://127.0.0.1:$web_port"
-export CLIC_MEDIA_ROOT="$PWD/$out/media"
+export CLIC_MEDIA_ROOT="$PWD/$out/media" CLIC_LOADTEST_STATIC_ROOT="$PWD/$out/static"
+mkdir -p "$CLIC_MEDIA_ROOT" "$CLIC_LOADTEST_STATIC_ROOT"
 export CLIC_LOADTEST_PLAN="$out/plan.json" CLIC_LOADTEST_RESULTS="$out/locust.json"
 export CLIC_LOADTEST_SECONDS=$seconds
 

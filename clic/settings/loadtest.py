@@ -38,6 +38,7 @@ EMAIL_TIMEOUT = 10
 # Without collectstatic: pages link to the static files; the simulated people fetch HTML.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+STATIC_ROOT = env("CLIC_LOADTEST_STATIC_ROOT", default="/tmp/clic-loadtest-static")
 MEDIA_ROOT = env("CLIC_MEDIA_ROOT", default="/tmp/clic-loadtest-media")
 STORAGES["default"]["OPTIONS"] = {"location": MEDIA_ROOT}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
