@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -295,13 +296,24 @@ def _feed_last_modified(request, token):
     return _feed_state(request, token)["state"].last_modified
 
 
+# A feed's body is kept under its ETag: building it again for a calendar that has no copy
+# yet (or polls without If-None-Match) costs most of a request. The ETag changes with
+# anything the feed's sources fingerprint, so a kept body is never out of date in what a
+# conditional request would notice; an hour bounds the rest (a renamed person).
+FEED_CACHE_SECONDS = 3600
+
+
 @login_not_required
 @condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
 def calendar_feed(request, token):
     """A person's timetable as an iCalendar feed, at a secret address; no login."""
     state = _feed_state(request, token)
-    response = HttpResponse(feeds.feed_content(state["user"], state["today"]),
-                            content_type="text/calendar; charset=utf-8")
+    key = f"clic:feed:{state['state'].etag}"
+    content = cache.get(key)
+    if content is None:
+        content = feeds.feed_content(state["user"], state["today"])
+        cache.set(key, content, FEED_CACHE_SECONDS)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
