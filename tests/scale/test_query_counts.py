@@ -1,0 +1,119 @@
+"""The list and dashboard pages that had no query-count test: the same number of queries for
+a cohort of 2 trainees as for one of 5, each trainee with absences, meetings, progress,
+reflective entries and a presentation slot (so no page makes a query per row)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from absences.models import Absence
+from absences.services import absence_report
+from assessments.services import SlotSpec, presentation_day_schedule, reflective_entry_log
+from clic.accounts.models import Role
+from projects.models import CommissioningStage, MeetingKind
+from projects.services import meeting_schedule, progress_add, project_save
+from rotations.models import Session
+from rotations.services import cohort_publish
+from tests.factories import UserFactory, this_monday
+from tests.fixtures.people import give_role
+from tests.rotations.helpers import cohort_with_trainees
+
+pytestmark = pytest.mark.django_db
+
+
+def _cohort(size: int, label: str) -> dict:
+    """A running cohort (week 6) of `size` trainees sharing a supervisor, ES and CCG admin,
+    published, each trainee with some of everything."""
+    world = cohort_with_trainees(size, start=this_monday(weeks_ago=5), label=label)
+    cohort, placements = world["cohort"], world["placements"]
+    es = give_role(UserFactory(email=f"es-{label}@nhs.test"), Role.ES, placements[0].practice)
+    for placement in placements:
+        placement.educational_supervisor = es
+        placement.save()
+    cohort_publish(cohort=cohort, by=world["pd"])
+    today = datetime.date.today()
+    for number, placement in enumerate(placements):
+        trainee = placement.trainee
+        day = (Session.objects.filter(placement=placement, date__lt=today)
+               .exclude(kind="bank_holiday").order_by("-date").first().date)
+        absence_report(placement=placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                       last_day=day, reported_by=world["pd"], today=today)
+        project_save(placement=placement, by=trainee, title=f"Project {number}",
+                     ccg_priority="Frailty", aims="Fewer admissions.",
+                     commissioning_stage=CommissioningStage.MONITORING)
+        meeting_schedule(placement=placement, kind=MeetingKind.REVIEW_8, by=world["supervisor"],
+                         date=cohort.monday_of_week(8) + datetime.timedelta(days=3),
+                         start_time=datetime.time(10), end_time=datetime.time(11))
+        progress_add(placement=placement, by=trainee, date=day, text="Pulled the data.")
+        reflective_entry_log(placement=placement, date=day, title="Governing body",
+                             kind="learning_log", capability="leadership")
+    presentation_day_schedule(
+        cohort=cohort, organiser=world["pd"],
+        date=cohort.monday_of_week(16) + datetime.timedelta(days=2),
+        start_time=datetime.time(13), end_time=datetime.time(17), venue="Education centre",
+        slots=[SlotSpec(placement=p, order=n, start_time=datetime.time(13 + n // 3, 20 * (n % 3)),
+                        length_minutes=20) for n, p in enumerate(placements, start=1)])
+    return {**world, "es": es, "trainee": placements[0].trainee, "placement": placements[0]}
+
+
+PAGES = {
+    "home (trainee)": ("trainee", lambda w: reverse("home")),
+    "home (CCG Supervisor)": ("supervisor", lambda w: reverse("home")),
+    "home (Educational Supervisor)": ("es", lambda w: reverse("home")),
+    "home (Programme Director)": ("pd", lambda w: reverse("home")),
+    "home (CCG admin)": ("admin", lambda w: reverse("home")),
+    "cohort list": ("pd", lambda w: reverse("cohort_list")),
+    "cohort page": ("pd", lambda w: reverse("cohort_detail", args=[w["cohort"].pk])),
+    "cohort timetable": ("pd", lambda w: reverse("cohort_timetable", args=[w["cohort"].pk])),
+    "cohort change log": ("pd", lambda w: reverse("cohort_changes", args=[w["cohort"].pk])),
+    "people": ("pd", lambda w: reverse("people")),
+    "outbox, one cohort": ("pd", lambda w: f"{reverse('mail_outbox')}?cohort={w['cohort'].pk}"),
+    "trainee's absences": ("trainee", lambda w: reverse("absences:mine")),
+    "end of rotation": ("pd", lambda w: reverse("assessments_index")),
+    "reflective entries, cohort": ("pd", lambda w: reverse("reflective_overview",
+                                                           args=[w["cohort"].pk])),
+    "placement page": ("supervisor", lambda w: reverse("placement_detail",
+                                                       args=[w["placement"].pk])),
+}
+FEEDS = {"calendar feed (CCG Supervisor)": "supervisor", "calendar feed (CCG admin)": "admin",
+         "calendar feed (trainee)": "trainee"}
+
+
+@pytest.fixture
+def sizes(settings):
+    settings.CLIC_MFA_ENFORCED = False
+    return _cohort(2, "small"), _cohort(5, "large")
+
+
+def _queries(client, user, url) -> tuple[int, list[str]]:
+    """The queries of one request (signed in as `user`; a calendar feed is fetched signed
+    out, as calendar programs do)."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    client.get(url)  # warm the per-process caches (content types, sessions)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), [query["sql"] for query in queries]
+
+
+def test_list_dashboard_and_feed_pages_make_the_same_queries_for_2_and_5_trainees(client, sizes):
+    different = {}
+    for page, (who, url) in PAGES.items():
+        (small, small_sql), (large, large_sql) = (
+            _queries(client, world[who], url(world)) for world in sizes)
+        if small != large:
+            different[page] = (small, large, large_sql)
+    for feed, who in FEEDS.items():
+        (small, _), (large, large_sql) = (
+            _queries(client, None, reverse("calendar_feed", args=[world[who].calendar_token]))
+            for world in sizes)
+        if small != large:
+            different[feed] = (small, large, large_sql)
+    assert not different, "\n\n".join(
+        f"{page}: {small} and {large} queries\n" + "\n".join(sql)
+        for page, (small, large, sql) in different.items())
