@@ -5,3 +5,13 @@ import pytest
 def _scale_settings(settings):
     # Two-factor set-up is the accounts app's concern; these tests sign people straight in.
     settings.CLIC_MFA_ENFORCED = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _statistics_restored(django_db_blocker):
+    """After a module's tests (and their rollbacks), the planner's row counts as they were."""
+    from .plans import restore_statistics
+
+    yield
+    with django_db_blocker.unblock():
+        restore_statistics()
