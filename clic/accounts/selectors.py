@@ -1,6 +1,6 @@
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 
-from .models import Organisation, Role, RoleMembership, User
+from .models import STAFF_MANAGER_ROLES, Organisation, RoleMembership, User
 
 # Among a person's memberships, a cohort they direct (the cohort's id in place of an
 # organisation's): directing is not a role, but every scope asks about it too.
@@ -33,21 +33,33 @@ def organisations_for_role(user, *roles: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
 
 
+def _managed_programme_ids(user) -> set[int]:
+    return {org for role, org in user_memberships(user) if role in STAFF_MANAGER_ROLES}
+
+
+# The organisations every programme shares: CCGs and GP practices.
+SHARED_KINDS = [kind for kind in Organisation.Kind.values if kind != Organisation.Kind.PROGRAMME]
+
+
 def managed_organisation_ids(user) -> set[int]:
     """Organisations whose people a PD or PA manages: their own programmes, and the CCGs
     and GP practices (shared by every programme that places trainees there)."""
-    programme_ids = set(organisations_for_role(user, Role.PD, Role.PA).values_list("id", flat=True))
+    programme_ids = _managed_programme_ids(user)
     if not programme_ids:
         return set()
-    shared = Organisation.objects.exclude(kind=Organisation.Kind.PROGRAMME)
+    shared = Organisation.objects.filter(kind__in=SHARED_KINDS)
     return programme_ids | set(shared.values_list("id", flat=True))
 
 
 def people_visible_to(user) -> QuerySet[User]:
-    """People a PD or PA may see and manage: anyone with a role in their organisations."""
-    org_ids = managed_organisation_ids(user)
-    return (User.objects.filter(memberships__organisation_id__in=org_ids).distinct()
-            .prefetch_related("memberships__organisation"))
+    """People a PD or PA may see and manage: anyone with a role in their organisations (as
+    managed_organisation_ids, without listing every CCG and practice in the query)."""
+    programme_ids = _managed_programme_ids(user)
+    if not programme_ids:
+        return User.objects.none()
+    return (User.objects.filter(Q(memberships__organisation_id__in=programme_ids)
+                                | Q(memberships__organisation__kind__in=SHARED_KINDS))
+            .distinct().prefetch_related("memberships__organisation"))
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
