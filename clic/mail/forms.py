@@ -19,6 +19,10 @@ class OutboxFilterForm(forms.Form):
         self.fields["placement"].queryset = placements
         self.fields["placement"].label_from_instance = (
             lambda placement: f"{placement.trainee} ({placement.cohort})")
+        # Read each list of options once: the select's template asks how many there are
+        # and then reads them, a query each otherwise. (iter(): list() would ask too.)
+        for name in ("cohort", "placement"):
+            self.fields[name].choices = list(iter(self.fields[name].choices))
         self.fields["code"].choices = [("", "All codes"), *code_choices()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
 

@@ -4,7 +4,7 @@ PDs and PAs see the emails of their programmes' cohorts and the emails to the pe
 they manage; CCG admin sees only what went to their CCG's admin mailbox.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
@@ -45,8 +45,13 @@ def outbox_visible_to(user) -> QuerySet[OutboundEmail]:
     """The outbox as this person may read it (empty for roles without an outbox)."""
     if not user.is_authenticated:
         return OutboundEmail.objects.none()
+    from trainees.models import Placement
+
+    # The trainee of each listed email in a query of its own: joined into the list, the
+    # planner hashes every placement in the service to find the fifty on the page.
     return (OutboundEmail.objects.filter(_outbox_scope(user))
-            .select_related("cohort", "placement__trainee")
+            .prefetch_related(Prefetch("placement",
+                                       queryset=Placement.objects.select_related("trainee")))
             .defer(*LIST_FIELDS_DEFERRED))
 
 

@@ -1,11 +1,16 @@
-"""The people a PD or PA manages, found without listing every organisation in the service."""
+"""The outbox page for a PD: who they manage without listing every organisation, each list
+of filter options read once, and the page of emails without a join to every placement."""
+
+import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from clic.accounts.models import User
 from clic.accounts.selectors import managed_organisation_ids, people_visible_to, user_memberships
+from clic.mail.services import sop_notify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +27,21 @@ def test_people_visible_to_are_those_of_the_managed_organisations_without_a_quer
     assert len(queries) == 0
     assert set(people) == expected
     assert list(people_visible_to(world.trainee)) == []
+
+
+def test_outbox_reads_each_filter_list_once_and_pages_without_joining_placements(client, world):
+    for n in range(3):
+        sop_notify(code="S5", event_key=f"absence:{n}", about=world.placement,
+                   placement=world.placement,
+                   context={"days": [world.cohort.start_date + datetime.timedelta(days=3)]})
+    client.force_login(world.pd)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("mail_outbox"), {"cohort": world.cohort.pk})
+
+    sql = [query["sql"] for query in queries]
+    assert not [q for q in sql if q.startswith('SELECT COUNT(*) AS "__count" FROM "rotations_cohort"')
+                or q.startswith('SELECT COUNT(*) AS "__count" FROM "trainees_placement"')]
+    [page] = [q for q in sql if q.startswith('SELECT "mail_outboundemail"."id"')]
+    assert "trainees_placement" not in page
+    assert response.content.decode().count(f"About {world.trainee.full_name}") == 9
