@@ -111,10 +111,14 @@ def placement_scope(user) -> Q:
     return Q(pk__in=visible_placement_ids(user))
 
 
-def placements_visible_to(user) -> QuerySet[Placement]:
-    return (Placement.objects.filter(placement_scope(user))
+def _placements(ids) -> QuerySet[Placement]:
+    return (Placement.objects.filter(pk__in=ids)
             .select_related("cohort", "cohort__ccg", "trainee", "practice", "ccg_supervisor",
                             "project_lead", "educational_supervisor"))
+
+
+def placements_visible_to(user) -> QuerySet[Placement]:
+    return _placements(visible_placement_ids(user))
 
 
 def placement_for(user, placement_id) -> Placement:
@@ -127,9 +131,10 @@ def placement_for(user, placement_id) -> Placement:
 def placements_in_role(user, role: str) -> QuerySet[Placement]:
     """The placements a person sees because of one particular role (for their home page)."""
     found = reach(user)
-    ids = (found.placement_ids(role) if role in PERSON_ROLES
-           else found.placements_in(found.cohort_ids(role)))
-    return placements_visible_to(user).filter(pk__in=ids)
+    # Only ids the person sees (reach is where visible_placement_ids comes from): one list,
+    # so that it is looked up in the index rather than two lists filtered row by row.
+    return _placements(found.placement_ids(role) if role in PERSON_ROLES
+                       else found.placements_in(found.cohort_ids(role)))
 
 
 def placement_to_manage(user, placement_id) -> Placement:

@@ -105,3 +105,14 @@ def test_any_of_is_an_array_lookup_on_postgresql_and_a_plain_in_elsewhere():
     sqlite_sql, _ = query.get_compiler(connection=sqlite).as_sql()
     assert '"projects_meeting"."id" = ANY(ARRAY(SELECT' in postgresql_sql
     assert '"projects_meeting"."id" IN (SELECT' in sqlite_sql
+
+
+@pytest.mark.parametrize("who, role", [("trainee", "trainee"), ("supervisor", "ccg_supervisor"),
+                                       ("ccg_admin", "ccg_admin"), ("pd", "pd")])
+def test_a_roles_placements_are_looked_up_as_one_list_of_ids(world, who, role):
+    from trainees.selectors import placements_in_role
+
+    placements = placements_in_role(getattr(world, who), role)
+
+    assert str(placements.query).count('"trainees_placement"."id" IN') == 1
+    assert list(placements) == [world.placement]
