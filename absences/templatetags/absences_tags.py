@@ -63,7 +63,9 @@ def absences_home_panel(context, role: str):
         placement = selectors.current_placement_of(user, today)
         panel["placement"] = placement
         if placement is not None:
-            mine = list(selectors.own_absences(user).filter(
+            # The panel shows only the absences' own dates and state: none of the eleven
+            # relations own_absences joins for the full list.
+            mine = list(selectors.own_absences(user).select_related(None).filter(
                 state__in=[Absence.State.REPORTED, Absence.State.PENDING]))
             panel["open_sickness"] = [a for a in mine if a.is_open]
             panel["pending"] = [a for a in mine if a.state == Absence.State.PENDING]

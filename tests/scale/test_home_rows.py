@@ -22,3 +22,22 @@ def test_project_rows_join_only_the_cohort_trainee_project_and_checklist(world, 
     assert placements.count(" JOIN ") == 4
     for row in found:
         assert row.placement.trainee.full_name and row.placement.cohort.name
+
+
+def test_the_trainees_absence_panel_reads_their_absences_with_no_other_rows(client, world):
+    from absences.models import Absence
+    from absences.services import absence_report
+    from rotations.services import cohort_publish
+
+    cohort_publish(cohort=world.cohort, by=world.pd)
+    day = world.placement.sessions.exclude(kind="bank_holiday").order_by("date").first().date
+    absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                   last_day=None, reported_by=world.pd, today=day)
+    client.force_login(world.trainee)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+
+    [absences] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "absences_absence"')]
+    assert absences.count(" JOIN ") == 1  # to the placement, to find the trainee's
+    assert "You are off sick from" in html
