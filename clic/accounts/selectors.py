@@ -1,4 +1,4 @@
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from .models import STAFF_MANAGER_ROLES, Organisation, RoleMembership, User
 
@@ -37,18 +37,28 @@ def _managed_programme_ids(user) -> set[int]:
     return {org for role, org in user_memberships(user) if role in STAFF_MANAGER_ROLES}
 
 
-# The organisations every programme shares: CCGs and GP practices.
-SHARED_KINDS = [kind for kind in Organisation.Kind.values if kind != Organisation.Kind.PROGRAMME]
+def _shared_organisations(programme_ids) -> QuerySet[Organisation]:
+    """The CCGs and GP practices that programmes' PDs and PAs manage. A CCG is shared by the
+    programmes with cohorts there, and open to all until its first cohort (so a new one can
+    be set up); one only other programmes use is not theirs, as its admin mailbox receives
+    those programmes' sickness emails (S5) and its people supervise their trainees. GP
+    practices train for any programme and receive no programme's mail: shared by all."""
+    from rotations.models import Cohort
+
+    here = OuterRef("pk")
+    ours = Exists(Cohort.objects.filter(ccg=here, programme_id__in=programme_ids))
+    unused = ~Exists(Cohort.objects.filter(ccg=here))
+    return Organisation.objects.filter(Q(kind=Organisation.Kind.PRACTICE)
+                                       | Q(kind=Organisation.Kind.CCG) & (ours | unused))
 
 
 def managed_organisation_ids(user) -> set[int]:
-    """Organisations whose people a PD or PA manages: their own programmes, and the CCGs
-    and GP practices (shared by every programme that places trainees there)."""
+    """Organisations whose people a PD or PA manages: their own programmes, and the shared
+    CCGs and GP practices of _shared_organisations."""
     programme_ids = _managed_programme_ids(user)
     if not programme_ids:
         return set()
-    shared = Organisation.objects.filter(kind__in=SHARED_KINDS)
-    return programme_ids | set(shared.values_list("id", flat=True))
+    return programme_ids | set(_shared_organisations(programme_ids).values_list("id", flat=True))
 
 
 def people_visible_to(user) -> QuerySet[User]:
@@ -58,7 +68,8 @@ def people_visible_to(user) -> QuerySet[User]:
     if not programme_ids:
         return User.objects.none()
     return (User.objects.filter(Q(memberships__organisation_id__in=programme_ids)
-                                | Q(memberships__organisation__kind__in=SHARED_KINDS))
+                                | Q(memberships__organisation__in=_shared_organisations(
+                                    programme_ids)))
             .distinct().prefetch_related("memberships__organisation"))
 
 

@@ -98,3 +98,34 @@ def test_home_shows_a_panel_for_each_role_held(client, world, settings):
     assert "Programme Director" in content
     assert "Educational Supervisor" in content
     assert world.trainee.full_name in content
+
+
+def test_another_programmes_pd_cannot_touch_the_people_or_mailbox_of_our_ccg(client, world,
+                                                                            settings):
+    """domain.md: a PD runs their own cohorts. East Kent's admin mailbox receives our
+    trainees' sickness emails (S5), and its supervisors are ours: not West Kent's PD's."""
+    settings.CLIC_MFA_ENFORCED = False
+    membership = world.supervisor.memberships.get()
+    client.force_login(world.other_pd)
+    assert client.get(reverse("organisation_edit", args=[world.ccg.pk])).status_code == 404
+    assert client.post(reverse("organisation_edit", args=[world.ccg.pk]), {
+        "kind": "ccg", "name": "East Kent CCG", "admin_mailbox": "x@evil.test"}
+                       ).status_code == 404
+    assert client.get(reverse("person_detail", args=[world.supervisor.pk])).status_code == 404
+    assert client.post(reverse("membership_remove", args=[world.supervisor.pk, membership.pk])
+                       ).status_code == 404
+    world.ccg.refresh_from_db()
+    assert world.ccg.admin_mailbox == "ekccgs.quality@nhs.net"
+    assert world.supervisor.memberships.filter(pk=membership.pk).exists()
+    assert world.supervisor.full_name not in client.get(reverse("people")).content.decode()
+
+
+def test_a_ccg_no_programme_uses_yet_is_any_pds_to_set_up(client, world, settings):
+    settings.CLIC_MFA_ENFORCED = False
+    from tests import factories
+
+    new_ccg = factories.CCGFactory(name="Brand New CCG")
+    for pd in (world.pd, world.other_pd):
+        client.force_login(pd)
+        assert client.get(reverse("organisation_edit", args=[new_ccg.pk])).status_code == 200
+        assert "Brand New CCG" in client.get(reverse("person_invite")).content.decode()

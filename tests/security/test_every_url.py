@@ -79,13 +79,15 @@ def cohort(s): return s.world.cohort.pk
 def trainee(s): return s.world.trainee.pk
 
 
-def fresh_membership(scene: Scene) -> str:
+def fresh_membership(role: str, organisation: Callable[[Scene], object]
+                     ) -> Callable[[Scene], str]:
     """A role to remove, new for each request (the request consumes it)."""
-    from clic.accounts.models import Role
-    from tests.fixtures.people import give_role
+    def build(scene: Scene) -> str:
+        from tests.fixtures.people import give_role
 
-    person = give_role(factories.UserFactory(), Role.TRAINEE, scene.world.programme)
-    return reverse("membership_remove", args=[person.pk, person.memberships.get().pk])
+        person = give_role(factories.UserFactory(), role, organisation(scene))
+        return reverse("membership_remove", args=[person.pk, person.memberships.get().pk])
+    return build
 
 
 def fresh_reflective_entry(scene: Scene) -> str:
@@ -167,16 +169,29 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "data_export_download": Page(PERSONAL, static("data_export_download")),
     "people": Page(ROLE, static("people"), seen_by=MANAGERS_ANYWHERE),
     "person_invite": Page(ROLE, static("person_invite"), seen_by=MANAGERS_ANYWHERE),
-    "person_detail": Page(OBJECT, url("person_detail", trainee), seen_by=PROGRAMME),
+    # People with a role in the programme, at a CCG where it has cohorts, or at a practice.
+    "person_detail": (
+        Page(OBJECT, url("person_detail", trainee), seen_by=PROGRAMME),
+        Page(OBJECT, url("person_detail", lambda s: s.world.supervisor.pk), seen_by=PROGRAMME),
+    ),
     "person_reinvite": Page(OBJECT, url("person_reinvite", trainee), seen_by=PROGRAMME,
                             post=True),
-    "membership_remove": Page(OBJECT, fresh_membership, seen_by=PROGRAMME, post=True),
+    "membership_remove": (
+        Page(OBJECT, fresh_membership("trainee", lambda s: s.world.programme),
+             seen_by=PROGRAMME, post=True),
+        Page(OBJECT, fresh_membership("ccg_supervisor", lambda s: s.world.ccg),
+             seen_by=PROGRAMME, post=True),
+    ),
     "organisations": Page(ROLE, static("organisations"), seen_by=MANAGERS_ANYWHERE),
     "organisation_create": Page(ROLE, static("organisation_create"), seen_by=MANAGERS_ANYWHERE),
-    # CCGs and practices are shared by every programme (clic.accounts.selectors): a programme
-    # is its own PDs' and PAs' only.
-    "organisation_edit": Page(OBJECT, url("organisation_edit", lambda s: s.world.programme.pk),
-                              seen_by=PROGRAMME),
+    # A programme is its own PDs' and PAs'; a CCG is shared by the programmes with cohorts
+    # there; GP practices by every programme (clic.accounts.selectors).
+    "organisation_edit": (
+        Page(OBJECT, url("organisation_edit", lambda s: s.world.programme.pk), seen_by=PROGRAMME),
+        Page(OBJECT, url("organisation_edit", lambda s: s.world.ccg.pk), seen_by=PROGRAMME),
+        Page(OBJECT, url("organisation_edit", lambda s: s.world.practice.pk),
+             seen_by=MANAGERS_ANYWHERE),
+    ),
 
     # --- rotations ----------------------------------------------------------------------
     "cohort_list": Page(ROLE, static("cohort_list"), seen_by=MANAGERS_ANYWHERE),
