@@ -75,8 +75,9 @@ def outbox_filter(emails: QuerySet[OutboundEmail], *, cohort=None, placement=Non
     return emails
 
 
-def outbox_filter_choices(user) -> dict:
-    """The cohorts and trainees that appear in this person's outbox, for the filters.
+def outbox_filter_choices(user, *, cohort_id: str = "") -> dict:
+    """The cohorts and trainees that appear in this person's outbox, for the filters; once
+    a cohort is chosen, only its trainees (a PD's programme has hundreds over the years).
 
     Worked out from the small side, each step an index lookup: the cohorts a PD or PA sees
     (and their trainees) that have any email, and what went to a CCG admin's mailboxes.
@@ -99,6 +100,8 @@ def outbox_filter_choices(user) -> dict:
         to_mailboxes = OutboundEmail.objects.filter(to_email__in=ccg_admin_mailboxes(user))
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
+    if cohort_id.isdigit():
+        placements &= Q(cohort_id=int(cohort_id))
     return {
         "cohorts": Cohort.objects.filter(cohorts).order_by("-start_date", "name"),
         "placements": Placement.objects.filter(placements)

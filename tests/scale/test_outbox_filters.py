@@ -67,3 +67,20 @@ def test_filter_choices_read_no_more_of_the_outbox_when_others_have_history(worl
     assert OutboundEmail.objects.count() > 1000
     after = outbox_rows_read()
     assert all(read <= earlier for read, earlier in zip(after, before, strict=True)), after
+
+
+def test_once_a_cohort_is_chosen_only_its_trainees_are_offered(client, world, outboxes):
+    other_cohort = factories.CohortFactory(programme=world.programme, ccg=world.ccg,
+                                           directors=[world.pd])
+    elsewhere = factories.PlacementFactory(cohort=other_cohort, trainee__full_name="Dr Elsewhere")
+    _sickness(elsewhere, "absence:3")
+    client.force_login(world.pd)
+
+    every = client.get("/outbox/").content.decode()
+    chosen = client.get("/outbox/", {"cohort": world.cohort.pk}).content.decode()
+
+    assert "Dr Elsewhere (" in every
+    assert "Dr Elsewhere (" not in chosen
+    assert f"{world.trainee.full_name} (" in chosen
+    assert "Dr Elsewhere (" not in client.get(
+        "/outbox/", {"cohort": world.cohort.pk, "placement": elsewhere.pk}).content.decode()
