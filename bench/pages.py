@@ -1,16 +1,18 @@
 """The page benchmark, for `make bench` (not part of the test suite).
 
-In one run, against the PostgreSQL of DATABASE_URL, in a throwaway database of its own:
+In one run, against the PostgreSQL of DATABASE_URL, in throwaway databases of its own:
 
 1. one cohort: the demo (`load_demo`: a cohort in week 6, a person in every role);
-2. national: the same demo with `generate_scale` added on top (42 ICBs, 10 years).
+2. national: a copy of that database with `generate_scale` added (42 ICBs, 10 years).
 
-At each size it times the key pages for the demo's people, in process through Django's
-test client (the whole middleware stack, sessions and sign-in checks included): median and
-p95 over --requests requests after a few to warm up, the SQL queries of one request, and
-the ratio to the floor (bench/urls.py: a signed-in page that does nothing). At the
-national size it also times the same pages for generated people with ten years of
-history (a PD of 90 cohorts, a CCG admin, a supervisor, a trainee in a running cohort).
+It times the key pages for the demo's people in both databases, in process through
+Django's test client (the whole middleware stack, sessions and sign-in checks included),
+in rounds that alternate between the two databases so that whatever else the machine is
+doing falls on both sizes alike: median and p95 over --requests requests after a few to
+warm up, the SQL queries of one request, and the ratio to the floor (bench/urls.py: a
+signed-in page that does nothing). In the national database it also times the same pages
+for generated people with ten years of history (a PD of 90 cohorts, a CCG admin, a
+supervisor, a trainee in a running cohort).
 
     python -m bench.pages [--requests 60] [--icbs 42] [--years 10]
 
@@ -50,6 +52,7 @@ from rotations.models import Cohort  # noqa: E402
 from trainees.models import Placement  # noqa: E402
 
 WARM_UP = 3
+ROUNDS = 6
 HTML_P95_MS, FEED_P95_MS, PDF_P95_MS, MAX_QUERIES, MAX_RATIO = 50, 30, 500, 15, 1.3
 
 
@@ -133,40 +136,83 @@ def with_authenticators(pages: list[Page]) -> None:
             TOTP.activate(user, generate_totp_secret())
 
 
-def measure(page: Page, requests: int) -> Result:
-    client = Client()
-    if not page.kind.startswith("feed"):  # calendar programs fetch feeds without signing in
-        client.force_login(page.user)
-    headers = {}
-    if page.kind == "feed304":
-        headers["If-None-Match"] = client.get(page.url)["ETag"]
-    expected = 304 if page.kind == "feed304" else 200
-    # "built": the feed's body is not kept yet (the first fetch after a change).
-    forget = cache.clear if page.kind == "feed-build" else (lambda: None)
-    for _ in range(WARM_UP):
-        forget()
-        response = client.get(page.url, headers=headers)
-        if response.status_code != expected:
-            raise AssertionError(f"{page.label}: {page.url} answered {response.status_code}")
-    forget()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(page.url, headers=headers)
-    # Now: the next request's start empties the connection's query log.
-    query_count = len(queries)
-    times = []
-    for _ in range(requests):
-        forget()
-        started = time.perf_counter()
-        client.get(page.url, headers=headers)
-        times.append(time.perf_counter() - started)
-    return Result(median_ms=statistics.median(times) * 1000, p95_ms=percentile(times, .95) * 1000,
-                  queries=query_count, status=expected)
+class Probe:
+    """One page fetched by one client (signed in, or not for a feed) in one database."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.client = Client()
+        if not page.kind.startswith("feed"):  # calendar programs fetch feeds signed out
+            self.client.force_login(page.user)
+        self.headers = {}
+        if page.kind == "feed304":
+            self.headers["If-None-Match"] = self.client.get(page.url)["ETag"]
+        self.expected = 304 if page.kind == "feed304" else 200
+        self.times: list[float] = []
+        for _ in range(WARM_UP):
+            self.fetch()
+        with CaptureQueriesContext(connection) as queries:
+            self.fetch()
+        # Counted now: the next request's start empties the connection's query log.
+        self.queries = len(queries)
+
+    def fetch(self) -> None:
+        if self.page.kind == "feed-build":
+            cache.clear()  # the feed's body is not kept yet: the first fetch after a change
+        response = self.client.get(self.page.url, headers=self.headers)
+        if response.status_code != self.expected:
+            raise AssertionError(f"{self.page.label}: {self.page.url} answered "
+                                 f"{response.status_code}")
+
+    def time(self, requests: int) -> None:
+        for _ in range(requests):
+            started = time.perf_counter()
+            self.fetch()
+            self.times.append(time.perf_counter() - started)
+
+    @property
+    def result(self) -> Result:
+        return Result(median_ms=statistics.median(self.times) * 1000,
+                      p95_ms=percentile(self.times, .95) * 1000, queries=self.queries,
+                      status=self.expected)
 
 
-def measure_all(pages: list[Page], requests: int, title: str) -> dict[str, Result]:
-    print(f"  measuring {title}", file=sys.stderr, flush=True)
-    with_authenticators(pages)
-    return {page.label: measure(page, requests) for page in pages}
+def use_database(name: str) -> None:
+    """Point Django's connection at another database (it reconnects on the next query)."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def copy_database(source: str, copy: str) -> None:
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(copy)} "
+                       f"TEMPLATE {connection.ops.quote_name(source)}")
+
+
+def drop_database(name: str) -> None:
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int
+                        ) -> dict[str, dict[str, Result]]:
+    """Time every page of every size in rounds, a few requests at a time, switching between
+    the databases: whatever else the machine is doing then falls on every size alike."""
+    probes = {}
+    for size, (database, pages) in sizes.items():
+        use_database(database)
+        print(f"  warming up: {size}", file=sys.stderr, flush=True)
+        probes[size] = [Probe(page) for page in pages]
+    for number in range(ROUNDS):
+        print(f"  round {number + 1} of {ROUNDS}", file=sys.stderr, flush=True)
+        for size, (database, _) in sizes.items():
+            use_database(database)
+            for probe in probes[size]:
+                probe.time(requests // ROUNDS)
+    return {size: {probe.page.label: probe.result for probe in size_probes}
+            for size, size_probes in probes.items()}
 
 
 def table(pages, one, national, generated) -> list[str]:
@@ -218,36 +264,48 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     old_config = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    one_cohort = connection.settings_dict["NAME"]
+    national = f"{one_cohort}_national"
     try:
         with override_settings(ROOT_URLCONF="bench.urls"):
             call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
             pages = demo_pages()
-            one = measure_all(pages, args.requests, "one cohort")
+            with_authenticators(pages)
+            # The national database is the demo's copied, with the national dataset added.
+            copy_database(one_cohort, national)
+            use_database(national)
             print("  generating the national dataset", file=sys.stderr, flush=True)
             started = time.monotonic()
             counts = generate(Options(icbs=args.icbs, years=args.years),
                               log=lambda line: print(line, file=sys.stderr, flush=True))
             generated_in = time.monotonic() - started
-            national = measure_all(pages, args.requests, "national, demo people")
-            generated_pages_ = generated_pages()
-            generated = measure_all(generated_pages_, args.requests, "national, generated people")
+            busiest = generated_pages()
+            with_authenticators(busiest)
+            results = measure_interleaved({
+                "one": (one_cohort, pages), "national": (national, pages),
+                "generated": (national, busiest)}, args.requests)
             version = connection.pg_version
     finally:
+        use_database(one_cohort)
+        drop_database(national)
         teardown_databases(old_config, verbosity=0)
+    one, national_results, generated = (results["one"], results["national"],
+                                        results["generated"])
 
     print(f"Pages, in process (Django test client), {args.requests} requests each after "
-          f"{WARM_UP} to warm up; times in ms; SQL = queries per request")
+          f"{WARM_UP} to warm up, in {ROUNDS} rounds that alternate between the one-cohort and "
+          f"the national database; times in ms; SQL = queries per request")
     print(f"National dataset: {counts['cohorts']:,} cohorts, {counts['placements']:,} placements, "
           f"{counts['session']:,} sessions, {counts['absence']:,} absences, "
           f"{counts['email']:,} emails; generated in {generated_in:.0f} s")
     print(f"Python {platform.python_version()}, PostgreSQL {version // 10000}.{version % 10000}")
     print()
-    print("\n".join(table(pages, one, national, generated)))
+    print("\n".join(table(pages, one, national_results, generated)))
     print()
     print(f"Aims at the national size, demo people (HTML p95 < {HTML_P95_MS} ms and <= "
           f"{MAX_QUERIES} queries, feed p95 < {FEED_P95_MS} ms, PDF p95 < {PDF_P95_MS} ms, "
           f"queries the same at both sizes, national/one-cohort median < {MAX_RATIO}):")
-    print("\n".join(aims(pages, one, national)))
+    print("\n".join(aims(pages, one, national_results)))
     return 0
 
 
