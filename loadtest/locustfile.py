@@ -36,7 +36,38 @@ VENUES = itertools.cycle(["Board room, CCG offices", "Seminar room 2, Education 
 
 everyone_in = Event()
 state = {"signed_in": 0, "expected": None, "window_start": None, "login": None,
-         "reports": 0, "refused": []}
+         "reports": 0, "cpu_start": None}
+# The processes of the service under test (scripts/loadtest.sh passes their ids).
+SERVERS = {name: int(os.environ[variable]) for name, variable in (
+    ("web", "CLIC_LOADTEST_WEB_PID"), ("database", "CLIC_LOADTEST_DB_PID"),
+    ("worker", "CLIC_LOADTEST_WORKER_PID")) if os.environ.get(variable)}
+
+
+def cpu_seconds() -> dict:
+    """CPU time used so far by each server process tree, by this locust, and by the whole
+    machine (so that what other work used while the test ran can be told apart)."""
+    import psutil
+
+    used = {}
+    for name, pid in SERVERS.items():
+        try:
+            tree = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        total = 0.0
+        for process in tree:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        used[name] = total
+    times = psutil.Process().cpu_times()
+    used["locust"] = times.user + times.system
+    machine = psutil.cpu_times()
+    used["machine"] = machine.user + machine.nice + machine.system + machine.irq + \
+        machine.softirq + getattr(machine, "steal", 0.0)
+    return used
 
 
 def signed_in(environment) -> None:
@@ -50,6 +81,7 @@ def signed_in(environment) -> None:
                           "p95_ms": login.get_response_time_percentile(0.95)}
         environment.stats.reset_all()
         state["window_start"] = time.time()
+        state["cpu_start"] = cpu_seconds()
         everyone_in.set()
         gevent.spawn_later(SECONDS, environment.runner.quit)
 
@@ -193,6 +225,19 @@ class ProgrammeDirector(Person):
 def write_results(environment, **_kwargs):
     total = environment.stats.total
     window = (time.time() - state["window_start"]) if state["window_start"] else 0
+    cpu = {}
+    if state["cpu_start"] and window:
+        end = cpu_seconds()
+        used = {name: end[name] - state["cpu_start"][name] for name in end
+                if name in state["cpu_start"]}
+        ours = sum(value for name, value in used.items() if name != "machine")
+        requests = max(total.num_requests, 1)
+        cpu = {f"{name}_ms_per_request": round(used[name] * 1000 / requests, 1)
+               for name in ("web", "database", "worker") if name in used}
+        cpu["cpus"] = os.cpu_count()
+        cpu["service_cpus_used"] = round((ours - used.get("locust", 0)) / window, 2)
+        cpu["locust_cpus_used"] = round(used.get("locust", 0) / window, 2)
+        cpu["other_work_cpus_used"] = round(max(0.0, used["machine"] - ours) / window, 2)
     rows = [{"name": f"{entry.method} {entry.name}", "requests": entry.num_requests,
              "failures": entry.num_failures, "median_ms": entry.median_response_time,
              "p95_ms": entry.get_response_time_percentile(0.95),
@@ -209,5 +254,6 @@ def write_results(environment, **_kwargs):
                    "p95_ms": total.get_response_time_percentile(0.95),
                    "p99_ms": total.get_response_time_percentile(0.99),
                    "max_ms": round(total.max_response_time), "login": state["login"],
-                   "reports_sent": state["reports"], "endpoints": rows, "errors": errors},
+                   "reports_sent": state["reports"], "cpu": cpu, "endpoints": rows,
+                   "errors": errors},
                   out, indent=1)

@@ -18,6 +18,7 @@ def main(locust_path: str, verify_path: str) -> None:
     check = json.loads(Path(verify_path).read_text())
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     login = run.get("login") or {}
+    cpu = run.get("cpu") or {}
     lines = [
         f"CLIC load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (make loadtest)",
         f"Machine: {os.cpu_count()} CPUs, {memory:.0f} GiB, {platform.machine()}, "
@@ -38,6 +39,12 @@ def main(locust_path: str, verify_path: str) -> None:
         f"Response times:  median {run['median_ms']:.0f} ms, p95 {run['p95_ms']:.0f} ms, "
         f"p99 {run['p99_ms']:.0f} ms, max {run['max_ms']} ms "
         f"(aim: p95 under {AIM_P95_MS} ms: {'met' if run['p95_ms'] < AIM_P95_MS else 'NOT met'})",
+        f"CPU:             the service used {cpu.get('service_cpus_used', '?')} of the "
+        f"{cpu.get('cpus', '?')} CPUs (gunicorn {cpu.get('web_ms_per_request', '?')} ms, "
+        f"PostgreSQL {cpu.get('database_ms_per_request', '?')} ms, Celery "
+        f"{cpu.get('worker_ms_per_request', '?')} ms of CPU per request); locust "
+        f"{cpu.get('locust_cpus_used', '?')}; other work on the machine "
+        f"{cpu.get('other_work_cpus_used', '?')}",
         f"Signing in:      {login.get('count', 0)} logins ({login.get('failures', 0)} failed) "
         f"before the window, median "
         f"{login.get('median_ms', 0):.0f} ms, p95 {login.get('p95_ms', 0):.0f} ms "

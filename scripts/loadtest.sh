@@ -53,9 +53,14 @@ step "Celery worker with beat, gunicorn with 3 workers on 127.0.0.1:$web_port"
 .venv/bin/celery -A clic worker --beat --schedule "$out/beat-schedule" --loglevel=WARNING \
   >"$out/worker.log" 2>&1 &
 pids+=($!)
+export CLIC_LOADTEST_WORKER_PID=$!
 .venv/bin/gunicorn clic.wsgi:application --workers 3 --bind "127.0.0.1:$web_port" \
   --access-logfile "$out/access.log" --error-logfile "$out/gunicorn.log" &
 pids+=($!)
+export CLIC_LOADTEST_WEB_PID=$!
+# The throwaway PostgreSQL's postmaster (its backends are its children).
+CLIC_LOADTEST_DB_PID=$(pgrep -f -- "postgres -D .* -p $CLIC_PG_PORT " | head -n 1)
+export CLIC_LOADTEST_DB_PID
 for _ in $(seq 100); do
   curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break
   sleep 0.2
