@@ -70,6 +70,9 @@ class Result:
     p95_ms: float
     queries: int
     status: int
+    # CPU time of this process (the app, not PostgreSQL): what the page costs, whatever
+    # else the machine is running meanwhile.
+    cpu_ms: float = 0.0
 
 
 def percentile(values, fraction):
@@ -149,6 +152,7 @@ class Probe:
             self.headers["If-None-Match"] = self.client.get(page.url)["ETag"]
         self.expected = 304 if page.kind == "feed304" else 200
         self.times: list[float] = []
+        self.cpu: list[float] = []
         for _ in range(WARM_UP):
             self.fetch()
         with CaptureQueriesContext(connection) as queries:
@@ -166,15 +170,16 @@ class Probe:
 
     def time(self, requests: int) -> None:
         for _ in range(requests):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             self.fetch()
             self.times.append(time.perf_counter() - started)
+            self.cpu.append(time.process_time() - cpu)
 
     @property
     def result(self) -> Result:
         return Result(median_ms=statistics.median(self.times) * 1000,
                       p95_ms=percentile(self.times, .95) * 1000, queries=self.queries,
-                      status=self.expected)
+                      status=self.expected, cpu_ms=statistics.median(self.cpu) * 1000)
 
 
 def use_database(name: str) -> None:
@@ -219,20 +224,21 @@ def table(pages, one, national, generated) -> list[str]:
     floor = {size: results[pages[0].label].median_ms for size, results in
              (("one", one), ("national", national), ("generated", generated))}
     lines = [
-        f"{'':34} | {'one cohort (demo)':^23} | {'national, demo people':^38} | "
-        f"{'national, generated people':^31}",
-        f"{'page':34} | {'median':>7} {'p95':>6} {'SQL':>4} {'':>3} | {'median':>7} {'p95':>6} "
-        f"{'SQL':>4} {'xfloor':>6} {'x one':>6} {'':>3}| {'median':>7} {'p95':>6} {'SQL':>4} "
-        f"{'xfloor':>6}",
-        "-" * 136,
+        f"{'':31} | {'one cohort (demo)':^18} | {'national, demo people':^41} | "
+        f"{'national, generated people':^25}",
+        f"{'page':31} | {'median':>6} {'p95':>6} {'SQL':>3} | {'median':>6} {'p95':>6} "
+        f"{'SQL':>3} {'cpu':>5} {'xfloor':>6} {'x one':>6} | {'median':>6} {'p95':>6} "
+        f"{'SQL':>3} {'xfloor':>6}",
+        "-" * 125,
     ]
     for page in pages:
         a, b, c = one[page.label], national[page.label], generated[page.label]
         lines.append(
-            f"{page.label:34} | {a.median_ms:7.1f} {a.p95_ms:6.1f} {a.queries:4d} {'':>3} | "
-            f"{b.median_ms:7.1f} {b.p95_ms:6.1f} {b.queries:4d} "
-            f"{b.median_ms / floor['national']:6.1f} {b.median_ms / a.median_ms:6.2f} {'':>3}| "
-            f"{c.median_ms:7.1f} {c.p95_ms:6.1f} {c.queries:4d} {c.median_ms / floor['generated']:6.1f}")
+            f"{page.label:31} | {a.median_ms:6.1f} {a.p95_ms:6.1f} {a.queries:3d} | "
+            f"{b.median_ms:6.1f} {b.p95_ms:6.1f} {b.queries:3d} {b.cpu_ms:5.1f} "
+            f"{b.median_ms / floor['national']:6.1f} {b.median_ms / a.median_ms:6.2f} | "
+            f"{c.median_ms:6.1f} {c.p95_ms:6.1f} {c.queries:3d} "
+            f"{c.median_ms / floor['generated']:6.1f}")
     return lines
 
 
@@ -294,7 +300,10 @@ def main(argv=None) -> int:
 
     print(f"Pages, in process (Django test client), {args.requests} requests each after "
           f"{WARM_UP} to warm up, in {ROUNDS} rounds that alternate between the one-cohort and "
-          f"the national database; times in ms; SQL = queries per request")
+          f"the national database. Times in ms; SQL = queries per request; cpu = median CPU "
+          f"time of the app's process per request (not PostgreSQL's), which other load on the "
+          f"machine does not inflate; xfloor = median / the floor's median; x one = national "
+          f"median / one-cohort median")
     print(f"National dataset: {counts['cohorts']:,} cohorts, {counts['placements']:,} placements, "
           f"{counts['session']:,} sessions, {counts['absence']:,} absences, "
           f"{counts['email']:,} emails; generated in {generated_in:.0f} s")
