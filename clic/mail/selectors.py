@@ -100,7 +100,7 @@ def outbox_filter_choices(user, *, cohort_id: str = "") -> dict:
         to_mailboxes = OutboundEmail.objects.filter(to_email__in=ccg_admin_mailboxes(user))
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
-    if cohort_id.isdigit():
+    if cohort_id.isdecimal():  # isdigit() would accept "²", which int() refuses
         placements &= Q(cohort_id=int(cohort_id))
     return {
         "cohorts": Cohort.objects.filter(cohorts).order_by("-start_date", "name"),
