@@ -8,10 +8,11 @@ def _scale_settings(settings):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _statistics_restored(django_db_blocker):
-    """After a module's tests (and their rollbacks), the planner's row counts as they were."""
-    from .plans import restore_statistics
+def _statistics_forgotten(django_db_blocker):
+    """After a module's tests (and their rollbacks), the planner's statistics as a fresh test
+    database has them: see plans.forget_statistics."""
+    from .plans import forget_statistics
 
     yield
     with django_db_blocker.unblock():
-        restore_statistics()
+        forget_statistics()
