@@ -6,18 +6,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-free_port() {
-  .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+if [ -z "${CLIC_THROWAWAY_SERVICES:-}" ]; then
+  exec scripts/with-services.sh "$0" "$@"
+fi
 
-work=$(mktemp -d /tmp/clic-bench.XXXXXX)
-chmod 755 "$work"
-export CLIC_PG_PORT=$(free_port) CLIC_REDIS_PORT=$(free_port)
-stop() { scripts/services.sh stop "$work"; rm -rf "$work"; }
-trap stop EXIT
-
-environment=$(scripts/services.sh start "$work") || { echo "Could not start PostgreSQL/Redis" >&2; exit 1; }
-set -a; eval "$environment"; set +a
 # As in production (docker-compose.yml): random reads costed as on SSD storage.
 psql -qAt -h 127.0.0.1 -p "$CLIC_PG_PORT" -U postgres -d postgres \
   -c "ALTER SYSTEM SET random_page_cost = 1.1" -c "SELECT pg_reload_conf()" >/dev/null

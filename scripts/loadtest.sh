@@ -11,9 +11,7 @@ if [ -z "${CLIC_THROWAWAY_SERVICES:-}" ]; then
   exec scripts/with-services.sh "$0" "$@"
 fi
 
-free_port() {
-  .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source scripts/free-port.sh
 
 out=var/loadtest
 rm -rf "$out"; mkdir -p "$out" docs

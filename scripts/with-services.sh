@@ -6,9 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-free_port() {
-  .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source scripts/free-port.sh
 
 work=$(mktemp -d /tmp/clic-services.XXXXXX)
 chmod 755 "$work"
