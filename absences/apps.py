@@ -11,7 +11,7 @@ class AbsencesConfig(AppConfig):
         from rotations import diary, feeds
 
         from .exporters import feed_events
-        from .selectors import diary_entries, feed_provider_fingerprint
+        from .selectors import diary_entries, feed_absences
 
         diary.register("absences", diary_entries)
-        feeds.register("absences", feed_events, fingerprint=feed_provider_fingerprint)
+        feeds.register("absences", feed_events, changes=feed_absences)

@@ -30,14 +30,15 @@ def register_csv(rows: Iterable) -> str:
 
 
 def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -> list:
-    """Absences for a person's calendar feed, as icalendar Events: one all-day event per
+    """Absences for a person's calendar feed, as rotations.ical entries: one all-day event per
     day (or a timed one per half day), titled as the viewer may see it ("Annual leave";
     "Absent" for sickness unless the viewer is the trainee, a PA or a PD). Pending requests
-    are left out. Add them to the feed's Calendar with add_component()."""
+    are left out."""
     from zoneinfo import ZoneInfo
 
     from django.urls import reverse
-    from icalendar import Event
+
+    from rotations.ical import CalendarEntry
 
     from .selectors import absences_visible_to
 
@@ -56,10 +57,10 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -
             else:
                 begin = datetime.datetime.combine(day.date, halves[day.part][0], tzinfo=london)
                 finish = datetime.datetime.combine(day.date, halves[day.part][1], tzinfo=london)
-            events.append(Event.new(
+            events.append(CalendarEntry(
                 uid=f"absence-{item.absence_id}-{day.date:%Y%m%d}-{day.part}@clic",
                 sequence=item.version,
                 summary=f"{person}{item.title}", start=begin, end=finish, stamp=stamp,
                 description=f"{settings.SITE_URL}{reverse('absences:detail', args=[item.absence_id])}",
-                transparency="OPAQUE", categories=["Absence"]))
+                transparency="OPAQUE", categories=("Absence",)))
     return events

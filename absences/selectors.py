@@ -393,25 +393,12 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
     return visible
 
 
-def feed_fingerprint(user, start: datetime.date, end: datetime.date) -> dict:
-    """Cheap facts that change whenever this person's absences in a feed window would: for
-    the calendar feed's ETag (one query). Include today in the ETag as well: an open-ended
-    sickness grows by a day each day."""
-    from django.db.models import Max, Sum
-
+def feed_absences(user, start: datetime.date, end: datetime.date) -> QuerySet[Absence]:
+    """The absences a calendar feed's events between two dates come from, for its ETag (an
+    open-ended sickness grows by a day each day: the feed's ETag covers the day)."""
     if not user.is_authenticated:
-        return {"count": 0, "ids": None, "latest": None}
-    return (_window_absences(_full_scope(user) | _ccg_scope(user), start, end).order_by()
-            .aggregate(count=Count("id"), ids=Sum("id"), latest=Max("updated_at")))
-
-
-def feed_provider_fingerprint(user, start: datetime.date, end: datetime.date) -> tuple:
-    """For rotations.feeds: (token, latest change). An open-ended sickness grows by a day
-    each day, so the latest change is never earlier than today's midnight."""
-    facts = feed_fingerprint(user, start, end)
-    midnight = timezone.make_aware(datetime.datetime.combine(_today(), datetime.time.min))
-    latest = max(facts["latest"], midnight) if facts["latest"] else midnight
-    return f"{facts['count']}:{facts['ids']}:{facts['latest']}", latest
+        return Absence.objects.none()
+    return _window_absences(_full_scope(user) | _ccg_scope(user), start, end)
 
 
 def absences_by_date(visible: Iterable[VisibleAbsence]) -> dict[datetime.date, list[tuple]]:

@@ -10,10 +10,10 @@ class ProjectsConfig(AppConfig):
         from rotations import diary, feeds
 
         from .exporters import meeting_event
-        from .selectors import meeting_diary_entries, meetings_feed_fingerprint, meetings_visible_to
+        from .selectors import meeting_diary_entries, meetings_visible_to
 
         diary.register("meetings", meeting_diary_entries)
         feeds.register("meetings", lambda user, start, end: [
             meeting_event(meeting, viewer=user)
             for meeting in meetings_visible_to(user, start, end)],
-            fingerprint=meetings_feed_fingerprint)
+            changes=meetings_visible_to)

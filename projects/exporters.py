@@ -1,11 +1,12 @@
-"""SOP meetings as iCalendar events, for the calendar feeds of the people attending."""
+"""SOP meetings as calendar entries, for the calendar feeds of the people attending."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from icalendar import Event
+
+from rotations.ical import CalendarEntry
 
 from .models import Meeting
 
@@ -22,7 +23,7 @@ def meeting_start_end(meeting: Meeting):
     return start, end
 
 
-def meeting_event(meeting: Meeting, *, viewer=None) -> Event:
+def meeting_event(meeting: Meeting, *, viewer=None) -> CalendarEntry:
     """One meeting as a VEVENT: its UID never changes and SEQUENCE counts the moves. The
     description says what it is, never the notes of the meeting."""
     start, end = meeting_start_end(meeting)
@@ -31,9 +32,9 @@ def meeting_event(meeting: Meeting, *, viewer=None) -> Event:
     if viewer is None or viewer.pk != meeting.placement.trainee_id:
         summary = f"{meeting.placement.trainee}: {summary}"
     link = settings.SITE_URL + reverse("meeting_list", args=[meeting.placement_id])
-    return Event.new(
+    return CalendarEntry(
         uid=meeting.uid, sequence=meeting.sequence, summary=f"CLIC: {summary}",
         start=start, end=end, location=meeting.venue or None,
         description=f"SOP meeting of the CLIC rotation ({meeting.placement.cohort}).\n{link}",
         status="CONFIRMED", stamp=stamp, last_modified=stamp, created=meeting.created_at or stamp,
-        categories=["Supervision meeting"])
+        categories=("Supervision meeting",))

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from clic.accounts.models import Role, User
@@ -198,13 +198,6 @@ def meetings_visible_to(user, start: datetime.date, end: datetime.date) -> Query
 def meetings_attended_by(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
     """Only the meetings the person attends: for a personal calendar feed."""
     return meetings_visible_to(user, start, end).filter(attendees=user)
-
-
-def meetings_feed_fingerprint(user, start: datetime.date, end: datetime.date) -> tuple:
-    """For rotations.feeds: (token, latest change) of the meetings in a feed, in one query."""
-    facts = meetings_visible_to(user, start, end).order_by().aggregate(
-        count=Count("id", distinct=True), ids=Sum("id", distinct=True), latest=Max("updated_at"))
-    return f"{facts['count']}:{facts['ids']}:{facts['latest']}", facts["latest"]
 
 
 def meeting_diary_entries(user, start: datetime.date, end: datetime.date) -> list:

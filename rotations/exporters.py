@@ -1,6 +1,7 @@
 """Calendars (iCalendar, RFC 5545) and the portfolio PDF (WeasyPrint)."""
 
 import datetime
+import functools
 from collections import defaultdict
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
@@ -8,8 +9,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from .ical import CalendarEntry
 from .models import ROTATION_WEEKS, Session
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,17 +46,21 @@ def session_description(session: Session) -> str:
     return "\n".join(lines)
 
 
-def session_event(session: Session, *, viewer=None, organizer: bool = False) -> Event:
+def session_entry(session: Session, *, viewer=None) -> CalendarEntry:
     start, end = session_start_end(session)
     stamp = session.updated_at or datetime.datetime.now(tz=datetime.UTC)
-    event = Event.new(
+    return CalendarEntry(
         uid=session.uid, sequence=session.sequence, summary=session_summary(session, viewer=viewer),
         start=start, end=end, location=session.venue or None,
         description=session_description(session),
         status="CANCELLED" if session.is_cancelled else "CONFIRMED",
         stamp=stamp, last_modified=stamp, created=session.created_at or stamp,
         transparency="TRANSPARENT" if session.kind == Session.Kind.BANK_HOLIDAY else "OPAQUE",
-        categories=[session.get_kind_display()])
+        categories=(session.get_kind_display(),))
+
+
+def session_event(session: Session, *, viewer=None, organizer: bool = False) -> Event:
+    event = session_entry(session, viewer=viewer).event()
     if organizer:
         name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         contact = vCalAddress(f"mailto:{address}")
@@ -63,34 +69,31 @@ def session_event(session: Session, *, viewer=None, organizer: bool = False) -> 
     return event
 
 
-def _event_date(event) -> datetime.date | None:
-    start = event.get("DTSTART")
-    value = getattr(start, "dt", None)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
-def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
-              organizer: bool = False, extra_events=()) -> Calendar:
+def _calendar_head(*, method: str | None, name: str, uid: str) -> Calendar:
     calendar = Calendar.new(prodid=PRODID, name=name, uid=uid, method=method,
                             refresh_interval=datetime.timedelta(hours=1))
     calendar.add("x-published-ttl", "PT1H")
+    calendar.add("x-wr-timezone", "Europe/London")
+    return calendar
+
+
+def _span(dates) -> tuple[datetime.date, datetime.date]:
+    """The days a calendar's VTIMEZONE must cover, with a margin either side."""
+    today = datetime.date.today()
+    return (min(dates, default=today) - datetime.timedelta(days=1),
+            max(dates, default=today) + datetime.timedelta(days=2))
+
+
+def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
+              organizer: bool = False) -> Calendar:
+    calendar = _calendar_head(method=method, name=name, uid=uid)
     dates = []
     for session in sessions:
         calendar.add_component(session_event(session, viewer=viewer, organizer=organizer))
         dates.append(session.date)
-    for event in extra_events:
-        calendar.add_component(event)
-        if _event_date(event):
-            dates.append(_event_date(event))
-    first = min(dates, default=datetime.date.today()) - datetime.timedelta(days=1)
-    last = max(dates, default=datetime.date.today()) + datetime.timedelta(days=2)
-    calendar.add("x-wr-timezone", "Europe/London")
+    first, last = _span(dates)
     calendar.add_missing_timezones(first_date=first, last_date=last)
-    if not calendar.timezones:  # an empty feed still says which zone it lives in
-        from icalendar import Timezone
-
+    if not calendar.timezones:  # an empty calendar still says which zone it lives in
         calendar.add_component(Timezone.from_tzid("Europe/London", first_date=first,
                                                   last_date=last))
     return calendar
@@ -108,11 +111,22 @@ def sessions_calendar(sessions, *, method: str | None = "PUBLISH", name: str,
                      uid=uid or "clic-timetable").to_ical()
 
 
-def feed_calendar(user, sessions, *, extra_events=()) -> bytes:
-    """A person's subscription feed: what their diary shows (sessions, and the events other
-    features add through rotations.feeds)."""
-    return _calendar(sessions, method="PUBLISH", name=f"CLIC timetable: {user}", viewer=user,
-                     uid=f"clic-feed-{user.pk}", extra_events=extra_events).to_ical()
+@functools.lru_cache(maxsize=32)
+def _london_timezone(first: datetime.date, last: datetime.date) -> bytes:
+    """The VTIMEZONE is the same for every feed over the same days (today's window)."""
+    return Timezone.from_tzid("Europe/London", first_date=first, last_date=last).to_ical()
+
+
+def feed_calendar(user, entries: list[CalendarEntry]) -> bytes:
+    """A person's subscription feed: what their diary shows (sessions, and the entries other
+    features add through rotations.feeds), written by rotations.ical rather than the
+    icalendar library, the same bytes in a fraction of the time. Every time in it is in
+    Europe/London, so its one VTIMEZONE is London's."""
+    head = _calendar_head(method="PUBLISH", name=f"CLIC timetable: {user}",
+                          uid=f"clic-feed-{user.pk}").to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return b"".join([head.removesuffix(end), _london_timezone(*_span([entry.date for entry in entries])),
+                     *(entry.to_ical() for entry in entries), end])
 
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------

@@ -6,36 +6,41 @@ its AppConfig.ready():
     from rotations import feeds
     feeds.register("absences", absence_feed_events)
 
-`provider(user, start: date, end: date) -> Iterable[icalendar.Event]` returns the events
-that person may see (stable UIDs; SEQUENCE up on each change). An optional
-`fingerprint(user, start, end) -> (token, latest datetime | None)` makes conditional
-requests cheap; without one the feed hashes the provider's events (UID, SEQUENCE, summary,
-times, status: never DTSTAMP) to build its ETag."""
+`provider(user, start: date, end: date) -> Iterable[rotations.ical.CalendarEntry]` returns
+the events that person may see (stable UIDs; SEQUENCE up on each change). An optional
+`changes(user, start, end) -> QuerySet` gives the rows those events are made from (each with
+an `id` and an `updated_at` that moves on every change): their count, id sum and latest
+change, read for every source in one query, make conditional requests cheap. Without it
+the feed hashes the provider's events (UID, SEQUENCE, summary, times, status: never
+DTSTAMP) to build its ETag."""
 
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count, Max, QuerySet, Sum, Value
+from django.utils import timezone
+
 from . import selectors
-from .exporters import feed_calendar
+from .exporters import feed_calendar, session_entry
 
 Provider = Callable[[object, datetime.date, datetime.date], Iterable]
-Fingerprint = Callable[[object, datetime.date, datetime.date], tuple]
+Changes = Callable[[object, datetime.date, datetime.date], QuerySet]
 
 
 @dataclass(frozen=True)
 class FeedProvider:
     events: Provider
-    fingerprint: Fingerprint | None = None
+    changes: Changes | None = None
 
 
 _providers: dict[str, FeedProvider] = {}
 
 
-def register(name: str, events: Provider, *, fingerprint: Fingerprint | None = None) -> None:
+def register(name: str, events: Provider, *, changes: Changes | None = None) -> None:
     """Add (or replace) a source of calendar-feed events."""
-    _providers[name] = FeedProvider(events=events, fingerprint=fingerprint)
+    _providers[name] = FeedProvider(events=events, changes=changes)
 
 
 def providers() -> dict[str, FeedProvider]:
@@ -46,14 +51,10 @@ def window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today - selectors.FEED_PAST, today + selectors.FEED_FUTURE
 
 
-def _digest(events) -> str:
-    parts = []
-    for event in events:
-        parts.append("|".join(str(event.get(key, "")) for key in (
-            "UID", "SEQUENCE", "SUMMARY", "STATUS", "LOCATION")))
-        parts.append(f"{event.get('DTSTART').to_ical() if event.get('DTSTART') else ''}"
-                     f"{event.get('DTEND').to_ical() if event.get('DTEND') else ''}")
-    return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()
+def _digest(entries) -> str:
+    parts = sorted(repr((entry.uid, entry.sequence, entry.summary, entry.status, entry.location,
+                         entry.start, entry.end)) for entry in entries)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 @dataclass
@@ -62,31 +63,45 @@ class FeedState:
     last_modified: datetime.datetime | None
 
 
+def _facts(source: str, rows: QuerySet) -> QuerySet:
+    return (rows.order_by().values(source=Value(source))
+            .annotate(count=Count("id", distinct=True), ids=Sum("id", distinct=True),
+                      latest=Max("updated_at")))
+
+
 def feed_state(user, today: datetime.date) -> FeedState:
     """What a conditional request is compared with: an ETag covering every source, and the
     latest change when every source can say when that was."""
-    facts = selectors.feed_fingerprint(user, today)
-    tokens = [f"{user.pk}:{today}:{facts['count']}:{facts['ids']}:{facts['latest']}"]
-    latest = [facts["latest"]]
     start, end = window(today)
+    counted = {"sessions": selectors.feed_sessions(user, today)}
+    hashed = []
     for name, provider in sorted(_providers.items()):
-        if provider.fingerprint is not None:
-            token, changed = provider.fingerprint(user, start, end)
+        if provider.changes is None:
+            hashed.append(f"{name}:{_digest(provider.events(user, start, end))}")
         else:
-            token, changed = _digest(provider.events(user, start, end)), None
-        tokens.append(f"{name}:{token}")
-        latest.append(changed if provider.fingerprint is not None else False)
-    known = [value for value in latest if value]
+            counted[name] = provider.changes(user, start, end)
+    # One query for every source; a source with nothing to count (no role reaching it) is
+    # left out of the union, so gives no row.
+    first, *rest = (_facts(name, rows) for name, rows in counted.items())
+    found = {row["source"]: row for row in first.union(*rest, all=True)}
+    tokens = [f"{user.pk}:{today}"]
+    for name in counted:
+        facts = found.get(name, {"count": 0, "ids": None, "latest": None})
+        tokens.append(f"{name}:{facts['count']}:{facts['ids']}:{facts['latest']}")
     # Without a date from every source, If-Modified-Since could miss a change: no Last-Modified.
-    last_modified = max(known) if known and all(v is not False for v in latest) else None
-    return FeedState(etag=hashlib.sha256("\n".join(tokens).encode()).hexdigest()[:40],
+    # The window moves at midnight (and an open-ended sickness grows a day): never earlier.
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    changes = [row["latest"] for row in found.values() if row["latest"]]
+    last_modified = None if hashed else max([midnight, *changes])
+    return FeedState(etag=hashlib.sha256("\n".join(tokens + hashed).encode()).hexdigest()[:40],
                      last_modified=last_modified)
 
 
 def feed_content(user, today: datetime.date) -> bytes:
     """The whole feed: the person's sessions and every provider's events."""
     start, end = window(today)
-    extra = []
+    entries = [session_entry(session, viewer=user)
+               for session in selectors.feed_sessions(user, today)]
     for _, provider in sorted(_providers.items()):
-        extra.extend(provider.events(user, start, end))
-    return feed_calendar(user, selectors.feed_sessions(user, today), extra_events=extra)
+        entries.extend(provider.events(user, start, end))
+    return feed_calendar(user, entries)

@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from clic.accounts.models import Organisation, Role, User
@@ -189,8 +189,3 @@ def user_for_calendar_token(token: str) -> User | None:
 def feed_sessions(user, today: datetime.date) -> QuerySet[Session]:
     return sessions_visible_to(user, today - FEED_PAST, today + FEED_FUTURE)
 
-
-def feed_fingerprint(user, today: datetime.date) -> dict:
-    """Cheap facts that change whenever the feed would: count, id sum, latest change."""
-    return feed_sessions(user, today).order_by().aggregate(
-        count=Count("id"), ids=Sum("id"), latest=Max("updated_at"))

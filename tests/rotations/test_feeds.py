@@ -119,9 +119,8 @@ def test_add_to_outlook_page_shows_the_personal_feed_url(client, published):
 
 
 def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
-    from icalendar import Event
-
     from rotations import feeds
+    from rotations.ical import CalendarEntry
 
     titles = ["Annual leave"]
 
@@ -129,9 +128,9 @@ def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
         if user != published.trainee:
             return []
         day = published.cohort.start_date + datetime.timedelta(days=4)
-        return [Event.new(uid="leave-1@clic", summary=titles[0], start=day,
-                          end=day + datetime.timedelta(days=1),
-                          stamp=datetime.datetime.now(tz=datetime.UTC))]
+        return [CalendarEntry(uid="leave-1@clic", summary=titles[0], start=day,
+                              end=day + datetime.timedelta(days=1),
+                              stamp=datetime.datetime.now(tz=datetime.UTC))]
 
     feeds.register("test-leave", leave)
     try:
@@ -147,3 +146,26 @@ def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
         assert "leave-1@clic" not in _events(_feed(client, published.supervisor))
     finally:
         feeds._providers.pop("test-leave")
+
+
+def test_feed_etag_changes_when_a_meeting_or_an_absence_in_it_changes(client, published):
+    from absences.models import Absence
+    from absences.services import absence_report, leave_decide
+    from projects.models import MeetingKind
+    from projects.services import meeting_schedule
+
+    day = published.placement.sessions.get(week=8, part=Session.Part.AM).date
+    first = _feed(client, published.trainee)
+    meeting = meeting_schedule(placement=published.placement, kind=MeetingKind.REVIEW_8,
+                               by=published.supervisor, date=day,
+                               start_time=datetime.time(14), venue="Room 4")
+    second = _feed(client, published.trainee, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and meeting.uid in _events(second)
+
+    leave = absence_report(placement=published.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                           first_day=day, last_day=day, reported_by=published.trainee)
+    leave_decide(absence=leave, approve=True, comment="", decided_by=published.pd)
+    third = _feed(client, published.trainee, HTTP_IF_NONE_MATCH=second["ETag"])
+    assert third.status_code == 200
+    assert any(uid.startswith("absence-") for uid in _events(third))
+    assert _feed(client, published.trainee, HTTP_IF_NONE_MATCH=third["ETag"]).status_code == 304

@@ -1,0 +1,58 @@
+"""The feed writes its events itself (rotations.ical): byte for byte what the icalendar
+library writes for the same event, whatever the text, times and zones."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rotations.ical import CalendarEntry
+
+LONDON = ZoneInfo("Europe/London")
+ZONES = st.sampled_from([LONDON, datetime.UTC, ZoneInfo("UTC"), ZoneInfo("America/New_York")])
+TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=300) | st.sampled_from([
+    "a\\", "\\N", "x" * 73 + "\\,", "x" * 73 + "^y", "é" * 40, "\r\n;,\\" * 30])
+MOMENT = st.datetimes(min_value=datetime.datetime(1990, 1, 1),
+                      max_value=datetime.datetime(2090, 1, 1))
+
+
+@st.composite
+def spans(draw):
+    start = draw(MOMENT)
+    length = datetime.timedelta(minutes=draw(st.integers(0, 3000)))
+    if draw(st.booleans()):
+        return start.date(), (start + length).date()
+    zone = draw(ZONES)
+    return start.replace(tzinfo=zone), (start + length).replace(tzinfo=zone)
+
+
+def _stamp(draw):
+    return draw(MOMENT).replace(tzinfo=draw(ZONES), microsecond=draw(st.integers(0, 999999)))
+
+
+@st.composite
+def entries(draw):
+    start, end = draw(spans())
+    maybe = lambda value: draw(st.none() | value)  # noqa: E731
+    return CalendarEntry(
+        uid=draw(TEXT.filter(bool)), stamp=_stamp(draw), start=start, end=end,
+        summary=draw(TEXT), sequence=maybe(st.integers(0, 10**6)), description=maybe(TEXT),
+        location=maybe(TEXT), status=maybe(st.sampled_from(["CONFIRMED", "CANCELLED"])),
+        transparency=maybe(st.sampled_from(["OPAQUE", "TRANSPARENT"])),
+        categories=tuple(draw(st.lists(TEXT.filter(bool), max_size=3))),
+        created=maybe(st.builds(lambda: _stamp(draw))),
+        last_modified=maybe(st.builds(lambda: _stamp(draw))))
+
+
+@given(entries())
+def test_an_entry_is_written_as_the_icalendar_library_writes_it(entry):
+    assert entry.to_ical() == entry.event().to_ical()
+
+
+def test_a_long_line_folds_at_75_octets_without_splitting_an_escape():
+    entry = CalendarEntry(uid="u", stamp=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+                          start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 2),
+                          summary="x" * 70 + ",é" * 30)
+    assert entry.to_ical() == entry.event().to_ical()
+    assert max(len(line) for line in entry.to_ical().split(b"\r\n")) <= 75
