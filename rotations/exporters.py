@@ -35,24 +35,30 @@ def session_summary(session: Session, *, viewer=None) -> str:
     return title
 
 
-def session_description(session: Session) -> str:
+def diary_url() -> str:
+    return settings.SITE_URL + reverse("diary_week")
+
+
+def session_description(session: Session, *, diary: str = "") -> str:
+    """What the session is, and a link to it in the diary (`diary`: diary_url(), when the
+    caller has it already: a feed reverses it once for all its sessions)."""
     lines = [f"{session.get_kind_display()}, week {session.week} of {ROTATION_WEEKS} of "
              f"{session.cohort}."]
     if session.facilitator_id:
         lines.append(f"Facilitator: {session.facilitator}")
     if session.notes:
         lines.append(session.notes)
-    lines.append(f"Timetable: {settings.SITE_URL}{reverse('diary_week')}?date={session.date}")
+    lines.append(f"Timetable: {diary or diary_url()}?date={session.date}")
     return "\n".join(lines)
 
 
-def session_entry(session: Session, *, viewer=None) -> CalendarEntry:
+def session_entry(session: Session, *, viewer=None, diary: str = "") -> CalendarEntry:
     start, end = session_start_end(session)
     stamp = session.updated_at or datetime.datetime.now(tz=datetime.UTC)
     return CalendarEntry(
         uid=session.uid, sequence=session.sequence, summary=session_summary(session, viewer=viewer),
         start=start, end=end, location=session.venue or None,
-        description=session_description(session),
+        description=session_description(session, diary=diary),
         status="CANCELLED" if session.is_cancelled else "CONFIRMED",
         stamp=stamp, last_modified=stamp, created=session.created_at or stamp,
         transparency="TRANSPARENT" if session.kind == Session.Kind.BANK_HOLIDAY else "OPAQUE",

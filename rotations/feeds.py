@@ -23,7 +23,7 @@ from django.db.models import Count, Max, QuerySet, Sum, Value
 from django.utils import timezone
 
 from . import selectors
-from .exporters import feed_calendar, session_entry
+from .exporters import diary_url, feed_calendar, session_entry
 
 Provider = Callable[[object, datetime.date, datetime.date], Iterable]
 Changes = Callable[[object, datetime.date, datetime.date], QuerySet]
@@ -100,7 +100,8 @@ def feed_state(user, today: datetime.date) -> FeedState:
 def feed_content(user, today: datetime.date) -> bytes:
     """The whole feed: the person's sessions and every provider's events."""
     start, end = window(today)
-    entries = [session_entry(session, viewer=user)
+    diary = diary_url()
+    entries = [session_entry(session, viewer=user, diary=diary)
                for session in selectors.feed_sessions(user, today)]
     for _, provider in sorted(_providers.items()):
         entries.extend(provider.events(user, start, end))

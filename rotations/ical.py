@@ -46,7 +46,7 @@ class CalendarEntry:
             ("STATUS", self.status, _text), ("TRANSP", self.transparency, _text))
             if value is not None and value != ()]
         lines.append("END:VEVENT\r\n")
-        return "\r\n".join(map(_fold, lines)).encode()
+        return b"\r\n".join(_fold(line.encode()) for line in lines)
 
     @property
     def date(self) -> datetime.date:
@@ -78,25 +78,16 @@ def _utc(value: datetime.datetime) -> str:
     return f"{value.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}"
 
 
-def _fold(line: str) -> str:
-    """Lines of 75 octets at most, as the library folds them: never splitting a backslash
-    or caret escape from the character after it."""
-    if line.isascii():
-        if len(line) < FOLD_AT:
-            return line
-        sizes = None
-    else:
-        sizes = [len(char.encode()) for char in line]
-    parts, begin, used = [], 0, 0
-    for index in range(len(line)):
-        size = 1 if sizes is None else sizes[index]
-        if index > begin and used + size >= FOLD_AT:
-            if index - begin > 1 and line[index - 1] in "\\^":
-                parts.append(line[begin:index - 1])
-                begin, used = index - 1, (1 if sizes is None else sizes[index - 1])
-            else:
-                parts.append(line[begin:index])
-                begin, used = index, 0
-        used += size
-    parts.append(line[begin:])
-    return "\r\n ".join(parts)
+def _fold(line: bytes) -> bytes:
+    """Parts of 74 octets at most, as the library folds them: never inside a UTF-8
+    character, and a backslash or caret escape kept with the character after it."""
+    parts, begin = [], 0
+    while len(line) - begin >= FOLD_AT:
+        cut = begin + FOLD_AT - 1
+        while line[cut] & 0xC0 == 0x80:  # a continuation byte: the character began earlier
+            cut -= 1
+        if cut - 1 > begin and line[cut - 1] in b"\\^":
+            cut -= 1
+        parts.append(line[begin:cut])
+        begin = cut
+    return b"\r\n ".join([*parts, line[begin:]]) if parts else line
