@@ -15,8 +15,10 @@ single query.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rotations.models import Session
 
@@ -54,15 +56,24 @@ class Timetable:
     sessions: Sequence[Session]
     bank_holidays: Mapping[datetime.date, str]
 
+    @cached_property
+    def _by_date(self) -> dict[datetime.date, list[Session]]:
+        # Routing asks about every day of a window: scanning all the sessions for each made
+        # a rotation's dashboard quadratic in its sessions.
+        by_date: dict[datetime.date, list[Session]] = defaultdict(list)
+        for session in self.sessions:
+            by_date[session.date].append(session)
+        return by_date
+
     def sessions_on(self, day: datetime.date) -> list[Session]:
-        return [s for s in self.sessions if s.date == day]
+        return list(self._by_date.get(day, ()))
 
     def ccg_halves(self, day: datetime.date) -> frozenset[str]:
         """The halves of a day that are this trainee's CCG project sessions (as the timetable
         says now: a moved session counts on its new date; a cancelled one does not count)."""
         halves = set()
-        for session in self.sessions:
-            if (session.date == day and session.placement_id == self.placement_id
+        for session in self._by_date.get(day, ()):
+            if (session.placement_id == self.placement_id
                     and session.kind != Session.Kind.BANK_HOLIDAY
                     and session.status != Session.Status.CANCELLED):
                 halves.update(SESSION_PART_HALVES[session.part])
@@ -74,8 +85,8 @@ class Timetable:
             return "outside the rotation"
         if day in self.bank_holidays:
             return f"a bank holiday ({self.bank_holidays[day]})"
-        for session in self.sessions:
-            if session.date == day and session.kind == Session.Kind.BANK_HOLIDAY and (
+        for session in self._by_date.get(day, ()):
+            if session.kind == Session.Kind.BANK_HOLIDAY and (
                     session.placement_id in (None, self.placement_id)):
                 return f"a bank holiday ({session.title.removeprefix('Bank holiday: ')})"
         if day.weekday() >= 5:

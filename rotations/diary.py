@@ -109,6 +109,13 @@ def only_cohort(cohort, trainee_ids: set[int]) -> Keep:
     return keep
 
 
+def _by_date(entries: list[DiaryEntry]) -> dict[datetime.date, list[DiaryEntry]]:
+    by_date: dict[datetime.date, list[DiaryEntry]] = {}
+    for entry in entries:
+        by_date.setdefault(entry.date, []).append(entry)
+    return by_date
+
+
 def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
@@ -119,14 +126,15 @@ def diary_week(user, day: datetime.date, keep: Keep | None = None) -> dict:
     monday = week_start(day)
     friday = monday + datetime.timedelta(days=4)
     entries = diary_entries(user, monday, friday, keep)
+    by_date = _by_date(entries)
     days = []
     for offset in range(5):
         date = monday + datetime.timedelta(days=offset)
-        todays = [e for e in entries if e.date == date]
-        days.append({"date": date,
-                     "day": [e for e in todays if e.part == Session.Part.DAY],
-                     "am": [e for e in todays if e.part == Session.Part.AM],
-                     "pm": [e for e in todays if e.part == Session.Part.PM]})
+        halves = {Session.Part.DAY: [], Session.Part.AM: [], Session.Part.PM: []}
+        for entry in by_date.get(date, ()):
+            halves[entry.part].append(entry)
+        days.append({"date": date, "day": halves[Session.Part.DAY],
+                     "am": halves[Session.Part.AM], "pm": halves[Session.Part.PM]})
     return {"start": monday, "end": friday, "days": days, "count": len(entries),
             "previous": monday - datetime.timedelta(weeks=1),
             "next": monday + datetime.timedelta(weeks=1)}
@@ -138,9 +146,7 @@ def diary_month(user, day: datetime.date, keep: Keep | None = None) -> dict:
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     last = following - datetime.timedelta(days=1)
     entries = diary_entries(user, first, last, keep)
-    by_date: dict[datetime.date, list[DiaryEntry]] = {}
-    for entry in entries:
-        by_date.setdefault(entry.date, []).append(entry)
+    by_date = _by_date(entries)
     weeks = []
     monday = week_start(first)
     while monday <= last:

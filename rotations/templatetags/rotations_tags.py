@@ -1,5 +1,7 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from rotations.selectors import upcoming_sessions as select_upcoming
 
@@ -13,3 +15,40 @@ def upcoming_sessions(context):
     request = context["request"]
     return {"request": request,
             "upcoming": select_upcoming(request.user, timezone.localdate())}
+
+
+def _entry_time(value) -> str:
+    return f"{value:%H:%M}" if value else ""
+
+
+@register.simple_tag
+def diary_entry(entry, compact=False):
+    """One diary entry (rotations.diary.DiaryEntry) as a list item; `compact` leaves out
+    venue and notes: {% diary_entry entry %}. Built here rather than in an included
+    template: a month of entries through {% include %} took most of the diary's render."""
+    parts = []
+    if entry.cancelled:
+        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'))
+    if entry.start:
+        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}–{}</span>',
+                                 _entry_time(entry.start), _entry_time(entry.end)))
+    if entry.person:
+        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}:</span>',
+                                 entry.person))
+    parts.append(format_html('<a href="{}">{}</a>', entry.url, entry.title) if entry.url
+                 else conditional_escape(entry.title))
+    if entry.cancelled:
+        parts.append(mark_safe("</del>"))
+    if entry.overlay:
+        parts.append(format_html('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>',
+                                 entry.kind_label))
+    elif entry.kind == "bank_holiday":
+        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>'))
+    if not compact:
+        for detail in (entry.venue, entry.note):
+            if detail:
+                parts.append(format_html('<br><span class="nhsuk-u-font-size-16">{}</span>',
+                                         detail))
+    return format_html('<li class="clic-diary-entry{}">{}</li>',
+                       " clic-diary-entry--cancelled" if entry.cancelled else "",
+                       mark_safe("\n".join(parts)))
