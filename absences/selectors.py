@@ -153,8 +153,14 @@ def placement_to_report_for(user, placement_id) -> Placement:
 
 def current_placement_of(trainee, today=None) -> Placement | None:
     """The trainee's placement running today, else the next one, else the latest."""
+    return current_among(_placement_related(Placement.objects.filter(trainee=trainee)), today)
+
+
+def current_among(placements: Iterable[Placement], today=None) -> Placement | None:
+    """current_placement_of, chosen from the trainee's placements already at hand (with
+    their cohorts), such as the home page's."""
     today = _today(today)
-    placements = list(_placement_related(Placement.objects.filter(trainee=trainee)))
+    placements = list(placements)
     if not placements:
         return None
     running = [p for p in placements if p.cohort.start_date <= today <= p.cohort.end_date]

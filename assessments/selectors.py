@@ -120,7 +120,8 @@ def upcoming_presentations_for(user, today: datetime.date | None = None) -> list
     if not user.is_authenticated:
         return []
     today = today or clock.today()
-    invitations = invitations_for(user).filter(
+    # Not the organiser, whom these panels do not name: a join less to plan on every home page.
+    invitations = invitations_for(user).select_related(None).select_related("day__cohort").filter(
         day__status=PresentationDay.Status.SCHEDULED, day__date__gte=today).order_by("day__date")
     return [{"invitation": inv, "day": inv.day, "slots": _slots_of_interest(user, inv.day)}
             for inv in invitations]

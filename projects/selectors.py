@@ -287,15 +287,18 @@ class SupervisionRow:
         return next_meeting(self.plan)
 
 
-def _rows(placements, today: datetime.date) -> list[SupervisionRow]:
-    latest = ProgressEntry.objects.filter(placement=OuterRef("pk")).order_by("-date", "-id")
+def _rows(placements, today: datetime.date, *, progress: bool = True) -> list[SupervisionRow]:
+    """The rows of placements; without `progress` (the home panels, which do not show it)
+    the latest progress entry is left unread."""
     # Only what the rows show: each join left out spares the planner (a ten-way join took
     # longer to plan than to run).
     placements = (placements.select_related(None)
                   .select_related("cohort", "trainee", "project", "hr_checklist")
-                  .annotate(last_progress_date=Subquery(latest.values("date")[:1]),
-                            last_progress_text=Subquery(latest.values("text")[:1]))
                   .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by())))
+    if progress:
+        latest = ProgressEntry.objects.filter(placement=OuterRef("pk")).order_by("-date", "-id")
+        placements = placements.annotate(last_progress_date=Subquery(latest.values("date")[:1]),
+                                         last_progress_text=Subquery(latest.values("text")[:1]))
     rows = []
     for placement in placements:
         cohort = placement.cohort
@@ -318,8 +321,9 @@ def _rows(placements, today: datetime.date) -> list[SupervisionRow]:
         rows.append(SupervisionRow(
             placement=placement, project=project, plan=plan,
             hr_outstanding=checklist.outstanding if started or checklist.pk else [],
-            last_progress_date=placement.last_progress_date,
-            last_progress_text=placement.last_progress_text or "", week=week, overdue=overdue))
+            last_progress_date=placement.last_progress_date if progress else None,
+            last_progress_text=(placement.last_progress_text or "") if progress else "",
+            week=week, overdue=overdue))
     return rows
 
 
@@ -353,7 +357,7 @@ def trainee_home(user, today: datetime.date) -> list[SupervisionRow]:
     """For the trainee's home page: their current placement(s) with what is outstanding."""
     placements = _with_summary_flag(_current(placements_visible_to(user).filter(trainee=user),
                                              today)).order_by("-cohort__start_date", "pk")
-    return _rows(placements, today)
+    return _rows(placements, today, progress=False)
 
 
 def supervisor_home(user, today: datetime.date) -> list[SupervisionRow]:
@@ -362,5 +366,6 @@ def supervisor_home(user, today: datetime.date) -> list[SupervisionRow]:
     placements = placements_visible_to(user).filter(Q(ccg_supervisor=user) | Q(project_lead=user))
     placements = _with_summary_flag(_current(placements, today)).order_by(
         "-cohort__start_date", "trainee__full_name", "pk")
-    return [row for row in _rows(placements, today) if row.overdue or row.hr_outstanding]
+    return [row for row in _rows(placements, today, progress=False)
+            if row.overdue or row.hr_outstanding]
 

@@ -133,8 +133,13 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
     found = reach(user)
     # Only ids the person sees (reach is where visible_placement_ids comes from): one list,
     # so that it is looked up in the index rather than two lists filtered row by row.
-    return _placements(found.placement_ids(role) if role in PERSON_ROLES
-                       else found.placements_in(found.cohort_ids(role)))
+    placements = _placements(found.placement_ids(role) if role in PERSON_ROLES
+                             else found.placements_in(found.cohort_ids(role)))
+    if role == Role.TRAINEE:
+        return placements
+    # Other roles' tables name only the trainee, cohort and CCG Supervisor: every join left
+    # out is one the planner need not weigh.
+    return placements.select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
 
 
 def placement_to_manage(user, placement_id) -> Placement:

@@ -1,7 +1,7 @@
 """Absences on other apps' pages: the home-page panel and the "report for this day" link.
 
     {% load absences_tags %}
-    {% absences_home_panel panel.role %}      (inside each role's section of the home page)
+    {% absences_home_panel panel.role panel.placements %}   (each role's part of the home page)
     <a href="{% absence_report_url day.date %}">Report an absence</a>   (on a diary day)
 """
 
@@ -49,8 +49,9 @@ def absence_dates(absence) -> str:
 
 
 @register.inclusion_tag("absences/_home_panel.html", takes_context=True)
-def absences_home_panel(context, role: str):
-    """What each role has to do about absences, for the home page."""
+def absences_home_panel(context, role: str, placements=None):
+    """What each role has to do about absences, for the home page. A trainee's `placements`,
+    when the page has them already, spare looking them up again."""
     from clic.accounts.models import Role
 
     from .. import rules, selectors
@@ -60,7 +61,8 @@ def absences_home_panel(context, role: str):
     today = timezone.localdate()
     panel = {"role": role, "today": today}
     if role == Role.TRAINEE:
-        placement = selectors.current_placement_of(user, today)
+        placement = (selectors.current_placement_of(user, today) if placements is None
+                     else selectors.current_among(placements, today))
         panel["placement"] = placement
         if placement is not None:
             # The panel shows only the absences' own dates and state: none of the eleven
