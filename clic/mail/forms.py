@@ -1,15 +1,36 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .catalogue import code_choices
 from .models import OutboundEmail
 
 
+class ReadOnceChoiceField(forms.ModelChoiceField):
+    """A filter's list of objects, read in one plain query and the chosen one found among
+    them. ModelChoiceField reads its options through a server-side cursor (iterator()) each
+    time they are asked for, and looks the chosen one up again in a query of its own."""
+
+    def read_options(self):
+        self._options = {str(obj.pk): obj for obj in self.queryset}
+        self.choices = [("", self.empty_label),
+                        *((pk, self.label_from_instance(obj)) for pk, obj in self._options.items())]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self._options[str(value)]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value}) from None
+
+
 class OutboxFilterForm(forms.Form):
     """The outbox filters: a plain GET form, so it works without JavaScript."""
 
-    cohort = forms.ModelChoiceField(queryset=None, required=False, empty_label="All cohorts")
-    placement = forms.ModelChoiceField(queryset=None, required=False, label="Trainee",
-                                       empty_label="All trainees")
+    cohort = ReadOnceChoiceField(queryset=None, required=False, empty_label="All cohorts")
+    placement = ReadOnceChoiceField(queryset=None, required=False, label="Trainee",
+                                    empty_label="All trainees")
     code = forms.ChoiceField(label="SOP code", required=False)
     status = forms.ChoiceField(required=False)
 
@@ -19,10 +40,8 @@ class OutboxFilterForm(forms.Form):
         self.fields["placement"].queryset = placements
         self.fields["placement"].label_from_instance = (
             lambda placement: f"{placement.trainee} ({placement.cohort})")
-        # Read each list of options once: the select's template asks how many there are
-        # and then reads them, a query each otherwise. (iter(): list() would ask too.)
         for name in ("cohort", "placement"):
-            self.fields[name].choices = list(iter(self.fields[name].choices))
+            self.fields[name].read_options()
         self.fields["code"].choices = [("", "All codes"), *code_choices()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
 

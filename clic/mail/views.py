@@ -24,7 +24,9 @@ def outbox(request):
     _require(can_view_outbox(request.user))
     form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(
         request.user, cohort_id=request.GET.get("cohort", "")))
-    emails = outbox_filter(outbox_visible_to(request.user), **form.filters())
+    filters = form.filters()
+    emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
+                           **filters)
     page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": page.object_list,

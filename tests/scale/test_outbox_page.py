@@ -45,3 +45,27 @@ def test_outbox_reads_each_filter_list_once_and_pages_without_joining_placements
     [page] = [q for q in sql if q.startswith('SELECT "mail_outboundemail"."id"')]
     assert "trainees_placement" not in page
     assert response.content.decode().count(f"About {world.trainee.full_name}") == 9
+
+
+def test_outbox_of_one_cohort_asks_for_its_emails_by_id_alone(client, world):
+    """Chosen from the filter, a cohort is neither looked up again nor widened into the whole
+    outbox's scope: the count and the rows ask for its id, with no subquery to compile."""
+    sop_notify(code="S5", event_key="absence:1", about=world.placement,
+               placement=world.placement,
+               context={"days": [world.cohort.start_date + datetime.timedelta(days=3)]})
+    client.force_login(world.pd)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("mail_outbox"), {"cohort": world.cohort.pk})
+
+    sql = [query["sql"] for query in queries]
+    outbox = [q for q in sql if q.startswith(('SELECT COUNT(*) AS "__count" FROM "mail_outboundemail"',
+                                              'SELECT "mail_outboundemail"."id"'))]
+    assert len(outbox) == 2
+    for query in outbox:
+        where = query.split(" WHERE ", 1)[1]
+        assert "SELECT" not in where
+        assert f'"mail_outboundemail"."cohort_id" = {world.cohort.pk}' in where
+    # The cohorts the person reaches and the filter's options; not the chosen one again.
+    assert len([q for q in sql if 'FROM "rotations_cohort"' in q.split(" WHERE ", 1)[0]]) == 2
+    assert response.content.decode().count(f"About {world.trainee.full_name}") == 3
