@@ -62,13 +62,14 @@ def ccgs() -> QuerySet[Organisation]:
 
 
 def cohort_placements(cohort: Cohort):
+    """The people the cohort page names for each trainee (each placement's cohort is the
+    one asked about: the related manager fills it in without a join)."""
     return cohort.placements.select_related(
-        "trainee", "practice", "educational_supervisor", "ccg_supervisor", "project_lead",
-        "cohort").order_by("trainee__full_name")
+        "trainee", "practice", "ccg_supervisor", "project_lead").order_by("trainee__full_name")
 
 
 def cohort_changes(cohort: Cohort) -> QuerySet[CohortChange]:
-    return cohort.changes.select_related("actor", "session", "placement__trainee")
+    return cohort.changes.select_related("actor")
 
 
 def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
