@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from clic.pdf import html_pdf
+
 from . import clock
 from .models import PresentationDay
 
@@ -70,9 +72,10 @@ def presentation_ics(*, day: PresentationDay, invitees, slots, cancel: bool = Fa
     return calendar.to_ical().decode("utf-8")
 
 
-def end_of_rotation_pdf(*, record: dict) -> bytes:
-    """The end-of-rotation record (see selectors.end_of_rotation_record) as a PDF."""
-    from weasyprint import HTML
+def end_of_rotation_html(*, record: dict) -> str:
+    """The end-of-rotation record (see selectors.end_of_rotation_record) as the PDF's HTML."""
+    return render_to_string("assessments/end_of_rotation_pdf.html", record)
 
-    html = render_to_string("assessments/end_of_rotation_pdf.html", record)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+def end_of_rotation_pdf(*, record: dict) -> bytes:
+    return html_pdf(end_of_rotation_html(record=record))

@@ -5,15 +5,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
 
 from . import clock, selectors, services
-from .exporters import end_of_rotation_pdf as render_end_of_rotation_pdf
+from .exporters import end_of_rotation_html
 from .forms import (
     AttendanceForm,
     CancelDayForm,
@@ -317,8 +318,8 @@ def cbd_record(request, placement_id):
 
 def end_of_rotation_pdf(request, placement_id):
     placement = selectors.placement_for_marks(request.user, placement_id)
-    pdf = render_end_of_rotation_pdf(record=selectors.end_of_rotation_record(placement))
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = pdf_response(request, end_of_rotation_html(
+        record=selectors.end_of_rotation_record(placement)))
     name = slugify(f"clic-end-of-rotation-{placement.trainee.full_name}")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -71,7 +71,8 @@ def session_entry(session: Session) -> DiaryEntry:
 def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
     from .selectors import sessions_visible_to
 
-    return [session_entry(s) for s in sessions_visible_to(user, start, end)]
+    # Unordered: diary_entries sorts every provider's entries together anyway.
+    return [session_entry(s) for s in sessions_visible_to(user, start, end).order_by()]
 
 
 register("timetable", timetable_entries)

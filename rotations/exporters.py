@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from clic.pdf import html_document, html_pdf
+
 from .ical import CalendarEntry
 from .models import ROTATION_WEEKS, Session
 
@@ -196,10 +198,8 @@ def portfolio_html(placement) -> str:
 
 
 def portfolio_document(placement):
-    from weasyprint import HTML
-
-    return HTML(string=portfolio_html(placement), base_url=str(settings.BASE_DIR)).render()
+    return html_document(portfolio_html(placement))
 
 
 def portfolio_pdf(placement) -> bytes:
-    return portfolio_document(placement).write_pdf()
+    return html_pdf(portfolio_html(placement))

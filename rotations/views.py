@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
+from clic.pdf import pdf_response
 from trainees.selectors import placement_for
 
 from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
-from .exporters import portfolio_pdf
+from .exporters import portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
 from .models import ROTATION_WEEKS
 
@@ -186,7 +187,7 @@ def session_reinstate(request, pk, session_pk):
 def placement_timetable_pdf(request, pk):
     placement = placement_for(request.user, pk)
     filename = f"clic-timetable-{placement.trainee.full_name or placement.trainee.pk}.pdf"
-    response = HttpResponse(portfolio_pdf(placement), content_type="application/pdf")
+    response = pdf_response(request, portfolio_html(placement))
     response["Content-Disposition"] = (
         'inline; filename="' + "".join(c if c.isalnum() or c in "-." else "-"
                                        for c in filename) + '"')

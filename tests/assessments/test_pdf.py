@@ -88,3 +88,10 @@ def test_record_before_anything_is_recorded_says_so(client, world):
     assert "Not recorded yet" in text
     assert "No project recorded" in text and "No meetings recorded as held" in text
     assert "No absences recorded" in text
+
+
+def test_record_answers_304_while_nothing_changed(client, world):
+    client.force_login(world.trainee)
+    url = reverse("end_of_rotation_pdf", args=[world.placement.pk])
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

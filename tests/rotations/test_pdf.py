@@ -99,3 +99,42 @@ def test_the_pack_task_builds_the_pack(published):
     timetable_pack_build_task.apply(args=[pack.pk])
     pack.refresh_from_db()
     assert pack.status == TimetablePack.Status.DONE
+
+
+def _timetable_pdf(client, placement, **headers):
+    return client.get(reverse("placement_timetable_pdf", args=[placement.pk]), **headers)
+
+
+def test_placement_pdf_is_kept_and_answers_304_while_nothing_changed(client, published,
+                                                                      monkeypatch):
+    client.force_login(published.trainee)
+    first = _timetable_pdf(client, published.placement)
+    assert first["ETag"] and first["Cache-Control"] == "private, no-cache"
+    again = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+    def not_again(html):
+        raise AssertionError("the kept PDF was laid out again")
+
+    monkeypatch.setattr("clic.pdf.html_document", not_again)
+    kept = _timetable_pdf(client, published.placement)
+    assert kept.status_code == 200 and kept.content == first.content
+
+
+def test_placement_pdf_after_a_change_is_a_new_pdf(client, published):
+    client.force_login(published.trainee)
+    first = _timetable_pdf(client, published.placement)
+    session_cancel(session=published.placement.sessions.get(week=5, part=Session.Part.PM),
+                   by=published.pd)
+    changed = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert "Cancelled: Project work at CCG base" in pdf_text(changed.content)
+    assert "Cancelled" not in pdf_text(first.content)
+
+
+def test_an_outsider_with_the_etag_gets_404_not_304(client, published):
+    client.force_login(published.trainee)
+    etag = _timetable_pdf(client, published.placement)["ETag"]
+    client.force_login(published.other_trainee)
+    assert _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag).status_code == 404
