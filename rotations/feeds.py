@@ -4,7 +4,7 @@ Like the diary (rotations.diary), the feed takes *providers*. A feature register
 its AppConfig.ready():
 
     from rotations import feeds
-    feeds.register("absences", absence_feed_events)
+    feeds.register("absences", feed_events, changes=feed_absences)
 
 `provider(user, start: date, end: date) -> Iterable[rotations.ical.CalendarEntry]` returns
 the events that person may see (stable UIDs; SEQUENCE up on each change). An optional
