@@ -31,7 +31,7 @@ from trainees.selectors import reach
 
 from . import rules
 from .models import DAY_KINDS, LEAVE_KINDS, LIVE_STATES, Absence
-from .routing import RoutedDay, Routing, Timetable, route
+from .routing import RoutedDay, Routing, Timetable, TimetableSession, route
 
 FULL, CCG = "full", "ccg"
 
@@ -72,14 +72,17 @@ def _today(today=None) -> datetime.date:
 # Timetables ------------------------------------------------------------------------------
 
 
+def _timetable_sessions(sessions: QuerySet[Session]) -> list[TimetableSession]:
+    return [TimetableSession._make(row) for row in sessions.values_list(*TimetableSession._fields)]
+
+
 def timetable_for(placement: Placement, first: datetime.date, last: datetime.date) -> Timetable:
     """The trainee's timetable between two dates: their own sessions and their cohort's, in
     one query, with England's bank holidays."""
     cohort = placement.cohort
-    sessions = list(Session.objects.filter(cohort_id=placement.cohort_id, date__range=(first, last))
-                    .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True))
-                    .only("id", "cohort_id", "placement_id", "date", "part", "kind", "status",
-                          "title"))
+    sessions = _timetable_sessions(
+        Session.objects.filter(cohort_id=placement.cohort_id, date__range=(first, last))
+        .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True)))
     return Timetable(placement_id=placement.pk, rotation_start=cohort.start_date,
                      rotation_end=cohort.end_date, sessions=sessions,
                      bank_holidays=bank_holidays(first, last))
@@ -92,12 +95,11 @@ def timetables_for(placements: Sequence[Placement], first: datetime.date,
         return {}
     cohort_ids = {p.cohort_id for p in placements}
     placement_ids = {p.pk for p in placements}
-    by_cohort: dict[int, list[Session]] = defaultdict(list)
-    by_placement: dict[int, list[Session]] = defaultdict(list)
-    for session in (Session.objects.filter(cohort_id__in=cohort_ids, date__range=(first, last))
-                    .filter(Q(placement_id__in=placement_ids) | Q(placement__isnull=True))
-                    .only("id", "cohort_id", "placement_id", "date", "part", "kind", "status",
-                          "title")):
+    by_cohort: dict[int, list[TimetableSession]] = defaultdict(list)
+    by_placement: dict[int, list[TimetableSession]] = defaultdict(list)
+    for session in _timetable_sessions(
+            Session.objects.filter(cohort_id__in=cohort_ids, date__range=(first, last))
+            .filter(Q(placement_id__in=placement_ids) | Q(placement__isnull=True))):
         if session.placement_id is None:
             by_cohort[session.cohort_id].append(session)
         else:
