@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clic.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "clic.accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,7 +160,8 @@ CLIC_MFA_ENFORCED = env.bool("CLIC_MFA_ENFORCED", default=True)
 CLIC_RETENTION_YEARS = env.int("CLIC_RETENTION_YEARS", default=6)
 
 SESSION_COOKIE_AGE = env.int("CLIC_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# How often a request starts the idle time again: see SessionIdleRefreshMiddleware.
+CLIC_SESSION_REFRESH_SECONDS = env.int("CLIC_SESSION_REFRESH_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

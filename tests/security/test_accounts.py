@@ -3,6 +3,7 @@ passwords after the NCSC's guidance, sign-in failures that reveal nothing, sessi
 after inactivity and on a password change."""
 
 import datetime
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,10 +11,13 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clic.accounts.middleware import SessionIdleRefreshMiddleware
 from clic.accounts.validators import PatternPasswordValidator
 
 pytestmark = pytest.mark.django_db
@@ -175,9 +179,10 @@ def _session(client) -> Session:
 
 
 def test_sessions_end_after_thirty_minutes_without_a_request(client, world, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     client.force_login(world.trainee)
-    # Each request starts the 30 minutes again.
+    # A request starts the 30 minutes again (a minute after the last time it did).
+    _refreshed(client, seconds_ago=60)
     Session.objects.filter(pk=_session(client).pk).update(
         expire_date=timezone.now() + datetime.timedelta(minutes=1))
     assert client.get(reverse("home")).status_code == 200
@@ -187,6 +192,40 @@ def test_sessions_end_after_thirty_minutes_without_a_request(client, world, sett
     Session.objects.filter(pk=_session(client).pk).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1))
     assert home_status(client) == reverse("account_login")
+
+
+def _refreshed(client, seconds_ago: int) -> None:
+    """As if the session's idle time last started this many seconds ago."""
+    session = client.session
+    session[SessionIdleRefreshMiddleware.REFRESHED] = int(time.time()) - seconds_ago
+    session.save()
+
+
+def test_requests_start_the_idle_time_again_at_most_once_a_minute(client, world, settings):
+    assert settings.CLIC_SESSION_REFRESH_SECONDS == 60
+    client.force_login(world.trainee)
+    _refreshed(client, seconds_ago=50)
+    shortened = timezone.now() + datetime.timedelta(minutes=20)
+    Session.objects.filter(pk=_session(client).pk).update(expire_date=shortened)
+    # Within the minute: the page reads the session and writes nothing.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]
+                and not q["sql"].startswith("SELECT")]
+    assert _session(client).expire_date == shortened
+    # A minute on, the next request starts the 30 minutes again.
+    _refreshed(client, seconds_ago=61)
+    Session.objects.filter(pk=_session(client).pk).update(expire_date=shortened)
+    assert client.get(reverse("home")).status_code == 200
+    left = _session(client).expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < left <= datetime.timedelta(minutes=30)
+
+
+def test_requests_without_a_session_make_none(client, world):
+    assert client.get(reverse("account_login")).status_code == 200
+    feed = client.get(reverse("calendar_feed", args=[world.trainee.calendar_token]))
+    assert feed.status_code == 200
+    assert Session.objects.count() == 0
 
 
 def test_changing_the_password_ends_every_other_session(world):
