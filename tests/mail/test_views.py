@@ -196,6 +196,8 @@ def test_outbox_query_count_does_not_grow_with_the_emails(client, world):
         return len(context.captured_queries)
 
     assert queries_for(2) == queries_for(20)
+    html = client.get("/outbox/", {"cohort": world.cohort.pk}).content.decode()
+    assert 'aria-label="Pages of emails"' in html and "Page 2 of 2" in html
 
 
 def test_outbox_email_page_shows_the_message(client, world):

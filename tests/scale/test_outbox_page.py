@@ -29,36 +29,34 @@ def test_people_visible_to_are_those_of_the_managed_organisations_without_a_quer
     assert list(people_visible_to(world.trainee)) == []
 
 
-def test_outbox_reads_each_filter_list_once_and_pages_without_joining_placements(client, world):
-    for n in range(3):
+def _cohort_outbox(client, world, absences: int) -> tuple[list[str], str]:
+    """The PD's outbox filtered to the cohort after that many sickness emails (S5): the SQL
+    of the request and the page."""
+    for n in range(absences):
         sop_notify(code="S5", event_key=f"absence:{n}", about=world.placement,
                    placement=world.placement,
                    context={"days": [world.cohort.start_date + datetime.timedelta(days=3)]})
     client.force_login(world.pd)
-
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("mail_outbox"), {"cohort": world.cohort.pk})
+    return [query["sql"] for query in queries], response.content.decode()
 
-    sql = [query["sql"] for query in queries]
+
+def test_outbox_reads_each_filter_list_once_and_pages_without_joining_placements(client, world):
+    sql, html = _cohort_outbox(client, world, absences=3)
+
     assert not [q for q in sql if q.startswith('SELECT COUNT(*) AS "__count" FROM "rotations_cohort"')
                 or q.startswith('SELECT COUNT(*) AS "__count" FROM "trainees_placement"')]
     [page] = [q for q in sql if q.startswith('SELECT "mail_outboundemail"."id"')]
     assert "trainees_placement" not in page
-    assert response.content.decode().count(f"About {world.trainee.full_name}") == 9
+    assert html.count(f"About {world.trainee.full_name}") == 9
 
 
 def test_outbox_of_one_cohort_asks_for_its_emails_by_id_alone(client, world):
     """Chosen from the filter, a cohort is neither looked up again nor widened into the whole
     outbox's scope: the count and the rows ask for its id, with no subquery to compile."""
-    sop_notify(code="S5", event_key="absence:1", about=world.placement,
-               placement=world.placement,
-               context={"days": [world.cohort.start_date + datetime.timedelta(days=3)]})
-    client.force_login(world.pd)
+    sql, html = _cohort_outbox(client, world, absences=1)
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("mail_outbox"), {"cohort": world.cohort.pk})
-
-    sql = [query["sql"] for query in queries]
     outbox = [q for q in sql if q.startswith(('SELECT COUNT(*) AS "__count" FROM "mail_outboundemail"',
                                               'SELECT "mail_outboundemail"."id"'))]
     assert len(outbox) == 2
@@ -68,4 +66,4 @@ def test_outbox_of_one_cohort_asks_for_its_emails_by_id_alone(client, world):
         assert f'"mail_outboundemail"."cohort_id" = {world.cohort.pk}' in where
     # The cohorts the person reaches and the filter's options; not the chosen one again.
     assert len([q for q in sql if 'FROM "rotations_cohort"' in q.split(" WHERE ", 1)[0]]) == 2
-    assert response.content.decode().count(f"About {world.trainee.full_name}") == 3
+    assert html.count(f"About {world.trainee.full_name}") == 3

@@ -235,5 +235,9 @@ def test_the_log_page_costs_the_same_queries_at_any_size(scene):
     for _ in range(120):
         audit.record(actor=world.pa, action=audit.VIEWED, obj=scene.sickness, summary="Seen")
     assert queries() == small
-    page = client.get(reverse("audit_events")).context["page"]
+    response = client.get(reverse("audit_events"), {"page": 2})
+    page = response.context["page"]
     assert len(page.object_list) == 50 and page.paginator.num_pages > 2
+    html = response.content.decode()
+    assert 'aria-label="Pages of the audit log"' in html
+    assert f"Page 1 of {page.paginator.num_pages}" in html and "?page=3" in html
