@@ -9,9 +9,9 @@ from django.http import Http404
 from clic.accounts.models import Role, User
 from clic.accounts.selectors import DIRECTS
 from clic.queries import AnyOf
-from rotations.models import ROTATION_WEEKS
 from trainees.models import Placement
 from trainees.selectors import (
+    current_placements,
     placement_for,
     placements_visible_to,
     reach,
@@ -327,12 +327,6 @@ def _rows(placements, today: datetime.date, *, progress: bool = True) -> list[Su
     return rows
 
 
-def _current(placements, today: datetime.date):
-    """Placements of cohorts that have not yet ended, or ended within the last four weeks."""
-    earliest_start = today - datetime.timedelta(weeks=ROTATION_WEEKS + 4)
-    return placements.filter(cohort__start_date__gt=earliest_start)
-
-
 def _with_summary_flag(placements):
     from django.db.models import Exists
 
@@ -348,14 +342,14 @@ def supervision_rows(user, today: datetime.date) -> list[SupervisionRow]:
     placements = placements_visible_to(user).filter(
         Q(pk__in=found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD))
         | Q(cohort_id__in=found.cohort_ids(Role.PD, DIRECTS)))
-    placements = _with_summary_flag(_current(placements, today)).order_by(
+    placements = _with_summary_flag(current_placements(placements, today)).order_by(
         "-cohort__start_date", "trainee__full_name", "pk")
     return _rows(placements, today)
 
 
 def trainee_home(user, today: datetime.date) -> list[SupervisionRow]:
     """For the trainee's home page: their current placement(s) with what is outstanding."""
-    placements = _with_summary_flag(_current(placements_visible_to(user).filter(trainee=user),
+    placements = _with_summary_flag(current_placements(placements_visible_to(user).filter(trainee=user),
                                              today)).order_by("-cohort__start_date", "pk")
     return _rows(placements, today, progress=False)
 
@@ -364,7 +358,7 @@ def supervisor_home(user, today: datetime.date) -> list[SupervisionRow]:
     """For the CCG Supervisor's and Project Lead's home panel: their trainees with anything
     outstanding (overdue items or HR checklist items)."""
     placements = placements_visible_to(user).filter(Q(ccg_supervisor=user) | Q(project_lead=user))
-    placements = _with_summary_flag(_current(placements, today)).order_by(
+    placements = _with_summary_flag(current_placements(placements, today)).order_by(
         "-cohort__start_date", "trainee__full_name", "pk")
     return [row for row in _rows(placements, today, progress=False)
             if row.overdue or row.hr_outstanding]

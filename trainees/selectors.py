@@ -1,10 +1,11 @@
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
 from clic.accounts.models import Role
 from clic.accounts.selectors import DIRECTS, user_memberships
-from rotations.models import Cohort
+from rotations.models import ROTATION_WEEKS, Cohort
 
 from .models import Placement
 
@@ -140,6 +141,26 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
     # Other roles' tables name only the trainee, cohort and CCG Supervisor: every join left
     # out is one the planner need not weigh.
     return placements.select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
+
+
+def _earliest_current_start(today: datetime.date) -> datetime.date:
+    """Cohorts that started after this have not ended, or ended within the last four weeks."""
+    return today - datetime.timedelta(weeks=ROTATION_WEEKS + 4)
+
+
+def current_placements(placements, today: datetime.date):
+    """Placements of cohorts that have not yet ended, or ended within the last four weeks:
+    the trainees a home page lists, however many years of cohorts a person has seen."""
+    return placements.filter(cohort__start_date__gt=_earliest_current_start(today))
+
+
+def earlier_placements(user, today: datetime.date) -> QuerySet[Placement]:
+    """The trainees of the cohorts before those, that the person saw in any role but as a
+    trainee, newest cohort first."""
+    return (_placements(visible_placement_ids(user)).exclude(trainee=user)
+            .filter(cohort__start_date__lte=_earliest_current_start(today))
+            .select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
+            .order_by("-cohort__start_date", "trainee__full_name", "pk"))
 
 
 def placement_to_manage(user, placement_id) -> Placement:

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from clic.paging import page_of
 from rotations import rules as rotation_rules
 from rotations.selectors import cohort_to_manage, placement_sessions, session_scope
 
 from . import services
 from .forms import PlacementForm, TraineeForm, TraineeUploadForm
 from .importers import COLUMNS, parse_trainees_csv, template_csv
-from .selectors import placement_for, placement_to_manage
+from .selectors import earlier_placements, placement_for, placement_to_manage
 
 
 def trainee_add(request, pk):
@@ -95,3 +97,10 @@ def placement_edit(request, pk):
             return redirect("placement_detail", placement.pk)
     return render(request, "trainees/placement_edit.html", {
         "placement": placement, "cohort": placement.cohort, "form": form})
+
+
+def earlier_trainees(request):
+    """The trainees of a person's earlier cohorts (the home page lists current ones)."""
+    page = page_of(earlier_placements(request.user, timezone.localdate()), request)
+    return render(request, "trainees/earlier.html", {"page": page,
+                                                     "placements": page.object_list})

@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from clic.paging import page_of
 
 from . import services
 from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS, is_confidential
@@ -11,8 +12,6 @@ from .examples import example_email
 from .forms import OutboxFilterForm
 from .rules import can_resend, can_view_catalogue, can_view_outbox
 from .selectors import outbox_email_for, outbox_filter, outbox_filter_choices, outbox_visible_to
-
-PAGE_SIZE = 50
 
 
 def _require(allowed: bool):
@@ -27,7 +26,7 @@ def outbox(request):
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
-    page = Paginator(emails, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(emails, request)
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": page.object_list,
         "can_resend": can_view_catalogue(request.user),

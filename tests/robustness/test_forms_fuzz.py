@@ -435,6 +435,8 @@ FORMS: list[Form] = [
     Form("cohort_timetable", "pd", lambda s: (s.running.pk,), method="GET",
          fields=lambda s: {"week": number(1, 16, 17)}),
     Form("people", "pd", method="GET", fields=lambda s: {"q": text("Clarke")}),
+    Form("earlier_trainees", "supervisor", method="GET",
+         fields=lambda s: {"page": number(1, 2, "last")}),
     Form("audit_events", "pd", method="GET", fields=lambda s: {
         "placement": choice(s.placements["trainee1"].pk),
         "actor": choice(*_person_ids(s, "pd", "trainee1")),

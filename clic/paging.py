@@ -1,0 +1,11 @@
+"""Long lists (the outbox, the audit log, earlier trainees) are shown a page at a time."""
+
+from django.core.paginator import Page, Paginator
+
+PAGE_SIZE = 50
+
+
+def page_of(items, request) -> Page:
+    """The page the query string asks for: the first for a missing or unreadable number, the
+    last for one past the end."""
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
