@@ -25,7 +25,8 @@ from clic.accounts.demo import demo_email  # noqa: E402
 from clic.accounts.models import Role, User  # noqa: E402
 from clic.accounts.services import user_invite  # noqa: E402
 from clic.mail.models import OutboundEmail  # noqa: E402
-from rotations.models import Cohort, Session  # noqa: E402
+from rotations.demo import running_cohort  # noqa: E402
+from rotations.models import Session  # noqa: E402
 from rotations.services import cohort_create, cohort_publish  # noqa: E402
 from rotations.timetable import bank_holidays  # noqa: E402
 from trainees.models import Weekday  # noqa: E402
@@ -34,7 +35,7 @@ from trainees.services import placement_add  # noqa: E402
 
 def main(trainees: int, plan_path: str) -> None:
     today = timezone.localdate()
-    running = Cohort.objects.get(status=Cohort.Status.PUBLISHED)
+    running = running_cohort()
     people = {login: User.objects.get(email=demo_email(login))
               for login in ("pd", "pd2", "es", "supervisor", "lead", "trainee1", "ccgadmin")}
     with transaction.atomic():

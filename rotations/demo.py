@@ -1,12 +1,14 @@
 """The demo's timetable: the running cohort is published (dates relative to today, so it
-is in week 6 now) and one session has been changed, so an S10 sits in the outbox. The
-upcoming cohort stays a draft for the PD to publish."""
+is in week 6 now) and one session has been changed, so an S10 sits in the outbox. Last
+year's cohort was published too; the upcoming cohort stays a draft for the PD to publish."""
 
 import datetime
 
+from django.utils import timezone
+
 from clic.accounts.demo import DemoData
 
-from .models import Session
+from .models import ROTATION_WEEKS, Cohort, Session
 from .services import cohort_publish, session_update
 
 CHANGED_WEEK = 7
@@ -15,6 +17,7 @@ CHANGED_WEEK = 7
 def load(data: DemoData) -> None:
     running = data.extras["running_cohort"]
     pd = data.people["pd"]
+    cohort_publish(cohort=data.extras["earlier_cohort"], by=pd)
     cohort_publish(cohort=running, by=pd)
     # Next week's Wednesday teaching gets its topic and moves to the CCG's offices.
     teaching = Session.objects.get(cohort=running, placement__isnull=True, week=CHANGED_WEEK,
@@ -26,3 +29,11 @@ def load(data: DemoData) -> None:
         venue=data.ccg.address or running.ccg_venue, facilitator=data.people["pd2"],
         notes="Bring a one-page outline of your project idea.")
     data.extras["changed_session"] = teaching
+
+
+def running_cohort() -> Cohort:
+    """The demo's cohort in week 6 (for the tests, the load test and the benchmark that
+    start from load_demo): last year's is published too."""
+    today = timezone.localdate()
+    return Cohort.objects.get(status=Cohort.Status.PUBLISHED, start_date__lte=today,
+                              start_date__gt=today - datetime.timedelta(weeks=ROTATION_WEEKS))

@@ -1,12 +1,17 @@
 import datetime
 
-from clic.accounts.demo import DemoData
+from clic.accounts import services as accounts_services
+from clic.accounts.demo import DemoData, demo_email
+from clic.accounts.models import Role
 from rotations.services import cohort_create
 
 from .models import Weekday
 from .services import placement_add
 
 RUNNING_COHORT_WEEK = 6
+# Last year's cohort, long ended: its trainees are on "Trainees of earlier cohorts", not on
+# the supervisor's and the PD's home pages.
+EARLIER_TRAINEES = [("earlier1", "Dr Grace Adeyemi"), ("earlier2", "Dr Harry Lewis")]
 
 
 def load(data: DemoData) -> None:
@@ -34,4 +39,17 @@ def load(data: DemoData) -> None:
         start_date=running.end_date + datetime.timedelta(days=1),
         directors=[people["pd"], people["pd2"]], als_facilitator=people["pd2"],
         teaching_venue=running.teaching_venue, ccg_venue=running.ccg_venue)
-    data.extras.update(running_cohort=running, upcoming_cohort=upcoming)
+    earlier = cohort_create(
+        name=f"East Kent CLIC {week1_monday - datetime.timedelta(weeks=52):%B %Y}",
+        programme=data.programme, ccg=data.ccg,
+        start_date=week1_monday - datetime.timedelta(weeks=52),
+        directors=[people["pd"]], als_facilitator=people["pd"],
+        teaching_venue=running.teaching_venue, ccg_venue=running.ccg_venue)
+    for number, (login, full_name) in enumerate(EARLIER_TRAINEES):
+        trainee = accounts_services.user_invite(
+            email=demo_email(login), full_name=full_name, job_title="GP Specialty Trainee (ST3)",
+            roles=[(Role.TRAINEE, data.programme)], invited_by=None, send=False)
+        placement_add(cohort=earlier, trainee=trainee, practice=data.practices[number],
+                      educational_supervisor=people["es"], ccg_supervisor=people["supervisor"],
+                      project_lead=people["lead"], project_day=Weekday.THURSDAY)
+    data.extras.update(running_cohort=running, upcoming_cohort=upcoming, earlier_cohort=earlier)

@@ -25,6 +25,7 @@ from absences.models import Absence
 from assessments.models import CaseBasedDiscussion, PresentationInvitation
 from clic.accounts.demo import DEMO_PASSWORD, demo_email
 from clic.mail.models import OutboundEmail
+from rotations.demo import running_cohort
 from rotations.models import Cohort, Session
 from tests.fixtures.browser import axe_check
 from trainees.models import Placement
@@ -96,7 +97,7 @@ def chloes_project_day(placement: Placement) -> datetime.date:
 
 def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
     base = live_server.url
-    running = Cohort.objects.get(status=Cohort.Status.PUBLISHED)
+    running = running_cohort()
 
     # 1. The PD creates a cohort, uploads its trainees from CSV and publishes it -----------
     sign_in_as(page, live_server, "pd")
@@ -200,6 +201,11 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
 
     # 4. The CCG Supervisor names the new trainee's Project Lead, and replies -----------
     sign_in_as(page, live_server, "supervisor")
+    # Last year's trainees are off the home page, on a list of their own.
+    assert "Dr Grace Adeyemi" not in main_text(page)
+    page.get_by_role("link", name="Trainees of earlier cohorts").click()
+    axe_check(page)
+    assert "Dr Grace Adeyemi" in main_text(page) and "Dr Amy Clarke" not in main_text(page)
     visit(page, f"{base}/supervision/")
     page.get_by_role("link", name="Dr Nia Journey").click()
     axe_check(page)
@@ -249,7 +255,7 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
 def test_screenshots_of_the_main_pages(page, live_server, demo):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
-    running = Cohort.objects.get(status=Cohort.Status.PUBLISHED)
+    running = running_cohort()
 
     def shot(name: str) -> None:
         axe_check(page)

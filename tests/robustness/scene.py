@@ -96,6 +96,7 @@ def build_scene() -> Scene:
     from clic.mail.models import OutboundEmail
     from projects.models import Concern, ProgressEntry
     from projects.services import summaries_upload
+    from rotations.demo import running_cohort
     from rotations.models import Cohort, Session
     from rotations.services import timetable_pack_request
     from trainees.models import Weekday
@@ -106,7 +107,7 @@ def build_scene() -> Scene:
         today = timezone.localdate()
         people = {user.email.split("@")[0]: user
                   for user in User.objects.filter(email__endswith="@clic.test")}
-        running = Cohort.objects.get(status=Cohort.Status.PUBLISHED)
+        running = running_cohort()
         upcoming = Cohort.objects.get(status=Cohort.Status.DRAFT)
         placements = {p.trainee.email.split("@")[0]: p
                       for p in running.placements.select_related("trainee")}

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from clic.accounts.demo import demo_email
+from rotations.demo import running_cohort
 from rotations.models import Cohort, Session
 from tests.browser.test_login import sign_in
 from tests.fixtures.browser import axe_check
@@ -18,7 +19,7 @@ def demo(settings):
 
 
 def test_pd_changes_a_wednesday_session_and_reads_the_diaries(page, live_server, demo):
-    cohort = Cohort.objects.get(status=Cohort.Status.PUBLISHED)
+    cohort = running_cohort()
     sign_in(page, live_server, demo_email("pd"))
     page.goto(f"{live_server.url}/cohorts/")
     axe_check(page)
