@@ -15,6 +15,9 @@ class ReadOnceChoiceField(forms.ModelChoiceField):
         self.choices = [("", self.empty_label),
                         *((pk, self.label_from_instance(obj)) for pk, obj in self._options.items())]
 
+    def options(self):
+        return self._options.values()
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

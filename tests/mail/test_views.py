@@ -166,6 +166,8 @@ def test_outbox_keeps_other_peoples_cohorts_out_of_the_filters(client, world):
 
     assert rows_in(response) == 3  # unknown choices are ignored, not honoured
     assert other.cohort.name not in response.content.decode()
+    # The trainee options are then the other cohort's, yet the rows still name theirs.
+    assert f"About {world.placement.trainee.full_name}" in response.content.decode()
 
 
 def test_outbox_pages_fifty_emails_at_a_time(client, world):
