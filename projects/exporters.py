@@ -38,3 +38,15 @@ def meeting_event(meeting: Meeting, *, viewer=None) -> CalendarEntry:
         description=f"SOP meeting of the CLIC rotation ({meeting.placement.cohort}).\n{link}",
         status="CONFIRMED", stamp=stamp, last_modified=stamp, created=meeting.created_at or stamp,
         categories=("Supervision meeting",))
+
+
+def feed_events(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
+    """The calendar-feed provider (rotations.feeds): the meetings the person sees, read with
+    only the columns an entry writes (not the notes, nor every column of the trainee)."""
+    from .selectors import meetings_visible_to
+
+    meetings = meetings_visible_to(user, start, end).only(
+        "uid", "sequence", "kind", "date", "start_time", "end_time", "venue", "created_at",
+        "updated_at", "placement__trainee__full_name", "placement__trainee__email",
+        "placement__cohort__name")
+    return [meeting_event(meeting, viewer=user) for meeting in meetings]

@@ -4,6 +4,7 @@ import datetime
 import functools
 from collections import defaultdict
 from email.utils import parseaddr
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,7 +21,60 @@ LONDON = ZoneInfo("Europe/London")
 PRODID = "-//CLIC service//Timetable//EN"
 
 
-def session_start_end(session: Session):
+class SessionFacts(NamedTuple):
+    """What a session's calendar entry says. A feed loads these straight from its query as
+    tuples (`feed_session_facts`): a year and more of sessions as model instances, each with
+    its cohort, trainee and facilitator, took longer to build than the entries' text."""
+
+    uid: str
+    sequence: int
+    title: str
+    status: str
+    kind: str
+    week: int
+    date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    venue: str
+    notes: str
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    cohort: str
+    placement_id: int | None
+    trainee_id: int | None
+    trainee: str  # as str(User) gives it: the name, or the email without one
+    facilitator_id: int | None
+    facilitator: str
+
+
+def session_facts(session: Session) -> SessionFacts:
+    trainee = session.placement.trainee if session.placement_id else None
+    return SessionFacts(
+        uid=session.uid, sequence=session.sequence, title=session.title, status=session.status,
+        kind=session.kind, week=session.week, date=session.date, start_time=session.start_time,
+        end_time=session.end_time, venue=session.venue, notes=session.notes,
+        created_at=session.created_at, updated_at=session.updated_at, cohort=str(session.cohort),
+        placement_id=session.placement_id, trainee_id=trainee and trainee.pk,
+        trainee=str(trainee or ""), facilitator_id=session.facilitator_id,
+        facilitator=str(session.facilitator or ""))
+
+
+_FACT_COLUMNS = ("uid", "sequence", "title", "status", "kind", "week", "date", "start_time",
+                 "end_time", "venue", "notes", "created_at", "updated_at", "cohort__name",
+                 "placement_id", "placement__trainee_id", "placement__trainee__full_name",
+                 "placement__trainee__email", "facilitator_id", "facilitator__full_name",
+                 "facilitator__email")
+
+
+def feed_session_facts(sessions) -> list[SessionFacts]:
+    """The facts of a queryset of sessions, read as tuples in one query."""
+    return [SessionFacts(*facts, trainee_name or trainee_email or "", facilitator_id,
+                         facilitator_name or facilitator_email or "")
+            for *facts, trainee_name, trainee_email, facilitator_id, facilitator_name,
+            facilitator_email in sessions.values_list(*_FACT_COLUMNS)]
+
+
+def session_start_end(session: SessionFacts):
     """Aware datetimes in Europe/London, or dates for a whole-day entry."""
     if session.start_time is None or session.end_time is None:
         return session.date, session.date + datetime.timedelta(days=1)
@@ -28,11 +82,11 @@ def session_start_end(session: Session):
             datetime.datetime.combine(session.date, session.end_time, tzinfo=LONDON))
 
 
-def session_summary(session: Session, *, viewer=None) -> str:
+def session_summary(session: SessionFacts, *, viewer=None) -> str:
     title = session.title
-    if session.placement_id and (viewer is None or viewer.pk != session.placement.trainee_id):
-        title = f"{session.placement.trainee}: {title}"
-    if session.is_cancelled:
+    if session.placement_id and (viewer is None or viewer.pk != session.trainee_id):
+        title = f"{session.trainee}: {title}"
+    if session.status == Session.Status.CANCELLED:
         title = f"Cancelled: {title}"
     return title
 
@@ -41,11 +95,10 @@ def diary_url() -> str:
     return settings.SITE_URL + reverse("diary_week")
 
 
-def session_description(session: Session, *, diary: str = "") -> str:
+def session_description(session: SessionFacts, kind: str, *, diary: str = "") -> str:
     """What the session is, and a link to it in the diary (`diary`: diary_url(), when the
     caller has it already: a feed reverses it once for all its sessions)."""
-    lines = [f"{session.get_kind_display()}, week {session.week} of {ROTATION_WEEKS} of "
-             f"{session.cohort}."]
+    lines = [f"{kind}, week {session.week} of {ROTATION_WEEKS} of {session.cohort}."]
     if session.facilitator_id:
         lines.append(f"Facilitator: {session.facilitator}")
     if session.notes:
@@ -54,21 +107,23 @@ def session_description(session: Session, *, diary: str = "") -> str:
     return "\n".join(lines)
 
 
-def session_entry(session: Session, *, viewer=None, diary: str = "") -> CalendarEntry:
+def session_entry(session: SessionFacts, *, viewer=None, diary: str = "") -> CalendarEntry:
     start, end = session_start_end(session)
     stamp = session.updated_at or datetime.datetime.now(tz=datetime.UTC)
+    kind = Session.Kind(session.kind).label
+    cancelled = session.status == Session.Status.CANCELLED
     return CalendarEntry(
         uid=session.uid, sequence=session.sequence, summary=session_summary(session, viewer=viewer),
         start=start, end=end, location=session.venue or None,
-        description=session_description(session, diary=diary),
-        status="CANCELLED" if session.is_cancelled else "CONFIRMED",
+        description=session_description(session, kind, diary=diary),
+        status="CANCELLED" if cancelled else "CONFIRMED",
         stamp=stamp, last_modified=stamp, created=session.created_at or stamp,
         transparency="TRANSPARENT" if session.kind == Session.Kind.BANK_HOLIDAY else "OPAQUE",
-        categories=(session.get_kind_display(),))
+        categories=(kind,))
 
 
 def session_event(session: Session, *, viewer=None, organizer: bool = False) -> Event:
-    event = session_entry(session, viewer=viewer).event()
+    event = session_entry(session_facts(session), viewer=viewer).event()
     if organizer:
         name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         contact = vCalAddress(f"mailto:{address}")

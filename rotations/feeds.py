@@ -23,7 +23,7 @@ from django.db.models import Count, Max, QuerySet, Sum, Value
 from django.utils import timezone
 
 from . import selectors
-from .exporters import diary_url, feed_calendar, session_entry
+from .exporters import diary_url, feed_calendar, feed_session_facts, session_entry
 
 Provider = Callable[[object, datetime.date, datetime.date], Iterable]
 Changes = Callable[[object, datetime.date, datetime.date], QuerySet]
@@ -102,7 +102,7 @@ def feed_content(user, today: datetime.date) -> bytes:
     start, end = window(today)
     diary = diary_url()
     entries = [session_entry(session, viewer=user, diary=diary)
-               for session in selectors.feed_sessions(user, today)]
+               for session in feed_session_facts(selectors.feed_sessions(user, today))]
     for _, provider in sorted(_providers.items()):
         entries.extend(provider.events(user, start, end))
     return feed_calendar(user, entries)

@@ -7,6 +7,7 @@ holds what `icalendar.Event.new` takes and writes the same bytes itself
 more is needed (an invitation's organizer)."""
 
 import datetime
+import functools
 from dataclasses import dataclass, fields
 
 from icalendar import Event
@@ -46,7 +47,7 @@ class CalendarEntry:
             ("STATUS", self.status, _text), ("TRANSP", self.transparency, _text))
             if value is not None and value != ()]
         lines.append("END:VEVENT\r\n")
-        return b"\r\n".join(_fold(line.encode()) for line in lines)
+        return b"\r\n".join(_fold(line) for line in map(str.encode, lines))
 
     @property
     def date(self) -> datetime.date:
@@ -74,13 +75,18 @@ def _when(value: datetime.date) -> str:
     return ":" + _utc(value) if zone == "UTC" else f";TZID={zone}:{value:%Y%m%dT%H%M%S}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _utc(value: datetime.datetime) -> str:
+    # Cached: an entry's stamp, creation and change are mostly one moment, and a feed's
+    # absences share one stamp. Equal moments in different zones are the same UTC text.
     return f"{value.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _fold(line: bytes) -> bytes:
     """Parts of 74 octets at most, as the library folds them: never inside a UTF-8
     character, and a backslash or caret escape kept with the character after it."""
+    if len(line) < FOLD_AT:
+        return line
     parts, begin = [], 0
     while len(line) - begin >= FOLD_AT:
         cut = begin + FOLD_AT - 1
