@@ -577,11 +577,14 @@ class CcgDashboard:
 
 
 def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
-    """The CCGs a person runs the dashboard for (as CCG admin or Deputy Clinical Chair)."""
-    ccgs = list(Organisation.objects.filter(
-        kind=Organisation.Kind.CCG, memberships__user=user,
-        memberships__role__in=rules.CCG_DASHBOARD_ROLES).distinct().order_by("name"))
-    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).select_related("ccg")
+    """The CCGs a person runs the dashboard for (as CCG admin or Deputy Clinical Chair), and
+    their cohorts: what the pages show of them, by the ids in the person's memberships
+    (already read), so neither query joins."""
+    ccg_ids = {organisation_id for role, organisation_id in user_memberships(user)
+               if role in rules.CCG_DASHBOARD_ROLES}
+    ccgs = list(Organisation.objects.filter(pk__in=ccg_ids, kind=Organisation.Kind.CCG)
+                .only("name").order_by("name")) if ccg_ids else []
+    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "ccg_id")
                    .order_by("-start_date", "name")) if ccgs else []
     return ccgs, cohorts
 
@@ -657,8 +660,10 @@ def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None,
                          next_month=_add_months(month, 1))
     if cohort is None:
         return empty
-    placements = list(Placement.objects.filter(cohort=cohort).select_related("trainee", "cohort")
-                      .order_by("trainee__full_name"))
+    placements = list(Placement.objects.filter(cohort=cohort).select_related("trainee")
+                      .only("cohort_id", "trainee__full_name").order_by("trainee__full_name"))
+    for placement in placements:
+        placement.cohort = cohort  # the timetables need its dates
     window_start = min(cohort.start_date, grid_start, monday)
     window_end = max(cohort.end_date, grid_end, friday)
     timetables = timetables_for(placements, window_start, window_end)

@@ -12,8 +12,13 @@ from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS, is_confidential
 from .examples import example_email
 from .forms import OutboxFilterForm
 from .rules import can_resend, can_view_catalogue, can_view_outbox
-from .selectors import (outbox_email_for, outbox_filter, outbox_filter_choices, outbox_visible_to,
-                        with_trainees)
+from .selectors import (
+    outbox_email_for,
+    outbox_filter,
+    outbox_filter_choices,
+    outbox_visible_to,
+    with_trainees,
+)
 
 
 def _require(allowed: bool):

@@ -14,3 +14,12 @@ def short_datetime(value) -> str:
     if not value:
         return ""
     return f"{value.day} {MONTHS_3[value.month].title()} {value:%Y %H:%M}"
+
+
+@register.filter
+def short_date(value) -> str:
+    """As date:"j M" writes it (3 Nov), for the same reason: a month's diary and a rotation's
+    weeks write fifty."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS_3[value.month].title()}"

@@ -112,6 +112,25 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, world, number):
     assert response.status_code == 302  # a PD with no placement of their own: the overview
 
 
+def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names():
+    from absences.selectors import DiaryCell
+    from absences.templatetags.absences_tags import ccg_diary_cell
+
+    day = datetime.date(2026, 12, 28)
+    cell = DiaryCell(date=day, in_month=False, bank_holiday="Boxing Day (substitute day)",
+                     people=[("Dr <A>", "am", ""), ("Dr B", "pm", "Away"), ("Dr C", "day", "")])
+
+    assert ccg_diary_cell(cell, today=day) == (
+        '<td class="nhsuk-table__cell clic-absence-diary__cell--other-month '
+        'clic-absence-diary__cell--today"><span class="clic-absence-diary__date">28 Dec</span>'
+        '<br><strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>'
+        '<ul class="nhsuk-list nhsuk-u-margin-bottom-0 nhsuk-body-s"><li>Dr &lt;A&gt; (am)</li>'
+        '<li>Dr B (pm) <strong class="nhsuk-tag nhsuk-tag--orange">Away</strong></li>'
+        "<li>Dr C</li></ul></td>")
+    assert ccg_diary_cell(DiaryCell(date=day, in_month=True), today=None) == (
+        '<td class="nhsuk-table__cell"><span class="clic-absence-diary__date">28 Dec</span></td>')
+
+
 def test_ccg_totals_count_only_ccg_days(world):
     from absences.selectors import ccg_dashboard
 
