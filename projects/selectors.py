@@ -12,7 +12,9 @@ from clic.queries import AnyOf
 from trainees.models import Placement
 from trainees.selectors import (
     current_placements,
+    is_current,
     placement_for,
+    placements_in_role,
     placements_visible_to,
     reach,
     visible_placement_ids,
@@ -287,18 +289,29 @@ class SupervisionRow:
         return next_meeting(self.plan)
 
 
+def _with_row_relations(placements):
+    """What _rows reads of each placement besides the placement itself."""
+    return _with_summary_flag(placements.select_related("project", "hr_checklist")
+                              .prefetch_related(Prefetch("meetings",
+                                                         queryset=Meeting.objects.order_by())))
+
+
 def _rows(placements, today: datetime.date, *, progress: bool = True) -> list[SupervisionRow]:
     """The rows of placements; without `progress` (the home panels, which do not show it)
     the latest progress entry is left unread."""
     # Only what the rows show: each join left out spares the planner (a ten-way join took
     # longer to plan than to run).
-    placements = (placements.select_related(None)
-                  .select_related("cohort", "trainee", "project", "hr_checklist")
-                  .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by())))
+    placements = _with_row_relations(placements.select_related(None)
+                                     .select_related("cohort", "trainee"))
     if progress:
         latest = ProgressEntry.objects.filter(placement=OuterRef("pk")).order_by("-date", "-id")
         placements = placements.annotate(last_progress_date=Subquery(latest.values("date")[:1]),
                                          last_progress_text=Subquery(latest.values("text")[:1]))
+    return _rows_of(placements, today, progress=progress)
+
+
+def _rows_of(placements, today: datetime.date, *, progress: bool) -> list[SupervisionRow]:
+    """_rows, for placements read with _with_row_relations."""
     rows = []
     for placement in placements:
         cohort = placement.cohort
@@ -342,24 +355,32 @@ def supervision_rows(user, today: datetime.date) -> list[SupervisionRow]:
     placements = placements_visible_to(user).filter(
         Q(pk__in=found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD))
         | Q(cohort_id__in=found.cohort_ids(Role.PD, DIRECTS)))
-    placements = _with_summary_flag(current_placements(placements, today)).order_by(
+    placements = current_placements(placements, today).order_by(
         "-cohort__start_date", "trainee__full_name", "pk")
     return _rows(placements, today)
 
 
-def trainee_home(user, today: datetime.date) -> list[SupervisionRow]:
-    """For the trainee's home page: their current placement(s) with what is outstanding."""
-    placements = _with_summary_flag(current_placements(placements_visible_to(user).filter(trainee=user),
-                                             today)).order_by("-cohort__start_date", "pk")
-    return _rows(placements, today, progress=False)
+def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[SupervisionRow]]:
+    """For the trainee's home page: every placement of theirs (its cards), and their current
+    placement(s) with what is outstanding, newest first. One read serves both: the cards'
+    query with two more joins costs less than a second query."""
+    placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)))
+    for placement in placements:
+        placement.trainee = user  # not joined (placements_in_role), but rows may name them
+    current = sorted((p for p in placements if is_current(p, today)),
+                     key=lambda p: (-p.cohort.start_date.toordinal(), p.pk))
+    return placements, _rows_of(current, today, progress=False)
 
 
-def supervisor_home(user, today: datetime.date) -> list[SupervisionRow]:
-    """For the CCG Supervisor's and Project Lead's home panel: their trainees with anything
-    outstanding (overdue items or HR checklist items)."""
+def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[SupervisionRow]]:
+    """For the CCG Supervisor's and Project Lead's home page: their current trainees (the
+    tables of both roles' panels), and those with anything outstanding (overdue items or HR
+    checklist items). One read serves both, in the tables' order (by cohort, then trainee)."""
     placements = placements_visible_to(user).filter(Q(ccg_supervisor=user) | Q(project_lead=user))
-    placements = _with_summary_flag(current_placements(placements, today)).order_by(
-        "-cohort__start_date", "trainee__full_name", "pk")
-    return [row for row in _rows(placements, today, progress=False)
-            if row.overdue or row.hr_outstanding]
+    placements = list(_with_row_relations(
+        current_placements(placements, today).select_related(None)
+        .select_related("cohort", "trainee", "ccg_supervisor")
+        .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk")))
+    return placements, [row for row in _rows_of(placements, today, progress=False)
+                        if row.overdue or row.hr_outstanding]
 

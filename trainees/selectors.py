@@ -137,7 +137,11 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
     placements = _placements(found.placement_ids(role) if role in PERSON_ROLES
                              else found.placements_in(found.cohort_ids(role)))
     if role == Role.TRAINEE:
-        return placements
+        # Their own: neither joined to themselves nor ordered by their own name (each join
+        # left out spares the planner).
+        return placements.select_related(None).select_related(
+            "cohort__ccg", "practice", "ccg_supervisor", "project_lead",
+            "educational_supervisor").order_by("cohort")
     # Other roles' tables name only the trainee, cohort and CCG Supervisor: every join left
     # out is one the planner need not weigh.
     return placements.select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
@@ -152,6 +156,11 @@ def current_placements(placements, today: datetime.date):
     """Placements of cohorts that have not yet ended, or ended within the last four weeks:
     the trainees a home page lists, however many years of cohorts a person has seen."""
     return placements.filter(cohort__start_date__gt=_earliest_current_start(today))
+
+
+def is_current(placement: Placement, today: datetime.date) -> bool:
+    """current_placements' test, for a placement already read with its cohort."""
+    return placement.cohort.start_date > _earliest_current_start(today)
 
 
 def earlier_placements(user, today: datetime.date) -> QuerySet[Placement]:

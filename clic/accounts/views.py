@@ -20,24 +20,37 @@ from .selectors import organisations_visible_to, people_visible_to, user_roles
 def home(request):
     """One page per person: a panel for each role they hold, with what they have to do."""
     from projects.selectors import supervisor_home, trainee_home
-    from trainees.selectors import current_placements, earlier_placements, placements_in_role
+    from trainees.selectors import (
+        PERSON_ROLES,
+        current_placements,
+        earlier_placements,
+        placements_in_role,
+    )
 
     roles = user_roles(request.user)
     today = timezone.localdate()
-    # Other roles see the trainees of current cohorts here; earlier ones have a paged list.
-    panels = [
-        {"role": role, "label": role.label,
-         "placements": placements_in_role(request.user, role) if role == Role.TRAINEE
-         else current_placements(placements_in_role(request.user, role), today)}
-        for role in Role if role in roles
-    ]
+    own_placements, projects_trainee = (trainee_home(request.user, today)
+                                        if Role.TRAINEE in roles else ([], []))
     # A supervisor who is also a Project Lead sees their trainees' project work once.
     project_panel_role = next((role for role in (Role.CCG_SUPERVISOR, Role.PROJECT_LEAD)
                                if role in roles), None)
+    supervised, projects_supervisor = (supervisor_home(request.user, today)
+                                       if project_panel_role else ([], []))
+
+    def placements_of(role):
+        if role == Role.TRAINEE:
+            return own_placements
+        if role in (Role.CCG_SUPERVISOR, Role.PROJECT_LEAD):
+            return [p for p in supervised if getattr(p, PERSON_ROLES[role]) == request.user.pk]
+        # Other roles see the trainees of current cohorts here; earlier ones have a paged list.
+        return current_placements(placements_in_role(request.user, role), today)
+
+    panels = [{"role": role, "label": role.label, "placements": placements_of(role)}
+              for role in Role if role in roles]
     return render(request, "accounts/home.html", {
         "panels": panels,
-        "projects_trainee": trainee_home(request.user, today) if Role.TRAINEE in roles else [],
-        "projects_supervisor": supervisor_home(request.user, today) if project_panel_role else [],
+        "projects_trainee": projects_trainee,
+        "projects_supervisor": projects_supervisor,
         "project_panel_role": project_panel_role,
         "has_earlier_trainees": roles - {Role.TRAINEE}
         and earlier_placements(request.user, today).exists(),
