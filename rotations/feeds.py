@@ -61,6 +61,9 @@ def _digest(entries) -> str:
 class FeedState:
     etag: str
     last_modified: datetime.datetime | None
+    # The query of the person's sessions, for the body to read too: filtering by their
+    # roles' scopes took the ORM about as long as running it.
+    sessions: QuerySet | None = None
 
 
 def _facts(source: str, rows: QuerySet) -> QuerySet:
@@ -94,15 +97,18 @@ def feed_state(user, today: datetime.date) -> FeedState:
     changes = [row["latest"] for row in found.values() if row["latest"]]
     last_modified = None if hashed else max([midnight, *changes])
     return FeedState(etag=hashlib.sha256("\n".join(tokens + hashed).encode()).hexdigest()[:40],
-                     last_modified=last_modified)
+                     last_modified=last_modified, sessions=counted["sessions"])
 
 
-def feed_content(user, today: datetime.date) -> bytes:
-    """The whole feed: the person's sessions and every provider's events."""
+def feed_content(user, today: datetime.date, sessions: QuerySet | None = None) -> bytes:
+    """The whole feed: the person's sessions (`sessions`: FeedState.sessions, when the caller
+    has it) and every provider's events."""
     start, end = window(today)
     diary = diary_url()
+    if sessions is None:
+        sessions = selectors.feed_sessions(user, today)
     entries = [session_entry(session, viewer=user, diary=diary)
-               for session in feed_session_facts(selectors.feed_sessions(user, today))]
+               for session in feed_session_facts(sessions)]
     for _, provider in sorted(_providers.items()):
         entries.extend(provider.events(user, start, end))
     return feed_calendar(user, entries)

@@ -312,7 +312,8 @@ def calendar_feed(request, token):
     key = f"clic:feed:{state['state'].etag}"
     content = cache.get(key)
     if content is None:
-        content = feeds.feed_content(state["user"], state["today"])
+        content = feeds.feed_content(state["user"], state["today"],
+                                     sessions=state["state"].sessions)
         cache.set(key, content, FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'
