@@ -71,8 +71,14 @@ def session_entry(session: Session) -> DiaryEntry:
 def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
     from .selectors import sessions_visible_to
 
-    # Unordered: diary_entries sorts every provider's entries together anyway.
-    return [session_entry(s) for s in sessions_visible_to(user, start, end).order_by()]
+    # Unordered: diary_entries sorts every provider's entries together anyway. Only the
+    # columns an entry shows: a month of sessions with every column of their cohort, trainee
+    # and facilitator took longer to build than to fetch.
+    sessions = sessions_visible_to(user, start, end).order_by().only(
+        "date", "part", "title", "kind", "start_time", "end_time", "venue", "status",
+        "cohort__id", "placement__trainee__full_name", "placement__trainee__email",
+        "facilitator__full_name", "facilitator__email")
+    return [session_entry(s) for s in sessions]
 
 
 register("timetable", timetable_entries)
