@@ -241,6 +241,34 @@ def test_resend_button_queues_a_failed_email_again(client, world, published,
     assert published == [row.pk]
 
 
+def test_a_failed_rows_resend_form_escapes_its_text_and_posts_with_its_token(client, world):
+    rows = sickness(world)
+    row = next(r for r in rows if r.to_email == "lead@nhs.test")
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        status=Status.FAILED, attempts=2, subject='Tom & "Jerry" <b>',
+        last_error="<550> " + "x" * 200)
+    client = type(client)(enforce_csrf_checks=True)
+    html = page_for(client, world.pd, status="failed", code="S5").content.decode()
+    html = re.sub(r"\s+", " ", html).replace("> <", "><")
+    token = re.search(r'<form method="post" action="/outbox/\d+/resend/"><input type="hidden" '
+                      r'name="csrfmiddlewaretoken" value="([^"]+)">', html).group(1)
+
+    assert (f'<form method="post" action="/outbox/{row.pk}/resend/">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<input type="hidden" name="next" value="/outbox/?status=failed&amp;code=S5">'
+            '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" '
+            'type="submit">Send again<span class="nhsuk-u-visually-hidden"> to lead@nhs.test: '
+            'Tom &amp; &quot;Jerry&quot; &lt;b&gt;</span></button></form></td>') in html
+    assert ('<strong class="nhsuk-tag nhsuk-tag--red">Failed</strong>') in html
+    assert ('aria-hidden="true">Attempts </span>2</td>'
+            '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" '
+            f'aria-hidden="true">Last error </span>&lt;550&gt; {"x" * 153}…</td>') in html
+    assert "<b>" not in html
+    response = client.post(f"/outbox/{row.pk}/resend/",
+                           {"csrfmiddlewaretoken": token, "next": "/outbox/?status=failed"})
+    assert response.status_code == 302
+
+
 def test_resend_refuses_an_email_that_was_sent(client, world, published):
     [row, *_] = sickness(world)
     OutboundEmail.objects.filter(pk=row.pk).update(status=Status.SENT)
