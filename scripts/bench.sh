@@ -2,7 +2,7 @@
 # `make bench`: throwaway PostgreSQL and Redis, the benchmarks, figures to docs/benchmark.txt.
 #   1. pages (python -m bench.pages): the demo's cohort, then a national dataset on top;
 #   2. the SOP email engine (python -m tests.mail.bench): commit-to-SMTP latency, emails/s.
-# Each builds its own throwaway database in the throwaway server. About 10 minutes.
+# Each builds its own throwaway database in the throwaway server. About 5 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
