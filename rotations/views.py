@@ -309,12 +309,11 @@ FEED_CACHE_SECONDS = 3600
 def calendar_feed(request, token):
     """A person's timetable as an iCalendar feed, at a secret address; no login."""
     state = _feed_state(request, token)
-    key = f"clic:feed:{state['state'].etag}"
-    content = cache.get(key)
-    if content is None:
-        content = feeds.feed_content(state["user"], state["today"],
-                                     sessions=state["state"].sessions)
-        cache.set(key, content, FEED_CACHE_SECONDS)
+    content = cache.get_or_set(
+        f"clic:feed:{state['state'].etag}",
+        lambda: feeds.feed_content(state["user"], state["today"],
+                                   sessions=state["state"].sessions),
+        FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'
     response["Cache-Control"] = "private, max-age=900"

@@ -142,8 +142,12 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
         return placements.select_related(None).select_related(
             "cohort__ccg", "practice", "ccg_supervisor", "project_lead",
             "educational_supervisor").order_by("cohort")
-    # Other roles' tables name only the trainee, cohort and CCG Supervisor: every join left
-    # out is one the planner need not weigh.
+    return _for_tables(placements)
+
+
+def _for_tables(placements) -> QuerySet[Placement]:
+    """For the tables of trainees (home pages, earlier cohorts), which name only the trainee,
+    cohort and CCG Supervisor: every join left out is one the planner need not weigh."""
     return placements.select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
 
 
@@ -166,9 +170,8 @@ def is_current(placement: Placement, today: datetime.date) -> bool:
 def earlier_placements(user, today: datetime.date) -> QuerySet[Placement]:
     """The trainees of the cohorts before those, that the person saw in any role but as a
     trainee, newest cohort first."""
-    return (_placements(visible_placement_ids(user)).exclude(trainee=user)
+    return (_for_tables(_placements(visible_placement_ids(user)).exclude(trainee=user))
             .filter(cohort__start_date__lte=_earliest_current_start(today))
-            .select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
             .order_by("-cohort__start_date", "trainee__full_name", "pk"))
 
 

@@ -52,7 +52,7 @@ def home(request):
         "projects_trainee": projects_trainee,
         "projects_supervisor": projects_supervisor,
         "project_panel_role": project_panel_role,
-        "has_earlier_trainees": roles - {Role.TRAINEE}
+        "has_earlier_trainees": bool(roles - {Role.TRAINEE})
         and earlier_placements(request.user, today).exists(),
     })
 
