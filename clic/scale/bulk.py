@@ -59,12 +59,10 @@ class Table:
     def flush(self) -> None:
         if not self._pending:
             return
-        self._buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(self.table)} ({columns}) FROM STDIN",
-                self._buffer)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {connection.ops.quote_name(self.table)} ({columns}) FROM STDIN") as copy:
+            copy.write(self._buffer.getvalue())
         self._buffer = io.StringIO()
         self._pending = 0
 

@@ -1,12 +1,12 @@
 """Production: every secret from the environment, nothing insecure by default."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_env, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database_from_env()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 # A persistent connection outlives a database restart or failover: check it before each
 # request reuses it, or that request fails with "server closed the connection".

@@ -1,10 +1,10 @@
 """`make test`: the throwaway PostgreSQL and Redis that scripts/services.sh starts."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_env, env
 
 DEBUG = False
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:55432/clic")}
+DATABASES = {"default": database_from_env(default="postgres://postgres@127.0.0.1:55432/clic")}
 DATABASES["default"]["TEST"] = {"NAME": env("CLIC_TEST_DATABASE_NAME", default="test_clic")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
