@@ -18,6 +18,10 @@ class ReadOnceChoiceField(forms.ModelChoiceField):
     def options(self):
         return self._options.values()
 
+    def option(self, value):
+        """The option of this value, or None for no value or one not offered."""
+        return self._options.get(str(value))
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -40,11 +44,16 @@ class OutboxFilterForm(forms.Form):
     def __init__(self, data=None, *, cohorts, placements):
         super().__init__(data)
         self.fields["cohort"].queryset = cohorts
-        self.fields["placement"].queryset = placements
+        self.fields["cohort"].read_options()
+        # Once one of the person's cohorts is chosen, only its trainees (a PD's programme has
+        # hundreds over the years); for any other value the list is the whole outbox, and so
+        # are the trainees offered.
+        chosen = self.fields["cohort"].option(self.data.get("cohort"))
+        self.fields["placement"].queryset = (
+            placements if chosen is None else placements.filter(cohort_id=chosen.pk))
         self.fields["placement"].label_from_instance = (
             lambda placement: f"{placement.trainee} ({placement.cohort})")
-        for name in ("cohort", "placement"):
-            self.fields[name].read_options()
+        self.fields["placement"].read_options()
         self.fields["code"].choices = [("", "All codes"), *code_choices()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
 

@@ -66,18 +66,11 @@ def outbox_visible_to(user, *, cohort=None) -> QuerySet[OutboundEmail]:
 
 def with_trainees(emails, placements) -> list[OutboundEmail]:
     """The emails with their placements and trainees taken from the filter's options, which
-    hold every placement of the outbox shown. Only a cohort id that is not this person's
-    leaves some out (its options are that cohort's, the list is the whole outbox): those
-    are read here. Not joined into the list: the planner then hashes every placement in
-    the service to find the fifty on the page."""
-    from trainees.models import Placement
-
-    emails = list(emails)
+    hold every placement of the outbox listed (outbox_filter_choices). Not joined into the
+    list: the planner then hashes every placement in the service to find the fifty on the
+    page."""
     known = {placement.pk: placement for placement in placements}
-    missing = {email.placement_id for email in emails} - known.keys() - {None}
-    if missing:
-        known |= Placement.objects.filter(pk__in=missing).select_related("trainee") \
-            .only("trainee__full_name").in_bulk()
+    emails = list(emails)
     for email in emails:
         if email.placement_id is not None:
             email.placement = known[email.placement_id]
@@ -102,9 +95,9 @@ def outbox_filter(emails: QuerySet[OutboundEmail], *, placement=None, code="",
     return emails
 
 
-def outbox_filter_choices(user, *, cohort_id: str = "") -> dict:
-    """The cohorts and trainees that appear in this person's outbox, for the filters; once
-    a cohort is chosen, only its trainees (a PD's programme has hundreds over the years).
+def outbox_filter_choices(user) -> dict:
+    """The cohorts and trainees that appear in this person's outbox, for the filters (which
+    narrow the trainees to a chosen cohort's).
 
     Worked out from the small side, each step an index lookup: the cohorts a PD or PA sees
     (and their trainees) that have any email, and what went to a CCG admin's mailboxes.
@@ -127,8 +120,6 @@ def outbox_filter_choices(user, *, cohort_id: str = "") -> dict:
         to_mailboxes = OutboundEmail.objects.filter(to_email__in=ccg_admin_mailboxes(user))
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
-    if cohort_id.isdecimal():  # isdigit() would accept "²", which int() refuses
-        placements &= Q(cohort_id=int(cohort_id))
     return {
         "cohorts": Cohort.objects.filter(cohorts).only("name").order_by("-start_date", "name"),
         # What the options' labels (and the outbox's "About" lines) show.

@@ -27,8 +27,7 @@ def _require(allowed: bool):
 
 def outbox(request):
     _require(can_view_outbox(request.user))
-    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(
-        request.user, cohort_id=request.GET.get("cohort", "")))
+    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(request.user))
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)

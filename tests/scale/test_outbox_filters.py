@@ -84,3 +84,17 @@ def test_once_a_cohort_is_chosen_only_its_trainees_are_offered(client, world, ou
     assert f"{world.trainee.full_name} (" in chosen
     assert "Dr Elsewhere (" not in client.get(
         "/outbox/", {"cohort": world.cohort.pk, "placement": elsewhere.pk}).content.decode()
+
+
+@pytest.mark.parametrize("cohort", ["elsewhere", "999999", "abc"])
+def test_a_cohort_not_in_the_outbox_lists_the_whole_outbox_with_its_trainees(
+        client, world, outboxes, django_assert_max_num_queries, cohort):
+    _, elsewhere = outboxes  # another programme's cohort: not the PD's
+    value = str(elsewhere.cohort_id) if cohort == "elsewhere" else cohort
+    client.force_login(world.pd)
+    with django_assert_max_num_queries(9):
+        page = client.get("/outbox/", {"cohort": value}).content.decode()
+
+    assert f"About {world.trainee.full_name}" in page  # their email, named in its row
+    assert f"{world.trainee.full_name} ({world.cohort})" in page  # and offered as a filter
+    assert elsewhere.trainee.full_name not in page
