@@ -124,11 +124,15 @@ def upcoming_presentations_for(user, today: datetime.date | None = None) -> list
     # Only the slots of the person's own placements (reach has them for the request), rather
     # than every slot of the day read and all but theirs dropped.
     theirs = reach(user).placement_ids(*PERSON_ROLES)
+    # Only the columns the panel shows.
     invitations = (
         invitations_for(user).select_related(None).select_related("day__cohort")
+        .only("response", "day__date", "day__start_time", "day__venue", "day__cohort__name")
         .prefetch_related(None).prefetch_related(Prefetch(
             "day__slots", queryset=PresentationSlot.objects.filter(placement_id__in=theirs)
-            .select_related("placement__trainee").order_by("order")))
+            .select_related("placement__trainee")
+            .only("day", "start_time", "title", "placement__trainee__full_name")
+            .order_by("order")))
         .filter(day__status=PresentationDay.Status.SCHEDULED, day__date__gte=today)
         .order_by("day__date"))
     return [{"invitation": inv, "day": inv.day, "slots": list(inv.day.slots.all())}

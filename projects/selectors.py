@@ -364,7 +364,13 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     """For the trainee's home page: every placement of theirs (its cards), and their current
     placement(s) with what is outstanding, newest first. One read serves both: the cards'
     query with two more joins costs less than a second query."""
-    placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)))
+    # Of the placement, its cohort and people only what the cards and rows read.
+    people = ("ccg_supervisor", "project_lead", "educational_supervisor")
+    placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)).only(
+        "project_day", "cohort__name", "cohort__start_date",
+        "cohort__ccg__name", "practice__name", "project", "hr_checklist",
+        *(f"{person}__{column}" for person in people
+          for column in ("full_name", "job_title", "email", "phone"))))
     for placement in placements:
         placement.trainee = user  # not joined (placements_in_role), but rows may name them
     current = sorted((p for p in placements if is_current(p, today)),
@@ -380,7 +386,11 @@ def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[S
     placements = list(_with_row_relations(
         current_placements(placements, today).select_related(None)
         .select_related("cohort", "trainee", "ccg_supervisor")
-        .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk")))
+        .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
+        # Of the placement, its cohort and people only what the tables and rows read.
+        .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
+              "cohort__start_date", "trainee__full_name", "ccg_supervisor__full_name",
+              "project", "hr_checklist"))
     return placements, [row for row in _rows_of(placements, today, progress=False)
                         if row.overdue or row.hr_outstanding]
 
