@@ -10,6 +10,8 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
+from clic.paging import page_of
+
 from . import exporters, services
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
@@ -86,7 +88,9 @@ def people(request):
     people = people_visible_to(request.user)
     if query:
         people = people.filter(full_name__icontains=query) | people.filter(email__icontains=query)
-    return render(request, "accounts/people.html", {"people": people.order_by("full_name"),
+    # 50 a page: a national programme's PD sees thousands of people over the years.
+    page = page_of(people.order_by("full_name", "pk"), request)
+    return render(request, "accounts/people.html", {"page": page, "people": page.object_list,
                                                     "query": query})
 
 
