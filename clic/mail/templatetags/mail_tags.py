@@ -1,5 +1,5 @@
 from django import template
-from django.middleware.csrf import get_token
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -55,10 +55,10 @@ def outbox_rows(context, emails, can_resend):
         resend = ""
         if can_resend and email.status == OutboundEmail.Status.FAILED:
             if resend_fields is None:
+                # Django's own {% csrf_token %}, rendered once for the page.
                 resend_fields = (
-                    '<input type="hidden" name="csrfmiddlewaretoken" '
-                    f'value="{esc(get_token(request))}">'
-                    f'<input type="hidden" name="next" value="{esc(request.get_full_path())}">')
+                    CsrfTokenNode().render(context)
+                    + f'<input type="hidden" name="next" value="{esc(request.get_full_path())}">')
             resend = (
                 f'<form method="post" action="{resend_before}{email.pk}{resend_after}">'
                 f'{resend_fields}'
