@@ -2,8 +2,10 @@ import datetime
 
 from django import forms
 
-from rotations.models import Cohort, Session
+from clic.forms import OptionsSelect, ReadOnceChoiceField
+from rotations.models import Session
 from trainees.models import Placement
+from trainees.selectors import current_placements
 
 from . import services
 from .models import LEAVE_KINDS, Absence
@@ -167,23 +169,32 @@ class DecisionForm(forms.Form):
 
 
 class ProgrammeFilterForm(forms.Form):
-    cohort = forms.ModelChoiceField(label="Cohort", queryset=Cohort.objects.none(), required=False,
-                                    empty_label="All cohorts")
-    trainee = forms.ModelChoiceField(label="Trainee", queryset=Placement.objects.none(),
-                                     required=False, empty_label="All trainees")
+    """The filters of the programme's absences, a plain GET form. With no cohort chosen the
+    page shows the current cohorts (as the home pages do); the trainee select offers the
+    trainees of what is shown only, each list read once."""
+
+    cohort = ReadOnceChoiceField(label="Cohort", queryset=None, required=False,
+                                 empty_label="Current cohorts", widget=OptionsSelect)
+    trainee = ReadOnceChoiceField(label="Trainee", queryset=None, required=False,
+                                  empty_label="All trainees", widget=OptionsSelect)
     kind = forms.ChoiceField(label="Type", required=False,
                              choices=[("", "All types"), *Absence.Kind.choices])
     start = forms.DateField(label="From", required=False)
     end = forms.DateField(label="To", required=False)
 
-    def __init__(self, *args, cohorts, placements, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = Cohort.objects.filter(pk__in=[c.pk for c in cohorts])
-        self.fields["trainee"].queryset = (
-            Placement.objects.filter(pk__in=[p.pk for p in placements])
-            .select_related("trainee", "cohort").order_by("trainee__full_name"))
+    def __init__(self, data=None, *, cohorts, placements, today: datetime.date):
+        """cohorts: the person's, newest first; placements: every trainee of theirs, which
+        the form narrows to the chosen cohort's, or (none chosen, or one not theirs) to the
+        current cohorts'."""
+        super().__init__(data)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].read_options()
+        chosen = self.fields["cohort"].option(self.data.get("cohort"))
+        self.fields["trainee"].queryset = (current_placements(placements, today) if chosen is None
+                                           else placements.filter(cohort_id=chosen.pk))
         self.fields["trainee"].label_from_instance = (
             lambda p: f"{p.trainee.full_name} ({p.cohort.name})")
+        self.fields["trainee"].read_options()
 
     def clean(self):
         data = super().clean()

@@ -25,9 +25,10 @@ from django.utils import timezone
 from clic.accounts.models import Organisation, Role
 from clic.accounts.selectors import DIRECTS, user_memberships
 from rotations.models import ROTATION_WEEKS, Cohort, Session
+from rotations.selectors import reached_cohort_ids
 from rotations.timetable import bank_holidays
 from trainees.models import Placement
-from trainees.selectors import reach
+from trainees.selectors import current_placements, reach
 
 from . import rules
 from .models import DAY_KINDS, LEAVE_KINDS, LIVE_STATES, Absence
@@ -453,41 +454,56 @@ class TraineeTotals:
 class ProgrammeAbsences:
     absences: list
     totals: list[TraineeTotals]
-    cohorts: list[Cohort]
     placements: list[Placement]
     routings: dict[int, Routing] = field(default_factory=dict)
 
 
-def programme_scope(user) -> tuple[list[Cohort], list[Placement]]:
-    """The cohorts a PD or PA runs and their placements (for the filters)."""
+def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
+    """The cohorts a PD or PA runs, newest first, and all their trainees, unread: the filters
+    read the cohorts, and the trainees of what is shown only (one cohort, or the current
+    cohorts), with the columns the page uses."""
     if not rules.can_view_programme_absences(user):
         raise Http404
-    cohorts = list(Cohort.objects.filter(
-        pk__in=reach(user).cohort_ids(Role.PD, Role.PA, DIRECTS)).order_by("-start_date", "name"))
-    placements = list(_placement_related(Placement.objects.filter(
-        cohort__in=[c.pk for c in cohorts])).order_by("trainee__full_name", "-cohort__start_date"))
+    # The cohorts only (reach() would also read every placement of them, years of them).
+    cohort_ids = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
+    cohorts = (Cohort.objects.filter(pk__in=cohort_ids).only("name", "start_date")
+               .order_by("-start_date", "name"))
+    placements = (Placement.objects.filter(cohort_id__in=cohort_ids)
+                  .select_related("trainee", "cohort")
+                  .only("cohort_id", "trainee_id", "trainee__full_name", "cohort__name",
+                        "cohort__start_date")
+                  .order_by("trainee__full_name", "-cohort__start_date", "pk"))
     return cohorts, placements
 
 
-def programme_absences(user, *, cohorts=None, placements=None, cohort_id=None, placement_id=None,
-                       kind="", start=None, end=None, today=None) -> ProgrammeAbsences:
-    """Every absence of the cohorts a PD or PA runs, filtered, with totals per trainee
-    (days away and episodes, counting reported sickness and cannot-attend and approved
-    leave) and the number of emails each report caused. Constant queries."""
+def programme_absences(user, *, placements=None, cohort_id=None, placement_id=None, kind="",
+                       start=None, end=None, today=None) -> ProgrammeAbsences:
+    """The absences of the trainees a PD or PA is shown, filtered, latest first, with totals
+    per trainee (days away and episodes, counting reported sickness and cannot-attend and
+    approved leave) and the number of emails each report caused. Constant queries.
+
+    placements: the trainees shown, as the filter form read them from programme_scope;
+    without them, those of the chosen cohort of the person's or of their current cohorts
+    (trainees.selectors.current_placements)."""
     from clic.mail.models import OutboundEmail
 
-    if cohorts is None or placements is None:
-        cohorts, placements = programme_scope(user)
+    today = _today(today)
+    if placements is None:
+        _, every = programme_scope(user)
+        placements = list(every.filter(cohort_id=cohort_id) if cohort_id
+                          else current_placements(every, today))
     if cohort_id:
         placements = [p for p in placements if p.cohort_id == cohort_id]
     if placement_id:
         placements = [p for p in placements if p.pk == placement_id]
+    known = {p.pk: p for p in placements}
     emails = (OutboundEmail.objects.filter(
         content_type=ContentType.objects.get_for_model(Absence), object_id=OuterRef("pk"))
         .order_by().values("object_id").annotate(n=Count("id")).values("n"))
-    absences = (_absence_related(Absence.objects.filter(placement__in=[p.pk for p in placements]))
+    absences = (Absence.objects.filter(placement_id__in=list(known))
+                .select_related("session", "meeting")
                 .annotate(email_count=Coalesce(Subquery(emails), 0))
-                .order_by("-first_day", "-created_at"))
+                .order_by("-first_day", "-created_at", "-pk"))
     if kind:
         absences = absences.filter(kind=kind)
     if start:
@@ -495,27 +511,29 @@ def programme_absences(user, *, cohorts=None, placements=None, cohort_id=None, p
     if end:
         absences = absences.filter(first_day__lte=end)
     absences = list(absences)
+    for absence in absences:
+        absence.placement = known[absence.placement_id]  # read once, with the filters
     routings: dict[int, Routing] = {}
     by_placement = {p.pk: TraineeTotals(placement=p) for p in placements}
     if absences:
         first = min(a.first_day for a in absences)
         last = max(known_last_day(a, today) for a in absences)
-        timetables = timetables_for([a.placement for a in absences], first, last)
-        counted_ids = {a.pk for a in absences if _counts(a)}
+        away = {a.placement_id for a in absences}
+        timetables = timetables_for([p for p in placements if p.pk in away], first, last)
         for absence in absences:
             routing = absence_routing(absence, timetables[absence.placement_id], today, start, end)
             routings[absence.pk] = routing
             totals = by_placement[absence.placement_id]
             if absence.state == Absence.State.PENDING:
                 totals.pending += 1
-            if absence.pk in counted_ids and not routing.is_empty:
+            if _counts(absence) and not routing.is_empty:
                 totals.days += routing.day_count
                 totals.ccg_days += routing.ccg_day_count
                 totals.episodes += 1
     for absence in absences:
         absence.routing = routings.get(absence.pk, Routing())
     return ProgrammeAbsences(absences=absences, totals=list(by_placement.values()),
-                             cohorts=cohorts, placements=placements, routings=routings)
+                             placements=placements, routings=routings)
 
 
 def _counts(absence: Absence) -> bool:

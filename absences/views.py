@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clic.audit import services as audit
+from clic.paging import page_of
 
 from . import rules, selectors, services
 from .exporters import register_csv
@@ -250,11 +251,14 @@ def mine(request):
 
 
 def programme(request):
-    """PD/PA: every absence of their cohorts, filtered, with totals and emails."""
+    """PD/PA: the absences of their current cohorts, or of one cohort of theirs, filtered,
+    with totals and emails; the reports a page at a time."""
     if not rules.can_view_programme_absences(request.user):
         raise Http404
+    today = timezone.localdate()
     cohorts, placements = selectors.programme_scope(request.user)
-    form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements)
+    form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements,
+                               today=today)
     filters = form.cleaned_data if form.is_valid() else {}
     if filters.get("trainee") and filters.get("kind", "") in ("", Absence.Kind.SICKNESS):
         # One trainee's absences, sickness among them: as much a look at their sickness
@@ -262,12 +266,18 @@ def programme(request):
         audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
                      object_type="sickness records",
                      summary="A trainee's absences listed on the programme's absences page")
+    # The trainees shown are those the trainee select offers: the chosen cohort's (even when
+    # another filter is invalid, as the cohort select still shows it), else the current
+    # cohorts'.
     result = selectors.programme_absences(
-        request.user, cohorts=cohorts, placements=placements,
-        cohort_id=filters["cohort"].pk if filters.get("cohort") else None,
+        request.user, placements=list(form.fields["trainee"].options()),
         placement_id=filters["trainee"].pk if filters.get("trainee") else None,
-        kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end"))
-    return render(request, "absences/programme.html", {"form": form, "result": result})
+        kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end"),
+        today=today)
+    return render(request, "absences/programme.html", {
+        "form": form, "result": result, "page": page_of(result.absences, request),
+        "shown_cohort": form.fields["cohort"].option(form.data.get("cohort")),
+    })
 
 
 def _month_param(value: str | None) -> datetime.date | None:

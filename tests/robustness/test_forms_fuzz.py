@@ -416,7 +416,8 @@ FORMS: list[Form] = [
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "trainee": choice(s.placements["trainee1"].pk),
-        "kind": choice(*Absence.Kind.values), "start": date(s.today), "end": date(s.today)}),
+        "kind": choice(*Absence.Kind.values), "start": date(s.today), "end": date(s.today),
+        "page": number(1, 2, "last")}),
     Form("absences:ccg", "ccgadmin", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "month": text(f"{s.today:%Y-%m}", "0000-00", "9999-12")}),
     Form("absences:start", "pd", method="GET", reachable=False, fields=lambda s: {
