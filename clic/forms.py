@@ -48,3 +48,18 @@ class ReadOnceChoiceField(forms.ModelChoiceField):
         except KeyError:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": value}) from None
+
+
+def person_label(person) -> str:
+    """A person in a list to choose from: two people may share a name, never an address."""
+    return f"{person.full_name or person.email} ({person.email})"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """One person, written in one pass (OptionsSelect): a national programme's lists of
+    supervisors and trainers run to hundreds."""
+
+    widget = OptionsSelect
+
+    def label_from_instance(self, obj):
+        return person_label(obj)

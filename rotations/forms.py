@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from clic.accounts.models import User
+from clic.forms import PersonChoiceField, person_label
 
 from .models import Cohort, Session
 from .selectors import ccgs, directors_of, programmes_directed_by
@@ -24,14 +25,9 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} ({obj.email})"
-
-
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} ({obj.email})"
+        return person_label(obj)
 
 
 class CohortForm(forms.Form):

@@ -1,16 +1,12 @@
 from django import forms
 
 from clic.accounts.models import Organisation, Role, User
+from clic.forms import OptionsSelect, PersonChoiceField
 
 from .models import Placement, Weekday
 from .rows import TraineeRow, row_errors
 
 AGREEMENT_HELP = "Needed for any project day other than Thursday."
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} ({obj.email})"
 
 
 class TraineeForm(forms.Form):
@@ -75,7 +71,7 @@ class TraineeUploadForm(forms.Form):
 
 class PlacementForm(forms.Form):
     practice = forms.ModelChoiceField(label="GP practice", queryset=Organisation.objects.filter(
-        kind=Organisation.Kind.PRACTICE).order_by("name"))
+        kind=Organisation.Kind.PRACTICE).order_by("name"), widget=OptionsSelect)
     educational_supervisor = PersonChoiceField(queryset=None)
     ccg_supervisor = PersonChoiceField(label="CCG Supervisor", queryset=None)
     project_lead = PersonChoiceField(label="Project Lead", queryset=None, required=False,
