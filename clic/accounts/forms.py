@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from clic.forms import OptionsSelect
+
 from .models import ROLE_ORGANISATION_KIND, Organisation, Role
 
 
@@ -32,7 +34,7 @@ class SetPasswordForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.none(), widget=OptionsSelect,
         help_text="A CCG for CCG roles, a GP practice for an Educational Supervisor, "
                   "the programme for trainees and programme staff.")
 
