@@ -3,7 +3,7 @@
 import datetime
 from statistics import mean
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from absences.models import Absence
@@ -108,12 +108,6 @@ def invitation_for(user, invitation_id) -> PresentationInvitation:
     return get_object_or_404(invitations_for(user), pk=invitation_id)
 
 
-def _slots_of_interest(user, day) -> list[PresentationSlot]:
-    return [slot for slot in day.slots.all() if user.pk in (
-        slot.placement.trainee_id, slot.placement.ccg_supervisor_id, slot.placement.project_lead_id,
-        slot.placement.educational_supervisor_id)]
-
-
 def upcoming_presentations_for(user, today: datetime.date | None = None) -> list[dict]:
     """For the home page: presentation days the person is invited to that are still to come,
     with the slots of the trainees they supervise (or their own)."""
@@ -139,22 +133,79 @@ def upcoming_presentations_for(user, today: datetime.date | None = None) -> list
             for inv in invitations]
 
 
-def invitation_rows(user, today: datetime.date | None = None) -> list[dict]:
-    """The invitations page: each invitation, whether the person may still reply, and after the
-    day (if they were present) the slots they may give feedback on."""
+# A day in the last four weeks is recent, as in trainees.selectors.current_placements: the
+# invitations page shows it at the top with the days to come, while its attendees are most
+# likely to give feedback. The service takes feedback on a held day at any time, so earlier
+# days keep their feedback links in the list below, a page at a time.
+RECENT = datetime.timedelta(weeks=4)
+INVITATIONS_PAGE_SIZE = 20
+
+
+def _invitations_listed(user) -> QuerySet[PresentationInvitation]:
+    """The person's invitations, with only what the invitations page shows of them."""
+    return (PresentationInvitation.objects.filter(person=user).select_related("day__cohort")
+            .only("reasons", "response", "attendance", "day__date", "day__start_time",
+                  "day__end_time", "day__venue", "day__online_url", "day__notes", "day__status",
+                  "day__cohort__name"))
+
+
+def earlier_invitations(user, today: datetime.date | None = None
+                        ) -> QuerySet[PresentationInvitation]:
+    """Invitations to days four weeks ago or before, newest first (the page lists them 20 at a
+    time, below the days to come and the recent ones)."""
     today = today or clock.today()
-    invitations = list(invitations_for(user))
-    given = set(PresentationFeedback.objects.filter(giver=user).values_list("slot_id", flat=True))
+    return (_invitations_listed(user).filter(day__date__lte=today - RECENT)
+            .order_by("-day__date", "-pk"))
+
+
+def invitation_sections(user, earlier, *, first_page: bool = True,
+                        today: datetime.date | None = None) -> dict:
+    """The invitations page: on its first page the days to come (soonest first: the person
+    may reply) and those of the last four weeks (newest first: they may give feedback); on
+    every page `earlier`, one page of earlier_invitations. Each as invitation_rows."""
+    today = today or clock.today()
+    current = []
+    if first_page:
+        current = list(_invitations_listed(user).filter(day__date__gt=today - RECENT)
+                       .order_by("day__date", "pk"))
+    rows = invitation_rows(user, [*current, *earlier], today)
+    current_rows, earlier_rows = rows[:len(current)], rows[len(current):]
+    return {"upcoming": [row for row in current_rows if row["day"].date >= today],
+            "recent": [row for row in reversed(current_rows) if row["day"].date < today],
+            "earlier": earlier_rows}
+
+
+def invitation_rows(user, invitations: list[PresentationInvitation],
+                    today: datetime.date | None = None) -> list[dict]:
+    """Each invitation with its day's running order, whether the person may still reply, the
+    person's own slot (its title they may set) and, after the day, if they were present, the
+    slots they may give feedback on and whether they have. Two queries however many."""
+    today = today or clock.today()
+    prefetch_related_objects([inv.day for inv in invitations], Prefetch(
+        "slots", queryset=PresentationSlot.objects.select_related("placement__trainee")
+        .only("day", "order", "start_time", "length_minutes", "title",
+              "placement__trainee__full_name")
+        .order_by("order")))
+    # As the service: feedback from those present, on a held day, for ever.
+    open_for_feedback = {inv.pk for inv in invitations if inv.was_present
+                         and not inv.day.is_cancelled and inv.day.date <= today}
+    open_slots = [slot.pk for inv in invitations if inv.pk in open_for_feedback
+                  for slot in inv.day.slots.all()]
+    given = set(PresentationFeedback.objects.filter(giver=user, slot_id__in=open_slots)
+                .order_by().values_list("slot_id", flat=True)) if open_slots else set()
     rows = []
     for inv in invitations:
         day = inv.day
+        slots = list(day.slots.all())
         feedback_slots = []
-        if inv.was_present and not day.is_cancelled and day.date <= today:
-            feedback_slots = [(slot, slot.pk in given) for slot in day.slots.all()
+        if inv.pk in open_for_feedback:
+            feedback_slots = [(slot, slot.pk in given) for slot in slots
                               if slot.placement.trainee_id != user.pk]
-        rows.append({"invitation": inv, "day": day, "slots": list(day.slots.all()),
+        rows.append({"invitation": inv, "day": day, "slots": slots,
                      "can_reply": not day.is_cancelled and day.date >= today,
-                     "mine": _slots_of_interest(user, day), "feedback_slots": feedback_slots})
+                     "own_slot": next((slot for slot in slots
+                                       if slot.placement.trainee_id == user.pk), None),
+                     "feedback_slots": feedback_slots})
     return rows
 
 

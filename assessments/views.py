@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clic.paging import page_of
 from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
 
@@ -215,8 +216,24 @@ def presentation_slot_title(request, slot_id):
 
 
 def presentation_invitations(request):
+    """The days to come and those of the last four weeks, then the earlier ones, 20 a page (on
+    the pages after the first, only those)."""
+    today = clock.today()
+    page = page_of(selectors.earlier_invitations(request.user, today), request,
+                   per_page=selectors.INVITATIONS_PAGE_SIZE)
+    rows = selectors.invitation_sections(request.user, page.object_list,
+                                         first_page=page.number == 1, today=today)
+    weeks = selectors.RECENT.days // 7
+    sections = [{"id": "earlier", "heading": "Earlier invitations", "rows": rows["earlier"],
+                 "paged": True}]
+    if page.number == 1:
+        sections[:0] = [
+            {"id": "upcoming", "heading": "Coming up", "rows": rows["upcoming"],
+             "empty": "You have no presentation days coming up."},
+            {"id": "recent", "heading": f"In the last {weeks} weeks", "rows": rows["recent"]}]
     return render(request, "assessments/presentation_invitations.html", {
-        "rows": selectors.invitation_rows(request.user)})
+        "page": page, "weeks": weeks, "any": any(section["rows"] for section in sections),
+        "sections": [section for section in sections if section["rows"] or "empty" in section]})
 
 
 @require_POST
