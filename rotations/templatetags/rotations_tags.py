@@ -1,8 +1,10 @@
 from django import template
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from clic.templatetags.clic_dates import short_date
 from rotations.selectors import upcoming_sessions as select_upcoming
 
 register = template.Library()
@@ -19,6 +21,30 @@ def upcoming_sessions(context):
 
 def _entry_time(value) -> str:
     return f"{value:%H:%M}" if value else ""
+
+
+@register.simple_tag
+def upcoming_session(session, viewer, dated=False):
+    """One session of the home page's timetable card as a list item, its day first when
+    `dated`: {% upcoming_session session request.user dated=True %}. A tag rather than a
+    dozen template conditions and date filters an item: a PD's home lists a hundred."""
+    parts = []
+    if session.is_cancelled:
+        parts.append('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>')
+    if dated:
+        day = session.date
+        parts.append(f'<span class="nhsuk-u-font-weight-bold">{WEEKDAYS_ABBR[day.weekday()]} '
+                     f"{short_date(day)}</span> ")
+    if session.start_time:
+        parts.append(f"{_entry_time(session.start_time)}–{_entry_time(session.end_time)} ")
+    if session.placement_id and session.placement.trainee_id != viewer.pk:
+        parts.append(format_html("{}: ", session.placement.trainee))
+    parts.append(conditional_escape(session.title))
+    if session.is_cancelled:
+        parts.append("</del>")
+    if session.venue:
+        parts.append(format_html(", {}", session.venue))
+    return mark_safe(f"<li>{''.join(parts)}</li>")
 
 
 @register.simple_tag

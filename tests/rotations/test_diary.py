@@ -183,3 +183,24 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, published, number):
     assert client.get(reverse("diary_month"), {"cohort": number}).status_code == 404
     timetable = reverse("cohort_timetable", args=[published.cohort.pk])
     assert client.get(timetable, {"week": number}).status_code == 200
+
+
+def test_an_upcoming_session_is_written_as_the_home_card_shows_it():
+    from clic.accounts.models import User
+    from rotations.templatetags.rotations_tags import upcoming_session
+    from trainees.models import Placement
+
+    viewer, other = User(pk=1, full_name="Dr Me"), User(pk=2, full_name="Dr O'Hara <Jr>")
+    session = Session(date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0),
+                      end_time=datetime.time(12, 30), title="Teaching & ALS",
+                      venue="Room <1>", status=Session.Status.CANCELLED,
+                      placement=Placement(pk=5, trainee=other))
+
+    assert upcoming_session(session, viewer, dated=True) == (
+        '<li><strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'
+        '<span class="nhsuk-u-font-weight-bold">Tue 1 Dec</span> 09:00–12:30 '
+        "Dr O&#x27;Hara &lt;Jr&gt;: Teaching &amp; ALS</del>, Room &lt;1&gt;</li>")
+    session.status, session.placement, session.start_time = Session.Status.SCHEDULED, None, None
+    assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
+    session.placement = Placement(pk=6, trainee=viewer)  # their own: not named
+    assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
