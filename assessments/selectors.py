@@ -96,7 +96,7 @@ def attendance_sheet(day: PresentationDay) -> dict:
 
 
 def invitations_for(user) -> QuerySet[PresentationInvitation]:
-    """The signed-in person's presentation invitations, soonest first."""
+    """The signed-in person's presentation invitations, the latest day first."""
     return (PresentationInvitation.objects.filter(person=user)
             .select_related("day", "day__cohort", "day__organiser")
             .prefetch_related(Prefetch("day__slots", queryset=PresentationSlot.objects
