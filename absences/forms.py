@@ -189,9 +189,11 @@ class ProgrammeFilterForm(forms.Form):
         super().__init__(data)
         self.fields["cohort"].queryset = cohorts
         self.fields["cohort"].read_options()
-        chosen = self.fields["cohort"].option(self.data.get("cohort"))
-        self.fields["trainee"].queryset = (current_placements(placements, today) if chosen is None
-                                           else placements.filter(cohort_id=chosen.pk))
+        # The cohort shown: one of the person's chosen, else (None) the current ones.
+        self.chosen_cohort = self.fields["cohort"].option(self.data.get("cohort"))
+        self.fields["trainee"].queryset = (
+            current_placements(placements, today) if self.chosen_cohort is None
+            else placements.filter(cohort_id=self.chosen_cohort.pk))
         self.fields["trainee"].label_from_instance = (
             lambda p: f"{p.trainee.full_name} ({p.cohort.name})")
         self.fields["trainee"].read_options()

@@ -452,10 +452,8 @@ class TraineeTotals:
 
 @dataclass
 class ProgrammeAbsences:
-    absences: list
+    absences: list  # each with its `routing`
     totals: list[TraineeTotals]
-    placements: list[Placement]
-    routings: dict[int, Routing] = field(default_factory=dict)
 
 
 def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
@@ -476,24 +474,20 @@ def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
     return cohorts, placements
 
 
-def programme_absences(user, *, placements=None, cohort_id=None, placement_id=None, kind="",
-                       start=None, end=None, today=None) -> ProgrammeAbsences:
+def programme_absences(user, *, placements=None, placement_id=None, kind="", start=None,
+                       end=None, today=None) -> ProgrammeAbsences:
     """The absences of the trainees a PD or PA is shown, filtered, latest first, with totals
     per trainee (days away and episodes, counting reported sickness and cannot-attend and
     approved leave) and the number of emails each report caused. Constant queries.
 
     placements: the trainees shown, as the filter form read them from programme_scope;
-    without them, those of the chosen cohort of the person's or of their current cohorts
+    without them, those of the person's current cohorts
     (trainees.selectors.current_placements)."""
     from clic.mail.models import OutboundEmail
 
     today = _today(today)
     if placements is None:
-        _, every = programme_scope(user)
-        placements = list(every.filter(cohort_id=cohort_id) if cohort_id
-                          else current_placements(every, today))
-    if cohort_id:
-        placements = [p for p in placements if p.cohort_id == cohort_id]
+        placements = list(current_placements(programme_scope(user)[1], today))
     if placement_id:
         placements = [p for p in placements if p.pk == placement_id]
     known = {p.pk: p for p in placements}
@@ -513,7 +507,6 @@ def programme_absences(user, *, placements=None, cohort_id=None, placement_id=No
     absences = list(absences)
     for absence in absences:
         absence.placement = known[absence.placement_id]  # read once, with the filters
-    routings: dict[int, Routing] = {}
     by_placement = {p.pk: TraineeTotals(placement=p) for p in placements}
     if absences:
         first = min(a.first_day for a in absences)
@@ -521,8 +514,8 @@ def programme_absences(user, *, placements=None, cohort_id=None, placement_id=No
         away = {a.placement_id for a in absences}
         timetables = timetables_for([p for p in placements if p.pk in away], first, last)
         for absence in absences:
-            routing = absence_routing(absence, timetables[absence.placement_id], today, start, end)
-            routings[absence.pk] = routing
+            routing = absence.routing = absence_routing(
+                absence, timetables[absence.placement_id], today, start, end)
             totals = by_placement[absence.placement_id]
             if absence.state == Absence.State.PENDING:
                 totals.pending += 1
@@ -530,10 +523,7 @@ def programme_absences(user, *, placements=None, cohort_id=None, placement_id=No
                 totals.days += routing.day_count
                 totals.ccg_days += routing.ccg_day_count
                 totals.episodes += 1
-    for absence in absences:
-        absence.routing = routings.get(absence.pk, Routing())
-    return ProgrammeAbsences(absences=absences, totals=list(by_placement.values()),
-                             placements=placements, routings=routings)
+    return ProgrammeAbsences(absences=absences, totals=list(by_placement.values()))
 
 
 def _counts(absence: Absence) -> bool:

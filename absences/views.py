@@ -276,7 +276,7 @@ def programme(request):
         today=today)
     return render(request, "absences/programme.html", {
         "form": form, "result": result, "page": page_of(result.absences, request),
-        "shown_cohort": form.fields["cohort"].option(form.data.get("cohort")),
+        "shown_cohort": form.chosen_cohort,
     })
 
 
