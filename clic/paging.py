@@ -1,4 +1,5 @@
-"""Long lists (the outbox, the audit log, earlier trainees) are shown a page at a time."""
+"""Long lists (the outbox, the audit log, people, earlier trainees, a programme's absences,
+earlier presentation invitations) are shown a page at a time."""
 
 from django.core.paginator import Page, Paginator
 

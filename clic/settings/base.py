@@ -98,7 +98,6 @@ TEMPLATES = [
 ]
 
 
-
 def database_from_env(default=environ.Env.NOTSET) -> dict:
     """The database of DATABASE_URL. On PostgreSQL (psycopg 3) parameters are bound by the
     server, so a query a connection has run five times is prepared there and PostgreSQL no

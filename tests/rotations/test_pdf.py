@@ -137,4 +137,6 @@ def test_an_outsider_with_the_etag_gets_404_not_304(client, published):
     client.force_login(published.trainee)
     etag = _timetable_pdf(client, published.placement)["ETag"]
     client.force_login(published.other_trainee)
-    assert _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag).status_code == 404
+    response = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 404
+    assert "ETag" not in response and not response.content.startswith(b"%PDF")
