@@ -8,6 +8,7 @@ more is needed (an invitation's organizer)."""
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass, fields
 
 from icalendar import Event
@@ -54,8 +55,14 @@ class CalendarEntry:
         return self.start.date() if isinstance(self.start, datetime.datetime) else self.start
 
 
+# What TEXT escaping changes; most titles, names and UIDs have none of it.
+_ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
 def _text(value: str) -> str:
     """RFC 5545 TEXT escaping, in the library's order (a literal \\N is a line break)."""
+    if not _ESCAPED.search(value):
+        return value
     return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;")
             .replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
             .replace("\r", r"\n"))
