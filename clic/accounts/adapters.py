@@ -2,6 +2,7 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -13,6 +14,18 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def clean_email(self, email):
+        """An address no mailbox can have (over 254 characters, RFC 5321) is refused on the
+        form: a password reset for one would queue an "unknown account" email that the
+        outbox's address column cannot hold."""
+        from clic.mail.models import OutboundEmail
+
+        longest = OutboundEmail._meta.get_field("to_email").max_length
+        if len(email) > longest:
+            raise forms.ValidationError(
+                f"Enter an email address of {longest} characters or fewer.")
+        return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):
         from clic.mail.services import email_queue_rendered

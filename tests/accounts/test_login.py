@@ -35,3 +35,16 @@ def test_lockout_message_does_not_reveal_whether_an_address_exists(client, world
     assert unknown.status_code == known.status_code
     assert ("Too many failed login attempts" in unknown.content.decode()) == (
         "Too many failed login attempts" in known.content.decode())
+
+
+def test_a_password_reset_for_an_address_too_long_for_any_mailbox_is_refused_on_the_form(
+        client, world):
+    from clic.mail.models import OutboundEmail
+
+    address = "a" * 250 + "@nhs.net"  # a valid form of address, longer than 254 characters
+
+    response = client.post(reverse("account_reset_password"), {"email": address})
+
+    assert response.status_code == 200
+    assert "Enter an email address of 254 characters or fewer." in response.content.decode()
+    assert not OutboundEmail.objects.exists()
