@@ -125,6 +125,22 @@ def test_a_cohort_or_trainee_not_offered_is_an_error_and_ignored(client, world, 
     assert other.trainee.full_name not in page
 
 
+def test_an_invalid_filter_is_shown_and_left_out_while_the_valid_ones_apply(client, world,
+                                                                           programme):
+    leave = Absence.objects.create(
+        placement=world.placement, kind=Absence.Kind.ANNUAL_LEAVE, state=Absence.State.APPROVED,
+        first_day=_weekdays(world.cohort, 3)[-1], last_day=_weekdays(world.cohort, 3)[-1],
+        reported_by=world.trainee)
+    client.force_login(world.pd)
+
+    page = client.get(URL, {"kind": Absence.Kind.ANNUAL_LEAVE, "start": "31/02/2026",
+                            "end": "1 March"}).content.decode()
+
+    assert "Enter a valid date" in page
+    assert _detail(leave) in page
+    assert _detail(programme["current"][2][0]) not in page  # a sickness: not the kind chosen
+
+
 def _queries(client, params=None) -> tuple[int, str, list[str]]:
     client.get(URL, params)  # warm the per-process caches (content types, sessions)
     with CaptureQueriesContext(connection) as queries:
