@@ -12,7 +12,9 @@ doing falls on both sizes alike: median and p95 over --requests requests after a
 warm up, the SQL queries of one request, and the ratio to the floor (bench/urls.py: a
 signed-in page that does nothing). In the national database it also times the same pages
 for generated people with ten years of history (a PD of 90 cohorts, a CCG admin, a
-supervisor, a trainee in a running cohort).
+supervisor, a trainee in a running cohort). Each round also times a fixed piece of Python
+work with no database (`fixed_work`): this virtual machine's speed drifts by half from one
+minute to the next, and the p95s drift with it.
 
     python -m bench.pages [--requests 60] [--icbs 42] [--years 10]
 
@@ -22,6 +24,7 @@ they have one is part of every request, as in production.
 
 import argparse
 import copy
+import gc
 import os
 import platform
 import statistics
@@ -228,10 +231,41 @@ def drop_database(name: str) -> None:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
 
 
-def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int
-                        ) -> dict[str, dict[str, Result]]:
+MACHINE_CHECKS = 10  # the fixed work, timed this many times in each round
+
+
+def fixed_work() -> int:
+    """The same Python work every time, with no database and no I/O (a 20,000-entry dict
+    built and sorted): how fast the machine itself is running while the pages are timed."""
+    entries = {str(n): [n, str(n) * 3, {"n": n}] for n in range(20_000)}
+    return len(sorted(entries.items(), key=lambda item: item[1][1]))
+
+
+def time_fixed_work() -> list[float]:
+    """CPU seconds of each of MACHINE_CHECKS runs of fixed_work, the cycle collector paused
+    (so that it is the machine's speed that shows, not the collector's timing)."""
+    gc.disable()
+    try:
+        times = []
+        for _ in range(MACHINE_CHECKS):
+            started = time.process_time()
+            fixed_work()
+            times.append(time.process_time() - started)
+        return times
+    finally:
+        gc.enable()
+
+
+@dataclass
+class Measured:
+    results: dict[str, dict[str, Result]]  # size -> page label -> result
+    machine: list[list[float]]  # each round's fixed_work times
+
+
+def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int) -> Measured:
     """Time every page of every size in rounds, a few requests at a time, switching between
-    the databases: whatever else the machine is doing then falls on every size alike."""
+    the databases: whatever else the machine is doing then falls on every size alike. Each
+    round also times fixed_work, which shows how fast the machine was running then."""
     probes = {}
     for size, (database, pages) in sizes.items():
         use_database(database)
@@ -239,14 +273,25 @@ def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int
         probes[size] = [Probe(page) for page in pages]
     # As a web worker does once it has loaded (clic/wsgi.py).
     freeze_long_lived_objects()
+    machine = []
     for number in range(ROUNDS):
         print(f"  round {number + 1} of {ROUNDS}", file=sys.stderr, flush=True)
+        machine.append(time_fixed_work())
         for size, (database, _) in sizes.items():
             use_database(database)
             for probe in probes[size]:
                 probe.time(requests // ROUNDS)
-    return {size: {probe.page.label: probe.result for probe in size_probes}
-            for size, size_probes in probes.items()}
+    return Measured(results={size: {probe.page.label: probe.result for probe in size_probes}
+                             for size, size_probes in probes.items()}, machine=machine)
+
+
+def machine_speed(rounds: list[list[float]]) -> str:
+    every = [seconds * 1000 for times in rounds for seconds in times]
+    medians = [statistics.median(times) * 1000 for times in rounds]
+    return (f"Machine speed while timing: fixed_work (the same Python work, no database) took "
+            f"{statistics.median(every):.1f} ms of CPU at the median, {min(every):.1f} at the "
+            f"fastest, {percentile(every, .95):.1f} at p95; round medians "
+            f"{', '.join(f'{m:.1f}' for m in medians)}")
 
 
 def table(pages, one, national, generated) -> list[str]:
@@ -320,7 +365,7 @@ def main(argv=None) -> int:
                 cursor.execute("CHECKPOINT")
             busiest = generated_pages()
             with_authenticators(busiest)
-            results = measure_interleaved({
+            measured = measure_interleaved({
                 "one": (one_cohort, pages), "national": (national, pages),
                 "generated": (national, busiest)}, args.requests)
             version = connection.pg_version
@@ -328,8 +373,8 @@ def main(argv=None) -> int:
         use_database(one_cohort)
         drop_database(national)
         teardown_databases(old_config, verbosity=0)
-    one, national_results, generated = (results["one"], results["national"],
-                                        results["generated"])
+    one, national_results, generated = (measured.results["one"], measured.results["national"],
+                                        measured.results["generated"])
 
     print(f"Pages, in process (Django test client), {args.requests} requests each after "
           f"{WARM_UP} to warm up, in {ROUNDS} rounds that alternate between the one-cohort and "
@@ -348,6 +393,7 @@ def main(argv=None) -> int:
           f"{MAX_QUERIES} queries, feed p95 < {FEED_P95_MS} ms, PDF p95 < {PDF_P95_MS} ms, "
           f"queries the same at both sizes, national/one-cohort median < {MAX_RATIO}):")
     print("\n".join(aims(pages, one, national_results)))
+    print(machine_speed(measured.machine))
     return 0
 
 
