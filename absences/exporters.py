@@ -36,8 +36,6 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -
     are left out."""
     from zoneinfo import ZoneInfo
 
-    from django.urls import reverse
-
     from rotations.ical import CalendarEntry
 
     from .selectors import absences_visible_to
@@ -61,6 +59,6 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -
                 uid=f"absence-{item.absence_id}-{day.date:%Y%m%d}-{day.part}@clic",
                 sequence=item.version,
                 summary=f"{person}{item.title}", start=begin, end=finish, stamp=stamp,
-                description=f"{settings.SITE_URL}{reverse('absences:detail', args=[item.absence_id])}",
+                description=f"{settings.SITE_URL}{item.url}",
                 transparency="OPAQUE", categories=("Absence",)))
     return events
