@@ -5,6 +5,7 @@ import contextlib
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -213,6 +214,9 @@ def test_leave_is_in_the_feed_once_approved(live):
     assert [e.summary for e in feed_events(trainee, day, day)] == ["Annual leave"]
     assert [e.summary for e in feed_events(live.world.supervisor, day, day)] == [
         f"{trainee.full_name}: Annual leave"]
+    # Each event links to the absence's page.
+    assert [e.description for e in feed_events(trainee, day, day)] == [
+        settings.SITE_URL + reverse("absences:detail", args=[leave.pk])]
 
 
 def test_programme_view_filters_and_totals(client, live):
