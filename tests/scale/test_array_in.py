@@ -6,7 +6,7 @@ import pytest
 
 from clic.accounts.models import User
 from clic.queries import ARRAY_IN_FROM
-from tests.factories import UserFactory
+from tests.factories import CohortFactory, PlacementFactory, UserFactory
 from trainees.models import Placement
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,11 @@ def test_the_same_rows_as_in_nulls_and_model_instances_included():
     assert set(User.objects.exclude(pk__in=[*ids, None]).filter(
         pk__in=[p.pk for p in people])) == {people[11]}
     # A foreign key given model instances (as prefetch_related does).
-    assert set(Placement.objects.filter(trainee__in=wanted)) == set()
-    assert "= ANY(%s)" in _sql(Placement.objects.filter(trainee__in=wanted))[0]
+    cohort = CohortFactory()
+    placements = [PlacementFactory(cohort=cohort, trainee=person) for person in people]
+    by_trainee = Placement.objects.filter(trainee__in=wanted)
+    assert "= ANY(%s)" in _sql(by_trainee)[0]
+    assert set(by_trainee) == set(placements[:11])
 
 
 def test_a_subquery_stays_a_subquery():
