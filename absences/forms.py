@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from clic.forms import OptionsSelect, ReadOnceChoiceField
+from clic.forms import FilterForm, OptionsSelect, ReadOnceChoiceField
 from rotations.models import Session
 from trainees.models import Placement
 from trainees.selectors import current_placements
@@ -168,10 +168,10 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ProgrammeFilterForm(forms.Form):
-    """The filters of the programme's absences, a plain GET form. With no cohort chosen the
-    page shows the current cohorts (as the home pages do); the trainee select offers the
-    trainees of what is shown only, each list read once."""
+class ProgrammeFilterForm(FilterForm):
+    """The filters of the programme's absences. With no cohort chosen the page shows the
+    current cohorts (as the home pages do); the trainee select offers the trainees of what is
+    shown only, each list read once."""
 
     cohort = ReadOnceChoiceField(label="Cohort", queryset=None, required=False,
                                  empty_label="Current cohorts", widget=OptionsSelect)
@@ -187,16 +187,9 @@ class ProgrammeFilterForm(forms.Form):
         the form narrows to the chosen cohort's, or (none chosen, or one not theirs) to the
         current cohorts'."""
         super().__init__(data)
-        self.fields["cohort"].queryset = cohorts
-        self.fields["cohort"].read_options()
-        # The cohort shown: one of the person's chosen, else (None) the current ones.
-        self.chosen_cohort = self.fields["cohort"].option(self.data.get("cohort"))
-        self.fields["trainee"].queryset = (
-            current_placements(placements, today) if self.chosen_cohort is None
-            else placements.filter(cohort_id=self.chosen_cohort.pk))
-        self.fields["trainee"].label_from_instance = (
-            lambda p: f"{p.trainee.full_name} ({p.cohort.name})")
-        self.fields["trainee"].read_options()
+        self.follow_cohort(cohorts, placements, unchosen=current_placements(placements, today),
+                           trainees="trainee",
+                           label=lambda p: f"{p.trainee.full_name} ({p.cohort.name})")
 
     def clean(self):
         data = super().clean()

@@ -259,10 +259,7 @@ def programme(request):
     cohorts, placements = selectors.programme_scope(request.user)
     form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements,
                                today=today)
-    # As on the outbox: each valid filter applies, and an invalid one is left out and shown
-    # with its message, rather than every filter dropped for one mistyped date.
-    form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
+    filters = form.valid_filters()
     if filters.get("trainee") and filters.get("kind", "") in ("", Absence.Kind.SICKNESS):
         # One trainee's absences, sickness among them: as much a look at their sickness
         # records as opening one.

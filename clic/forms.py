@@ -67,3 +67,27 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return person_label(obj)
+
+
+class FilterForm(forms.Form):
+    """A list's filters: a plain GET form, so it works without JavaScript."""
+
+    def follow_cohort(self, cohorts, placements, *, unchosen, trainees: str, label) -> None:
+        """Read the cohort select's options (`cohorts`) and make the `trainees` select offer
+        the chosen cohort's placements, or `unchosen` when no cohort of those offered is
+        chosen: a national programme has hundreds of trainees over the years. The chosen
+        cohort, or None, is `chosen_cohort`."""
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].read_options()
+        self.chosen_cohort = self.fields["cohort"].option(self.data.get("cohort"))
+        field = self.fields[trainees]
+        field.queryset = (unchosen if self.chosen_cohort is None
+                          else placements.filter(cohort_id=self.chosen_cohort.pk))
+        field.label_from_instance = label
+        field.read_options()
+
+    def valid_filters(self) -> dict:
+        """Each valid filter: an invalid one is left out (and shown with its message) rather
+        than failing the page or dropping the others."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
