@@ -12,7 +12,7 @@ from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
-from trainees.selectors import PERSON_ROLES, placements_visible_to, reach
+from trainees.selectors import PERSON_ROLES, RECENT, placements_visible_to, reach
 
 from . import clock
 from .models import (
@@ -133,11 +133,10 @@ def upcoming_presentations_for(user, today: datetime.date | None = None) -> list
             for inv in invitations]
 
 
-# A day in the last four weeks is recent, as in trainees.selectors.current_placements: the
-# invitations page shows it at the top with the days to come, while its attendees are most
-# likely to give feedback. The service takes feedback on a held day at any time, so earlier
-# days keep their feedback links in the list below, a page at a time.
-RECENT = datetime.timedelta(weeks=4)
+# A day within RECENT (trainees.selectors) is shown at the top of the invitations page with
+# the days to come, while its attendees are most likely to give feedback. The service takes
+# feedback on a held day at any time, so earlier days keep their feedback links in the list
+# below, a page at a time.
 INVITATIONS_PAGE_SIZE = 20
 
 

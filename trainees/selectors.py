@@ -151,9 +151,14 @@ def _for_tables(placements) -> QuerySet[Placement]:
     return placements.select_related(None).select_related("cohort", "trainee", "ccg_supervisor")
 
 
+# What ended this recently is still current: a home page lists the trainees of a cohort
+# that ended within it, and the invitations page the presentation days held within it.
+RECENT = datetime.timedelta(weeks=4)
+
+
 def _earliest_current_start(today: datetime.date) -> datetime.date:
-    """Cohorts that started after this have not ended, or ended within the last four weeks."""
-    return today - datetime.timedelta(weeks=ROTATION_WEEKS + 4)
+    """Cohorts that started after this have not ended, or ended within RECENT."""
+    return today - datetime.timedelta(weeks=ROTATION_WEEKS) - RECENT
 
 
 def current_placements(placements, today: datetime.date):
