@@ -96,12 +96,9 @@ def attendance_sheet(day: PresentationDay) -> dict:
 
 
 def invitations_for(user) -> QuerySet[PresentationInvitation]:
-    """The signed-in person's presentation invitations, the latest day first."""
-    return (PresentationInvitation.objects.filter(person=user)
-            .select_related("day", "day__cohort", "day__organiser")
-            .prefetch_related(Prefetch("day__slots", queryset=PresentationSlot.objects
-                                       .select_related("placement__trainee").order_by("order")))
-            .order_by("-day__date"))
+    """The signed-in person's presentation invitations, each with its day. Each caller reads
+    what it shows of them (a reply needs the day only)."""
+    return PresentationInvitation.objects.filter(person=user).select_related("day")
 
 
 def invitation_for(user, invitation_id) -> PresentationInvitation:
@@ -120,9 +117,9 @@ def upcoming_presentations_for(user, today: datetime.date | None = None) -> list
     theirs = reach(user).placement_ids(*PERSON_ROLES)
     # Only the columns the panel shows.
     invitations = (
-        invitations_for(user).select_related(None).select_related("day__cohort")
+        invitations_for(user).select_related("day__cohort")
         .only("response", "day__date", "day__start_time", "day__venue", "day__cohort__name")
-        .prefetch_related(None).prefetch_related(Prefetch(
+        .prefetch_related(Prefetch(
             "day__slots", queryset=PresentationSlot.objects.filter(placement_id__in=theirs)
             .select_related("placement__trainee")
             .only("day", "start_time", "title", "placement__trainee__full_name")
@@ -142,7 +139,7 @@ INVITATIONS_PAGE_SIZE = 20
 
 def _invitations_listed(user) -> QuerySet[PresentationInvitation]:
     """The person's invitations, with only what the invitations page shows of them."""
-    return (PresentationInvitation.objects.filter(person=user).select_related("day__cohort")
+    return (invitations_for(user).select_related("day__cohort")
             .only("reasons", "response", "attendance", "day__date", "day__start_time",
                   "day__end_time", "day__venue", "day__online_url", "day__notes", "day__status",
                   "day__cohort__name"))
