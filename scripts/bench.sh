@@ -14,6 +14,9 @@ fi
 psql -qAt -h 127.0.0.1 -p "$CLIC_PG_PORT" -U postgres -d postgres \
   -c "ALTER SYSTEM SET random_page_cost = 1.1" -c "SELECT pg_reload_conf()" >/dev/null
 export DJANGO_SETTINGS_MODULE=clic.settings.test
+# Feeds and PDFs kept in Redis, as in production (a round trip and a copy each), not in
+# the process's memory.
+export CACHE_URL="${CELERY_BROKER_URL%/*}/1"
 
 mkdir -p docs
 started=$(date +%s)
