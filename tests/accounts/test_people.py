@@ -12,12 +12,22 @@ from tests.fixtures.people import give_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("query", ["\x00", "Pd\x00", "x" * 5000])
-def test_people_search_with_a_nul_or_a_long_query_is_answered(client, world, settings, query):
+@pytest.mark.parametrize(("query", "found", "shown"), [
+    ("\x00", {"Dr Pd", "Dr Trainee"}, "People 1 to"),  # nothing left to search for: everyone
+    ("Pd\x00", {"Dr Pd"}, "People 1 to 1 of 1 matching \u201cPd\u201d"),
+    ("x" * 5000, set(), "Nobody matches"),
+])
+def test_people_search_with_a_nul_or_a_long_query_is_answered(client, world, settings, query,
+                                                               found, shown):
     settings.CLIC_MFA_ENFORCED = False
     client.force_login(world.pd)
     response = client.get(reverse("people"), {"q": query})
+    page = response.content.decode()
     assert response.status_code == 200
+    assert shown in page
+    listed = set(re.findall(r'/people/\d+/">([^<]+)</a>', page))
+    assert found <= listed
+    assert found or not listed
 
 
 def _supervisors(world, count, name):
