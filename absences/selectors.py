@@ -482,15 +482,16 @@ def programme_absences(user, *, placements=None, placement_id=None, kind="", sta
 
     placements: the trainees shown, as the filter form read them from programme_scope;
     without them, those of the person's current cohorts
-    (trainees.selectors.current_placements)."""
+    (trainees.selectors.current_placements). Either way only the person's cohorts' trainees
+    (their cohorts are read once a request: no query more)."""
     from clic.mail.models import OutboundEmail
 
     today = _today(today)
     if placements is None:
         placements = list(current_placements(programme_scope(user)[1], today))
-    if placement_id:
-        placements = [p for p in placements if p.pk == placement_id]
-    known = {p.pk: p for p in placements}
+    theirs = set(reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
+    known = {p.pk: p for p in placements
+             if p.cohort_id in theirs and (not placement_id or p.pk == placement_id)}
     emails = (OutboundEmail.objects.filter(
         content_type=ContentType.objects.get_for_model(Absence), object_id=OuterRef("pk"))
         .order_by().values("object_id").annotate(n=Count("id")).values("n"))
@@ -507,12 +508,12 @@ def programme_absences(user, *, placements=None, placement_id=None, kind="", sta
     absences = list(absences)
     for absence in absences:
         absence.placement = known[absence.placement_id]  # read once, with the filters
-    by_placement = {p.pk: TraineeTotals(placement=p) for p in placements}
+    by_placement = {pk: TraineeTotals(placement=p) for pk, p in known.items()}
     if absences:
         first = min(a.first_day for a in absences)
         last = max(known_last_day(a, today) for a in absences)
         away = {a.placement_id for a in absences}
-        timetables = timetables_for([p for p in placements if p.pk in away], first, last)
+        timetables = timetables_for([known[pk] for pk in away], first, last)
         for absence in absences:
             routing = absence.routing = absence_routing(
                 absence, timetables[absence.placement_id], today, start, end)

@@ -182,3 +182,13 @@ def test_reports_come_fifty_a_page_and_the_totals_count_them_all(client, world):
         assert cells[0] == "55" and cells[2] == "55"
     [total] = programme_absences(world.pd).totals
     assert (total.days, total.episodes) == (55.0, 55)
+
+
+def test_the_absences_of_trainees_outside_the_persons_cohorts_are_not_read(world):
+    """The selector is the scope, whatever trainees its caller hands it: another
+    programme's PD given this cohort's trainees reads none of their absences."""
+    _, placement, [absence] = _cohort(world, "Spring cohort", weeks_ago=3)
+
+    assert programme_absences(world.pd, placements=[placement]).absences == [absence]
+    outsider = programme_absences(world.other_pd, placements=[placement])
+    assert outsider.absences == [] and outsider.totals == []
