@@ -29,11 +29,12 @@ def register_csv(rows: Iterable) -> str:
     return out.getvalue()
 
 
-def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -> list:
+def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None,
+                today=None) -> list:
     """Absences for a person's calendar feed, as rotations.ical entries: one all-day event per
     day (or a timed one per half day), titled as the viewer may see it ("Annual leave";
     "Absent" for sickness unless the viewer is the trainee, a PA or a PD). Pending requests
-    are left out."""
+    are left out. `rows`: the feed's feed_absences query, when it has it."""
     from zoneinfo import ZoneInfo
 
     from rotations.ical import CalendarEntry
@@ -45,7 +46,7 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, today=None) -
               "pm": (datetime.time(13, 30), datetime.time(17, 0))}
     stamp = datetime.datetime.now(tz=datetime.UTC)
     events = []
-    for item in absences_visible_to(user, start, end, today=today):
+    for item in absences_visible_to(user, start, end, today=today, rows=rows):
         if item.pending:
             continue
         person = "" if user.pk == item.trainee_id else f"{item.trainee_name}: "

@@ -350,7 +350,7 @@ def _window_absences(scope: Q, start, end) -> QuerySet[Absence]:
 
 
 def absences_visible_to(user, start: datetime.date, end: datetime.date,
-                        today=None) -> list[VisibleAbsence]:
+                        today=None, rows: QuerySet[Absence] | None = None) -> list[VisibleAbsence]:
     """Every absence between two dates this person may see, each with the days and title
     they may see: for a diary or calendar feed overlay. Constant queries (three).
 
@@ -358,12 +358,15 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
     "Annual leave", "Study leave"), pending requests marked `pending` (a feed should skip
     them) and the note. CCG people get CCG days only (their Supervisor and Project Lead also
     every annual leave day), titled "Absent" for sickness, never a note. Running-late notes
-    and withdrawn or declined reports are not included."""
+    and withdrawn or declined reports are not included. `rows`: feed_absences(user, start,
+    end), when the caller has built it already."""
     if not user.is_authenticated:
         return []
+    if rows is None:
+        rows = feed_absences(user, start, end)
     # Only the columns routing, the rules and an entry read: every column of the absence,
     # placement, trainee, cohort and session took longer to compile and build than to fetch.
-    absences = list(_window_absences(_full_scope(user) | _ccg_scope(user), start, end).only(
+    absences = list(rows.only(
         "id", "placement", "kind", "state", "first_day", "last_day", "part", "note",
         "version", "session__title", "placement__trainee", "placement__cohort",
         "placement__ccg_supervisor", "placement__project_lead",
@@ -414,8 +417,9 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
 
 
 def feed_absences(user, start: datetime.date, end: datetime.date) -> QuerySet[Absence]:
-    """The absences a calendar feed's events between two dates come from, for its ETag (an
-    open-ended sickness grows by a day each day: the feed's ETag covers the day)."""
+    """The absences between two dates that the person sees anything of: what
+    absences_visible_to reads, and what a calendar feed's ETag counts (an open-ended
+    sickness grows by a day each day: the feed's ETag covers the day)."""
     if not user.is_authenticated:
         return Absence.objects.none()
     return _window_absences(_full_scope(user) | _ccg_scope(user), start, end)

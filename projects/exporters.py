@@ -40,12 +40,16 @@ def meeting_event(meeting: Meeting, *, viewer=None) -> CalendarEntry:
         categories=("Supervision meeting",))
 
 
-def feed_events(user, start: datetime.date, end: datetime.date) -> list[CalendarEntry]:
-    """The calendar-feed provider (rotations.feeds): the meetings the person sees, read with
-    only the columns an entry writes (not the notes, nor every column of the trainee)."""
+def feed_events(user, start: datetime.date, end: datetime.date, *,
+                rows=None) -> list[CalendarEntry]:
+    """The calendar-feed provider (rotations.feeds): the meetings the person sees (`rows`: the
+    feed's meetings_visible_to query, when it has it), read with only the columns an entry
+    writes (not the notes, nor every column of the trainee)."""
     from .selectors import meetings_visible_to
 
-    meetings = meetings_visible_to(user, start, end).only(
+    if rows is None:
+        rows = meetings_visible_to(user, start, end)
+    meetings = rows.only(
         "uid", "sequence", "kind", "date", "start_time", "end_time", "venue", "created_at",
         "updated_at", "placement__trainee__full_name", "placement__trainee__email",
         "placement__cohort__name")

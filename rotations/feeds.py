@@ -10,14 +10,16 @@ its AppConfig.ready():
 the events that person may see (stable UIDs; SEQUENCE up on each change). An optional
 `changes(user, start, end) -> QuerySet` gives the rows those events are made from (each with
 an `id` and an `updated_at` that moves on every change): their count, id sum and latest
-change, read for every source in one query, make conditional requests cheap. Without it
+change, read for every source in one query, make conditional requests cheap; the feed then
+calls `provider(user, start, end, rows=that queryset)`, so that its events are written from
+the very rows the ETag counted (and the person's scope is built once). Without `changes`
 the feed hashes the provider's events (UID, SEQUENCE, summary, times, status: never
 DTSTAMP) to build its ETag."""
 
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet, Sum, Value
 from django.utils import timezone
@@ -61,9 +63,10 @@ def _digest(entries) -> str:
 class FeedState:
     etag: str
     last_modified: datetime.datetime | None
-    # The query of the person's sessions, for the body to read too: filtering by their
-    # roles' scopes took the ORM about as long as running it.
-    sessions: QuerySet | None = None
+    # Each counted source's query ("sessions" and each provider with `changes`), for the
+    # body to read too: filtering by the person's scopes took the ORM about as long as
+    # running the query.
+    rows: dict[str, QuerySet] = field(default_factory=dict)
 
 
 def _facts(source: str, rows: QuerySet) -> QuerySet:
@@ -97,18 +100,25 @@ def feed_state(user, today: datetime.date) -> FeedState:
     changes = [row["latest"] for row in found.values() if row["latest"]]
     last_modified = None if hashed else max([midnight, *changes])
     return FeedState(etag=hashlib.sha256("\n".join(tokens + hashed).encode()).hexdigest()[:40],
-                     last_modified=last_modified, sessions=counted["sessions"])
+                     last_modified=last_modified, rows=counted)
 
 
-def feed_content(user, today: datetime.date, sessions: QuerySet | None = None) -> bytes:
-    """The whole feed: the person's sessions (`sessions`: FeedState.sessions, when the caller
-    has it) and every provider's events."""
+def feed_content(user, today: datetime.date, rows: dict[str, QuerySet] | None = None) -> bytes:
+    """The whole feed: the person's sessions and every provider's events (`rows`:
+    FeedState.rows, when the caller has them)."""
     start, end = window(today)
     diary = diary_url()
+    rows = rows or {}
+    sessions = rows.get("sessions")
     if sessions is None:
         sessions = selectors.feed_sessions(user, today)
     entries = [session_entry(session, viewer=user, diary=diary)
                for session in feed_session_facts(sessions)]
-    for _, provider in sorted(_providers.items()):
-        entries.extend(provider.events(user, start, end))
+    for name, provider in sorted(_providers.items()):
+        if provider.changes is None:
+            entries.extend(provider.events(user, start, end))
+        else:
+            counted = rows.get(name)
+            entries.extend(provider.events(user, start, end, rows=(
+                provider.changes(user, start, end) if counted is None else counted)))
     return feed_calendar(user, entries)

@@ -118,6 +118,34 @@ def test_add_to_outlook_page_shows_the_personal_feed_url(client, published):
     assert "Subscribe from web" in response.content.decode()
 
 
+def test_a_source_that_counts_its_changes_writes_its_events_from_the_rows_counted(
+        client, published):
+    """The ETag and the body read one query per source: built once, for the person."""
+    from rotations import feeds
+    from rotations.ical import CalendarEntry
+
+    counted, written = [], []
+
+    def changes(user, start, end):
+        counted.append(Session.objects.filter(placement__trainee=user, week=1))
+        return counted[-1]
+
+    def events(user, start, end, *, rows):
+        written.append(rows)
+        return [CalendarEntry(uid=f"{session.uid}-echo", summary="Echo", start=session.date,
+                              end=session.date + datetime.timedelta(days=1),
+                              stamp=session.updated_at) for session in rows]
+
+    feeds.register("test-echo", events, changes=changes)
+    try:
+        response = _feed(client, published.trainee)
+    finally:
+        feeds._providers.pop("test-echo")
+    assert response.status_code == 200
+    assert len(counted) == 1 and written[0] is counted[0]
+    week_one = published.placement.sessions.filter(week=1).values_list("uid", flat=True)
+    assert {f"{uid}-echo" for uid in week_one} <= set(_events(response))
+
 def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
     from rotations import feeds
     from rotations.ical import CalendarEntry
