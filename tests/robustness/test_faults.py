@@ -116,6 +116,9 @@ def settle(smtp_server, world) -> Counter:
                                 about=world.placement, placement=world.placement)
     wait_until(lambda: sentinel.message_id in message_ids(smtp_server), timeout=30,
                message="the sentinel email")
+    # Accepted by the server a moment before its row is marked sent.
+    wait_until(lambda: OutboundEmail.objects.filter(pk=sentinel.pk, status=Status.SENT).exists(),
+               timeout=10, message="the sentinel email's row to be marked sent")
     received = message_ids(smtp_server)
     del received[sentinel.message_id]
     return received
@@ -348,6 +351,12 @@ def test_worker_killed_mid_batch_delivers_every_email_once_after_recovery(
     assert 40 <= len(rows) <= 60, Counter(row.code for row in rows)
 
     assert smtp_server.sink.holding.wait(30), "the worker never reached the 11th email"
+    # Every later message now waits in DATA. A thread whose 10th message the server had just
+    # accepted may not yet have marked its row sent: the kill waits for that, so that it
+    # falls where the test means it to (before acceptance), not in the window described above.
+    wait_until(lambda: OutboundEmail.objects.filter(status=Status.SENT).count()
+               == len(smtp_server.messages), timeout=10,
+               message="the rows of the accepted messages to be marked sent")
     celery_worker_process.kill()
     smtp_server.sink.release()
     delivered_before_the_kill = len(smtp_server.messages)
