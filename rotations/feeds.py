@@ -27,7 +27,8 @@ from django.utils import timezone
 from . import selectors
 from .exporters import diary_url, feed_calendar, feed_session_facts, session_entry
 
-Provider = Callable[[object, datetime.date, datetime.date], Iterable]
+# (user, start, end), and rows=... when the provider has `changes`.
+Provider = Callable[..., Iterable]
 Changes = Callable[[object, datetime.date, datetime.date], QuerySet]
 
 
@@ -103,22 +104,14 @@ def feed_state(user, today: datetime.date) -> FeedState:
                      last_modified=last_modified, rows=counted)
 
 
-def feed_content(user, today: datetime.date, rows: dict[str, QuerySet] | None = None) -> bytes:
-    """The whole feed: the person's sessions and every provider's events (`rows`:
-    FeedState.rows, when the caller has them)."""
+def feed_content(user, today: datetime.date, rows: dict[str, QuerySet]) -> bytes:
+    """The whole feed, written from the queries its ETag counted (FeedState.rows): the
+    person's sessions and every provider's events."""
     start, end = window(today)
     diary = diary_url()
-    rows = rows or {}
-    sessions = rows.get("sessions")
-    if sessions is None:
-        sessions = selectors.feed_sessions(user, today)
     entries = [session_entry(session, viewer=user, diary=diary)
-               for session in feed_session_facts(sessions)]
+               for session in feed_session_facts(rows["sessions"])]
     for name, provider in sorted(_providers.items()):
-        if provider.changes is None:
-            entries.extend(provider.events(user, start, end))
-        else:
-            counted = rows.get(name)
-            entries.extend(provider.events(user, start, end, rows=(
-                provider.changes(user, start, end) if counted is None else counted)))
+        entries.extend(provider.events(user, start, end) if provider.changes is None
+                       else provider.events(user, start, end, rows=rows[name]))
     return feed_calendar(user, entries)

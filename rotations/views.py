@@ -311,7 +311,7 @@ def calendar_feed(request, token):
     state = _feed_state(request, token)
     content = cache.get_or_set(
         f"clic:feed:{state['state'].etag}",
-        lambda: feeds.feed_content(state["user"], state["today"], rows=state["state"].rows),
+        lambda: feeds.feed_content(state["user"], state["today"], state["state"].rows),
         FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clic-timetable.ics"'

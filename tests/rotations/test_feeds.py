@@ -146,6 +146,7 @@ def test_a_source_that_counts_its_changes_writes_its_events_from_the_rows_counte
     week_one = published.placement.sessions.filter(week=1).values_list("uid", flat=True)
     assert {f"{uid}-echo" for uid in week_one} <= set(_events(response))
 
+
 def test_other_features_add_events_to_the_feed_and_its_etag(client, published):
     from rotations import feeds
     from rotations.ical import CalendarEntry
