@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from clic.forms import FilterForm, OptionsSelect, ReadOnceChoiceField
+from clic.forms import FilterForm, ReadOnceChoiceField
 from rotations.models import Session
 from trainees.models import Placement
 from trainees.selectors import current_placements
@@ -174,9 +174,9 @@ class ProgrammeFilterForm(FilterForm):
     shown only, each list read once."""
 
     cohort = ReadOnceChoiceField(label="Cohort", queryset=None, required=False,
-                                 empty_label="Current cohorts", widget=OptionsSelect)
+                                 empty_label="Current cohorts")
     trainee = ReadOnceChoiceField(label="Trainee", queryset=None, required=False,
-                                  empty_label="All trainees", widget=OptionsSelect)
+                                  empty_label="All trainees")
     kind = forms.ChoiceField(label="Type", required=False,
                              choices=[("", "All types"), *Absence.Kind.choices])
     start = forms.DateField(label="From", required=False)

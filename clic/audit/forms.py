@@ -1,17 +1,19 @@
 from django import forms
 
+from clic.forms import FilterForm, OptionsSelect
+
 from .models import AuditEvent
 
 
-class AuditFilterForm(forms.Form):
-    """The audit log's filters: a plain GET form."""
+class AuditFilterForm(FilterForm):
+    """The audit log's filters."""
 
     placement = forms.ModelChoiceField(queryset=None, required=False, label="Trainee",
-                                       empty_label="All trainees")
+                                       empty_label="All trainees", widget=OptionsSelect)
     actor = forms.ModelChoiceField(queryset=None, required=False, label="Who",
-                                   empty_label="Anyone")
-    action = forms.ChoiceField(required=False, label="What they did")
-    object_type = forms.ChoiceField(required=False, label="Record")
+                                   empty_label="Anyone", widget=OptionsSelect)
+    action = forms.ChoiceField(required=False, label="What they did", widget=OptionsSelect)
+    object_type = forms.ChoiceField(required=False, label="Record", widget=OptionsSelect)
     start = forms.DateField(required=False, label="From",
                             widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To",
@@ -28,9 +30,8 @@ class AuditFilterForm(forms.Form):
                                               *((kind, kind.capitalize()) for kind in object_types)]
 
     def filters(self) -> dict:
-        """The valid filters; an invalid value is ignored rather than failing the page."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        """The valid filters, each with its empty value when left out."""
+        data = self.valid_filters()
         return {"placement": data.get("placement"), "actor": data.get("actor"),
                 "action": data.get("action") or "", "object_type": data.get("object_type") or "",
                 "start": data.get("start"), "end": data.get("end")}

@@ -9,9 +9,6 @@ import copy
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
-from django.utils.safestring import mark_safe
-
-from clic.forms import option_tags
 
 register = template.Library()
 
@@ -118,14 +115,6 @@ def nhsuk_choice_input(option, kind):
     """One of a field's radios or checkboxes (kind), without Django's wrapping label."""
     option.data["attrs"]["class"] = f"nhsuk-{kind}__input"
     return option.tag(wrap_label=False)
-
-
-@register.simple_tag
-def nhsuk_select_options(field):
-    """A select's options with the chosen one marked (clic.forms.option_tags). Looped over in
-    a template, the few hundred options of the outbox's filters took milliseconds of its
-    render."""
-    return mark_safe(option_tags(field.field.choices, {str(field.value())}))
 
 
 @register.simple_tag

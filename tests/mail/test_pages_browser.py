@@ -1,5 +1,5 @@
-"""The outbox and "Who is told what" in Chromium: usable without JavaScript tricks, and
-clean under axe-core and the strict Content Security Policy."""
+"""The outbox, "Who is told what" and the audit log's filters in Chromium: usable without
+JavaScript tricks, and clean under axe-core and the strict Content Security Policy."""
 
 import pytest
 from django.test import Client
@@ -48,4 +48,21 @@ def test_pd_filters_the_outbox_reads_an_email_and_the_catalogue(page, live_serve
     page.goto(f"{live_server.url}/sop/")
     assert page.get_by_role("heading", level=1).inner_text() == "Who is told what"
     assert page.get_by_role("heading", name="S17: End of rotation").is_visible()
+    axe_check(page)
+
+
+def test_a_mistyped_filter_is_shown_with_its_message_on_the_outbox_and_audit_log(
+        page, live_server, world, settings):
+    settings.CLIC_MFA_ENFORCED = False
+    signed_in(page, live_server, world.pd)
+
+    page.goto(f"{live_server.url}/outbox/?status=nonsense")
+    summary = page.locator(".nhsuk-error-summary")
+    assert "Select a valid choice" in summary.inner_text()
+    summary.get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "id_status"
+    axe_check(page)
+
+    page.goto(f"{live_server.url}/audit/?start=31/02/2026")
+    assert page.get_by_text("Enter a valid date.").first.is_visible()
     axe_check(page)

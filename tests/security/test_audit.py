@@ -217,9 +217,14 @@ def test_the_pd_filters_by_trainee_person_action_record_and_date(scene):
     today = timezone.localdate()
     assert len(shown(start=today.isoformat(), end=today.isoformat())) == len(shown())
     assert shown(end=(today - datetime.timedelta(days=1)).isoformat()) == []
-    # Nonsense in a filter is ignored, not a failure.
-    assert client.get(reverse("audit_events"), {"start": "no date", "page": "x"}
-                      ).status_code == 200
+    # A mistyped filter is shown with its message and left out; the other filters still apply.
+    response = client.get(reverse("audit_events"),
+                          {"start": "no date", "actor": world.pa.pk, "page": "x"})
+    assert response.status_code == 200
+    assert {e.actor for e in response.context["events"]} == {world.pa}
+    html = response.content.decode()
+    assert "There is a problem" in html and "Enter a valid date." in html
+    assert 'aria-describedby="id_start-error"' in html and 'id="id_start-error"' in html
 
 
 def test_the_log_page_costs_the_same_queries_at_any_size(scene):
