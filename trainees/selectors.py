@@ -88,10 +88,12 @@ def reach(user) -> Reach:
                                      | Q(project_lead=user) | Q(educational_supervisor=user)
                                      | Q(cohort_id__in=every_cohort))
             .order_by().values_list("id", "cohort_id", *PERSON_ROLES.values()))
+    # Read once: request.user is a lazy proxy, and a PD's rows run to hundreds.
+    me = user.pk
     for pk, cohort_id, *people in rows:
         cohort_of[pk] = cohort_id
         for role, person in zip(PERSON_ROLES, people, strict=True):
-            if person == user.pk:
+            if person == me:
                 placements.setdefault(role, set()).add(pk)
                 cohorts.setdefault(role, set()).add(cohort_id)
     found = Reach(placements=placements, cohorts=cohorts, cohort_of=cohort_of)
