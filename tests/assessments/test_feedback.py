@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
@@ -124,3 +126,29 @@ def test_invitations_page_offers_feedback_to_attendees_after_the_day_starts(
     client.force_login(world.es)
     page = client.get(reverse("presentation_invitations")).content.decode()
     assert reverse("presentation_feedback_give", args=[held_day.slots.get().pk]) not in page
+
+
+def test_the_feedback_page_reads_the_same_queries_for_one_giver_as_for_two(
+        client, world, held_day, clock):
+    slot = held_day.slots.get()
+    feedback = {"slot": slot, "went_well": "Clear", "could_be_better": "Shorter",
+                "relevance": 4, "leadership": 4, "communication": 4}
+    services.presentation_feedback_give(giver=world.supervisor, anonymous=False, **feedback)
+    clock.set(held_day.date + datetime.timedelta(days=1))
+    client.force_login(world.trainee)
+    url = reverse("presentation_feedback", args=[world.placement.pk])
+
+    def queries() -> tuple[int, str]:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page
+
+    one, _ = queries()
+    es_invitation = held_day.invitations.get(person=world.es)
+    services.presentation_attendance_record(day=held_day, by=world.pd,
+                                            marks={es_invitation.pk: "present"})
+    services.presentation_feedback_give(giver=world.es, anonymous=False, **feedback)
+    two, page = queries()
+    assert page.count("Clear") == 2 and world.es.full_name in page
+    assert two == one

@@ -1,6 +1,8 @@
 """The list and dashboard pages that had no query-count test: the same number of queries for
 a cohort of 2 trainees as for one of 5, each trainee with absences, meetings, progress,
-reflective entries and a presentation slot (so no page makes a query per row)."""
+reflective entries, a presentation slot and an evaluation answer, and the first trainee with
+as many concerns, commented progress entries, reflective entries and meetings as the cohort
+has trainees (so no page makes a query per row)."""
 
 import datetime
 
@@ -11,10 +13,23 @@ from django.urls import reverse
 
 from absences.models import Absence
 from absences.services import absence_report
-from assessments.services import SlotSpec, presentation_day_schedule, reflective_entry_log
+from assessments.services import (
+    SlotSpec,
+    evaluation_answer,
+    evaluation_open,
+    presentation_day_schedule,
+    reflective_entry_log,
+)
 from clic.accounts.models import Role
-from projects.models import CommissioningStage, MeetingKind
-from projects.services import meeting_schedule, progress_add, project_save
+from projects.models import CommissioningStage, Concern, MeetingKind
+from projects.services import (
+    concern_raise,
+    concern_update,
+    meeting_schedule,
+    progress_add,
+    progress_comment_add,
+    project_save,
+)
 from rotations.models import Session
 from rotations.services import cohort_publish
 from tests.factories import UserFactory, this_monday
@@ -50,13 +65,37 @@ def _cohort(size: int, label: str) -> dict:
         progress_add(placement=placement, by=trainee, date=day, text="Pulled the data.")
         reflective_entry_log(placement=placement, date=day, title="Governing body",
                              kind="learning_log", capability="leadership")
-    presentation_day_schedule(
+    first = placements[0]
+    # The first trainee's own lists grow with the cohort: one item of each per trainee.
+    for number in range(size):
+        concern = concern_raise(placement=first, by=world["supervisor"],
+                                summary=f"Concern {number}", details="Missed a project day.")
+        concern_update(concern=concern, by=world["supervisor"], status=Concern.Status.IN_HAND,
+                       note="Spoke to the trainee.")
+        entry = progress_add(placement=first, by=first.trainee, date=day, text=f"Step {number}.")
+        progress_comment_add(entry=entry, by=world["supervisor"], text="Good progress.")
+        reflective_entry_log(placement=first, date=day, title=f"Board meeting {number}",
+                             kind="learning_log", capability="leadership")
+    for number, kind in enumerate(EXTRA_MEETINGS[:size]):
+        meeting_schedule(placement=first, kind=kind, by=world["supervisor"],
+                         date=cohort.monday_of_week(9) + datetime.timedelta(days=number),
+                         start_time=datetime.time(14), end_time=datetime.time(15))
+    day = presentation_day_schedule(
         cohort=cohort, organiser=world["pd"],
         date=cohort.monday_of_week(16) + datetime.timedelta(days=2),
         start_time=datetime.time(13), end_time=datetime.time(17), venue="Education centre",
         slots=[SlotSpec(placement=p, order=n, start_time=datetime.time(13 + n // 3, 20 * (n % 3)),
                         length_minutes=20) for n, p in enumerate(placements, start=1)])
-    return {**world, "es": es, "trainee": placements[0].trainee, "placement": placements[0]}
+    evaluation_open(cohort=cohort, by=world["pd"])
+    for placement in placements:
+        evaluation_answer(placement=placement, sessions=4, action_learning_sets=5, ccg_support=3,
+                          overall=4, went_well="The project days.", improve="Earlier timetables.")
+    return {**world, "es": es, "trainee": first.trainee, "placement": first, "day": day}
+
+
+# Meetings besides the week 8 review every trainee has, for the first trainee's list.
+EXTRA_MEETINGS = [MeetingKind.FIRST_SUPERVISOR, MeetingKind.PROJECT_LEAD, MeetingKind.REVIEW_12,
+                  MeetingKind.REVIEW_16, MeetingKind.DEPUTY_CHAIR_START]
 
 
 PAGES = {
@@ -77,6 +116,15 @@ PAGES = {
                                                            args=[w["cohort"].pk])),
     "placement page": ("supervisor", lambda w: reverse("placement_detail",
                                                        args=[w["placement"].pk])),
+    "placement's meetings": ("supervisor", lambda w: reverse("meeting_list",
+                                                             args=[w["placement"].pk])),
+    "placement's progress": ("supervisor", lambda w: reverse("progress", args=[w["placement"].pk])),
+    "placement's concerns": ("pd", lambda w: reverse("concerns", args=[w["placement"].pk])),
+    "placement's reflective entries": ("trainee", lambda w: reverse("reflective_entries",
+                                                                    args=[w["placement"].pk])),
+    "presentation slots": ("pd", lambda w: reverse("presentation_slots_edit", args=[w["day"].pk])),
+    "presentation day": ("pd", lambda w: reverse("presentation_day", args=[w["day"].pk])),
+    "evaluation results": ("pd", lambda w: reverse("evaluation_results", args=[w["cohort"].pk])),
 }
 FEEDS = {"calendar feed (CCG Supervisor)": "supervisor", "calendar feed (CCG admin)": "admin",
          "calendar feed (trainee)": "trainee"}
