@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.html import format_html
 
+from clic.forms import EmailAddressField
+
 from .models import HR_ITEMS, CommissioningStage, Concern, Project
 from .validators import MAX_UPLOAD_BYTES
 
@@ -73,7 +75,7 @@ class ProjectLeadForm(NHSForm):
                                   empty_label="Choose a Project Lead")
     full_name = forms.CharField(label="Or invite someone new: full name", max_length=200,
                                 required=False)
-    email = forms.EmailField(label="Their NHS email address", required=False)
+    email = EmailAddressField(label="Their NHS email address", required=False)
     job_title = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, leads, ccg, **kwargs):

@@ -1,7 +1,7 @@
 from django import forms
 
 from clic.accounts.models import Organisation, Role, User
-from clic.forms import OptionsSelect, PersonChoiceField
+from clic.forms import EmailAddressField, OptionsSelect, PersonChoiceField
 
 from .models import Placement, Weekday
 from .rows import TraineeRow, row_errors
@@ -11,17 +11,17 @@ AGREEMENT_HELP = "Needed for any project day other than Thursday."
 
 class TraineeForm(forms.Form):
     name = forms.CharField(label="Trainee's name", max_length=200)
-    email = forms.EmailField(label="Trainee's email")
+    email = EmailAddressField(label="Trainee's email")
     gp_practice = forms.CharField(label="GP practice", max_length=200,
                                   help_text="A practice not yet known is added.")
-    es_email = forms.EmailField(label="Educational Supervisor's email")
+    es_email = EmailAddressField(label="Educational Supervisor's email")
     es_name = forms.CharField(label="Educational Supervisor's name", max_length=200,
                               required=False, help_text="Needed only if they are new here.")
-    ccg_supervisor_email = forms.EmailField(label="CCG Supervisor's email")
+    ccg_supervisor_email = EmailAddressField(label="CCG Supervisor's email")
     ccg_supervisor_name = forms.CharField(label="CCG Supervisor's name", max_length=200,
                                           required=False,
                                           help_text="Needed only if they are new here.")
-    project_lead_email = forms.EmailField(label="Project Lead's email (optional)",
+    project_lead_email = EmailAddressField(label="Project Lead's email (optional)",
                                           required=False, help_text="Can be set later.")
     project_lead_name = forms.CharField(label="Project Lead's name", max_length=200,
                                         required=False)

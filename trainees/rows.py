@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from clic.forms import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
+
 from .models import Weekday, project_day_errors
 
 DAY_NAMES = {
@@ -58,6 +60,8 @@ def name_from_email(email: str) -> str:
 def _email_errors(value: str, *, required: bool) -> list[str]:
     if not value:
         return ["Enter an email address."] if required else []
+    if len(value) > EMAIL_MAX_LENGTH:
+        return [EMAIL_TOO_LONG]
     try:
         validate_email(value)
     except ValidationError:

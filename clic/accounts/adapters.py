@@ -19,12 +19,10 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         """An address no mailbox can have (over 254 characters, RFC 5321) is refused on the
         form: a password reset for one would queue an "unknown account" email that the
         outbox's address column cannot hold."""
-        from clic.mail.models import OutboundEmail
+        from clic.forms import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
 
-        longest = OutboundEmail._meta.get_field("to_email").max_length
-        if len(email) > longest:
-            raise forms.ValidationError(
-                f"Enter an email address of {longest} characters or fewer.")
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(EMAIL_TOO_LONG)
         return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from clic.forms import OptionsSelect
+from clic.forms import EmailAddressField, OptionsSelect
 
 from .models import ROLE_ORGANISATION_KIND, Organisation, Role
 
@@ -53,7 +53,7 @@ class MembershipForm(forms.Form):
 
 class InviteForm(MembershipForm):
     full_name = forms.CharField(max_length=200, label="Full name")
-    email = forms.EmailField(label="Email address", help_text="Usually their nhs.net address.")
+    email = EmailAddressField(label="Email address", help_text="Usually their nhs.net address.")
     job_title = forms.CharField(max_length=200, required=False)
 
     field_order = ["full_name", "email", "job_title", "role", "organisation"]

@@ -128,3 +128,11 @@ def test_organisation_created_as_ccg_gets_the_default_admin_mailbox(client, mana
     from clic.accounts.models import Organisation
 
     assert Organisation.objects.get(name="Thanet CCG").admin_mailbox == "ekccgs.quality@nhs.net"
+
+
+def test_an_address_longer_than_any_mailbox_is_refused_on_the_form(client, manager):
+    people = User.objects.count()
+    response = invite(client, manager, email="a" * 250 + "@nhs.net")
+    assert response.status_code == 200
+    assert "Enter an email address of 254 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people and not OutboundEmail.objects.exists()

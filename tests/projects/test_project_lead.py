@@ -112,3 +112,17 @@ def test_another_ccgs_supervisor_gets_404(client, unassigned):
     client.force_login(world.other_ccg_supervisor)
     response = client.get(reverse("project_lead", args=[world.placement.pk]))
     assert response.status_code == 404
+
+
+def test_inviting_a_lead_at_an_address_longer_than_any_mailbox_is_refused_on_the_form(
+        client, unassigned):
+    world = unassigned
+    client.force_login(world.supervisor)
+    people = User.objects.count()
+    response = client.post(reverse("project_lead", args=[world.placement.pk]), {
+        "full_name": "Sam Newlead", "email": "a" * 250 + "@nhs.net", "job_title": ""})
+    assert response.status_code == 200
+    assert "Enter an email address of 254 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people
+    world.placement.refresh_from_db()
+    assert world.placement.project_lead is None

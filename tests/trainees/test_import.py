@@ -188,3 +188,15 @@ def test_parse_handles_a_reader_without_size(world):
 
     rows, problems = parse_trainees_csv(Upload(GOOD.encode()), cohort=world.cohort)
     assert problems == [] and len(rows) == 2
+
+
+def test_an_address_longer_than_any_mailbox_is_listed_and_nothing_is_imported(client, world):
+    long_address = "a" * 250 + "@nhs.test"
+    content = GOOD.replace("new.es@nhs.test", long_address).encode()
+    html = _problems(_upload(client, world, content))
+    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
+    assert rows == []
+    assert [(p.line, p.column) for p in problems] == [(3, "Educational Supervisor email")]
+    assert "Enter an email address of 254 characters or fewer." in html
+    _nothing_imported(world)
+    assert not User.objects.filter(email=long_address).exists()

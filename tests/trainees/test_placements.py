@@ -138,3 +138,17 @@ def test_the_trainee_es_and_programme_see_the_whole_timetable(client, published,
     client.force_login(getattr(published, who))
     html = client.get(reverse("placement_detail", args=[published.placement.pk])).content.decode()
     assert "Meet CCG Supervisor to discuss" in html and "Action learning set" in html
+
+
+@pytest.mark.parametrize("field", ["email", "es_email", "ccg_supervisor_email",
+                                   "project_lead_email"])
+def test_an_address_longer_than_any_mailbox_is_refused_on_the_form(client, world, field):
+    client.force_login(world.pd)
+    people = User.objects.count()
+    response = client.post(reverse("trainee_add", args=[world.cohort.pk]),
+                           _trainee_form(**{field: "a" * 250 + "@nhs.net"}))
+    assert response.status_code == 200
+    assert "Enter an email address of 254 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people
+    assert not Placement.objects.filter(cohort=world.cohort, trainee__full_name="Dr New Trainee"
+                                        ).exists()
