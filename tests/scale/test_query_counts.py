@@ -109,6 +109,8 @@ PAGES = {
     "cohort timetable": ("pd", lambda w: reverse("cohort_timetable", args=[w["cohort"].pk])),
     "cohort change log": ("pd", lambda w: reverse("cohort_changes", args=[w["cohort"].pk])),
     "people": ("pd", lambda w: reverse("people")),
+    "organisations": ("pd", lambda w: reverse("organisations")),
+    "person page": ("pd", lambda w: reverse("person_detail", args=[w["supervisor"].pk])),
     "outbox, one cohort": ("pd", lambda w: f"{reverse('mail_outbox')}?cohort={w['cohort'].pk}"),
     "trainee's absences": ("trainee", lambda w: reverse("absences:mine")),
     "end of rotation": ("pd", lambda w: reverse("assessments_index")),
