@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from clic.accounts.models import User
 from clic.forms import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
 
 from .models import Weekday, project_day_errors
 
+NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
 DAY_NAMES = {
     "mon": Weekday.MONDAY, "monday": Weekday.MONDAY,
     "tue": Weekday.TUESDAY, "tues": Weekday.TUESDAY, "tuesday": Weekday.TUESDAY,
@@ -52,9 +54,11 @@ def parse_day(text: str) -> int | None:
 
 def name_from_email(email: str) -> str:
     """A stand-in name for someone known only by email ('jane.smith@…' -> 'Jane Smith');
-    they can correct it on their profile page."""
+    they can correct it on their profile page. An address's first part may be longer than a
+    name the service holds: it is cut there."""
     local = email.split("@", 1)[0]
-    return " ".join(part.capitalize() for part in re.split(r"[._\-+]+", local) if part) or email
+    name = " ".join(part.capitalize() for part in re.split(r"[._\-+]+", local) if part) or email
+    return name[:NAME_MAX_LENGTH]
 
 
 def _email_errors(value: str, *, required: bool) -> list[str]:
@@ -80,8 +84,8 @@ def row_errors(row: TraineeRow, *, cohort, seen: dict[str, int] | None = None,
 
     if not row.name:
         add("name", "Enter the trainee's name.")
-    elif len(row.name) > 200:
-        add("name", "The name is longer than 200 characters.")
+    elif len(row.name) > NAME_MAX_LENGTH:
+        add("name", f"The name is longer than {NAME_MAX_LENGTH} characters.")
     for field, required in (("email", True), ("es_email", True),
                             ("ccg_supervisor_email", True), ("project_lead_email", False)):
         for message in _email_errors(getattr(row, field), required=required):

@@ -200,3 +200,11 @@ def test_an_address_longer_than_any_mailbox_is_listed_and_nothing_is_imported(cl
     assert "Enter an email address of 254 characters or fewer." in html
     _nothing_imported(world)
     assert not User.objects.filter(email=long_address).exists()
+
+
+def test_a_new_person_named_from_a_long_address_gets_a_name_the_service_can_hold(client, world):
+    long_address = "b" * 240 + "@nhs.test"
+    response = _upload(client, world, GOOD.replace("new.es@nhs.test", long_address).encode())
+    assert response.status_code == 302
+    es = User.objects.get(email=long_address)
+    assert es.full_name == "B" + "b" * 199
