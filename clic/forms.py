@@ -6,16 +6,13 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from clic.mail.models import OutboundEmail
-
-# RFC 5321's longest mailbox address, and what the service's address columns hold: Django's
-# EmailField and validate_email take up to 320 characters, which reached the database.
-EMAIL_MAX_LENGTH = OutboundEmail._meta.get_field("to_email").max_length
-EMAIL_TOO_LONG = f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer."
+from clic.accounts.models import EMAIL_MAX_LENGTH
+from clic.accounts.validators import EMAIL_TOO_LONG
 
 
 class EmailAddressField(forms.EmailField):
-    """An email address, refused on the form when longer than any mailbox's can be."""
+    """An email address, refused on the form when longer than any mailbox's can be (Django's
+    takes 320 characters), with the message the services give."""
 
     def __init__(self, **kwargs):
         super().__init__(max_length=EMAIL_MAX_LENGTH,

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from clic.accounts.models import User
-from clic.forms import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
+from clic.accounts.models import NAME_MAX_LENGTH
+from clic.accounts.validators import person_errors
 
 from .models import Weekday, project_day_errors
 
-NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length
 DAY_NAMES = {
     "mon": Weekday.MONDAY, "monday": Weekday.MONDAY,
     "tue": Weekday.TUESDAY, "tues": Weekday.TUESDAY, "tuesday": Weekday.TUESDAY,
@@ -64,8 +63,9 @@ def name_from_email(email: str) -> str:
 def _email_errors(value: str, *, required: bool) -> list[str]:
     if not value:
         return ["Enter an email address."] if required else []
-    if len(value) > EMAIL_MAX_LENGTH:
-        return [EMAIL_TOO_LONG]
+    too_long = person_errors(email=value)
+    if too_long:
+        return [too_long["email"]]
     try:
         validate_email(value)
     except ValidationError:
@@ -84,8 +84,8 @@ def row_errors(row: TraineeRow, *, cohort, seen: dict[str, int] | None = None,
 
     if not row.name:
         add("name", "Enter the trainee's name.")
-    elif len(row.name) > NAME_MAX_LENGTH:
-        add("name", f"The name is longer than {NAME_MAX_LENGTH} characters.")
+    elif too_long := person_errors(full_name=row.name):
+        add("name", too_long["full_name"])
     for field, required in (("email", True), ("es_email", True),
                             ("ccg_supervisor_email", True), ("project_lead_email", False)):
         for message in _email_errors(getattr(row, field), required=required):

@@ -19,10 +19,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         """An address no mailbox can have (over 254 characters, RFC 5321) is refused on the
         form: a password reset for one would queue an "unknown account" email that the
         outbox's address column cannot hold."""
-        from clic.forms import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
+        from .validators import person_errors
 
-        if len(email) > EMAIL_MAX_LENGTH:
-            raise forms.ValidationError(EMAIL_TOO_LONG)
+        errors = person_errors(email=email)
+        if errors:
+            raise forms.ValidationError(errors["email"])
         return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from .models import (
     User,
     new_calendar_token,
 )
+from .validators import person_errors
 
 
 class RoleOrganisationMismatch(ValueError):
@@ -52,11 +54,14 @@ def user_invite(*, email: str, full_name: str, roles: Iterable[tuple[str, Organi
                 send: bool = True) -> User:
     """Find the person by email or create them, give them their roles, and (for a new
     person) email an invitation to set a password. Existing people are matched, not duplicated."""
-    email = email.strip().lower()
+    email, full_name = email.strip().lower(), full_name.strip()
+    errors = person_errors(email=email, full_name=full_name)
+    if errors:
+        raise ValidationError(errors)
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip(),
+        user = User.objects.create_user(email=email, password=None, full_name=full_name,
                                         job_title=job_title, phone=phone)
     for role, organisation in roles:
         membership_add(user=user, role=role, organisation=organisation)

@@ -1,12 +1,31 @@
-"""Password checks beyond Django's, after the NCSC's password guidance: no composition rules
-(no "one capital, one symbol"), but refuse what attackers try first. Django's validators
-already refuse short (under 12), common and all-digit passwords and ones close to the
-person's name or address; this one refuses passwords made of keyboard walks, sequences or
-repeats, and passwords containing the service's name or the person's email local part."""
+"""Checks on what identifies a person: the length of an address or a name, and passwords.
+
+Passwords, after the NCSC's password guidance: no composition rules (no "one capital, one
+symbol"), but refuse what attackers try first. Django's validators already refuse short
+(under 12), common and all-digit passwords and ones close to the person's name or address;
+this one refuses passwords made of keyboard walks, sequences or repeats, and passwords
+containing the service's name or the person's email local part."""
 
 import re
 
 from django.core.exceptions import ValidationError
+
+from .models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+
+EMAIL_TOO_LONG = f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer."
+NAME_TOO_LONG = f"Enter a name of {NAME_MAX_LENGTH} characters or fewer."
+
+
+def person_errors(*, email: str | None = None, full_name: str | None = None
+                  ) -> dict[str, str]:
+    """What a person's address and name (those given) cannot hold, by field: for the services
+    that write a person and the forms and imports in front of them."""
+    errors = {}
+    if email is not None and len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = EMAIL_TOO_LONG
+    if full_name is not None and len(full_name) > NAME_MAX_LENGTH:
+        errors["full_name"] = NAME_TOO_LONG
+    return errors
 
 KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]", "asdfghjkl;'#", "zxcvbnm,./")
 # Columns of a UK keyboard, read downwards ("1qaz", "2wsx", ...).

@@ -2,9 +2,11 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clic.accounts.models import Invitation, Role, RoleMembership, User
+from clic.accounts.services import user_invite
 from clic.mail.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -135,4 +137,16 @@ def test_an_address_longer_than_any_mailbox_is_refused_on_the_form(client, manag
     response = invite(client, manager, email="a" * 250 + "@nhs.net")
     assert response.status_code == 200
     assert "Enter an email address of 254 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people and not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("details, field", [
+    ({"email": "a" * 250 + "@nhs.net", "full_name": "Dr Long Address"}, "email"),
+    ({"email": "long.name@nhs.net", "full_name": "N" * 201}, "full_name")])
+def test_the_service_refuses_an_address_or_name_longer_than_a_person_can_have(
+        world, details, field):
+    people = User.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        user_invite(roles=[(Role.CCG_SUPERVISOR, world.ccg)], invited_by=world.pa, **details)
+    assert list(refused.value.message_dict) == [field]
     assert User.objects.count() == people and not OutboundEmail.objects.exists()
