@@ -1,6 +1,6 @@
 from django import forms
 
-from clic.forms import FilterForm, OptionsSelect
+from clic.forms import FilterForm, OptionsSelect, ReadOnceChoiceField
 
 from .models import AuditEvent
 
@@ -8,10 +8,9 @@ from .models import AuditEvent
 class AuditFilterForm(FilterForm):
     """The audit log's filters."""
 
-    placement = forms.ModelChoiceField(queryset=None, required=False, label="Trainee",
-                                       empty_label="All trainees", widget=OptionsSelect)
-    actor = forms.ModelChoiceField(queryset=None, required=False, label="Who",
-                                   empty_label="Anyone", widget=OptionsSelect)
+    placement = ReadOnceChoiceField(queryset=None, required=False, label="Trainee",
+                                    empty_label="All trainees")
+    actor = ReadOnceChoiceField(queryset=None, required=False, label="Who", empty_label="Anyone")
     action = forms.ChoiceField(required=False, label="What they did", widget=OptionsSelect)
     object_type = forms.ChoiceField(required=False, label="Record", widget=OptionsSelect)
     start = forms.DateField(required=False, label="From",
@@ -25,6 +24,8 @@ class AuditFilterForm(FilterForm):
         self.fields["placement"].label_from_instance = (
             lambda placement: f"{placement.trainee} ({placement.cohort})")
         self.fields["actor"].queryset = actors
+        for name in ("placement", "actor"):
+            self.fields[name].read_options()
         self.fields["action"].choices = [("", "Anything"), *AuditEvent.Action.choices]
         self.fields["object_type"].choices = [("", "Any record"),
                                               *((kind, kind.capitalize()) for kind in object_types)]
