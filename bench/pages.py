@@ -392,7 +392,8 @@ def main(argv=None) -> int:
     print(f"National dataset: {counts['cohorts']:,} cohorts, {counts['placements']:,} placements, "
           f"{counts['session']:,} sessions, {counts['absence']:,} absences, "
           f"{counts['email']:,} emails; generated in {generated_in:.0f} s")
-    print(f"Python {platform.python_version()}, PostgreSQL {version // 10000}.{version % 10000}")
+    print(f"Python {platform.python_version()} ({sys.base_prefix}/bin), "
+          f"PostgreSQL {version // 10000}.{version % 10000}")
     print()
     print("\n".join(table(pages, one, national_results, generated)))
     print()
