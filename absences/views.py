@@ -259,8 +259,8 @@ def programme(request):
     cohorts, placements = selectors.programme_scope(request.user)
     form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements,
                                today=today)
-    filters = form.valid_filters()
-    if filters.get("trainee") and filters.get("kind", "") in ("", Absence.Kind.SICKNESS):
+    filters = form.filters()
+    if filters["trainee"] and filters["kind"] in ("", Absence.Kind.SICKNESS):
         # One trainee's absences, sickness among them: as much a look at their sickness
         # records as opening one.
         audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
@@ -271,8 +271,8 @@ def programme(request):
     # cohorts'.
     result = selectors.programme_absences(
         request.user, placements=list(form.fields["trainee"].options()),
-        placement_id=filters["trainee"].pk if filters.get("trainee") else None,
-        kind=filters.get("kind", ""), start=filters.get("start"), end=filters.get("end"),
+        placement_id=filters["trainee"].pk if filters["trainee"] else None,
+        kind=filters["kind"], start=filters["start"], end=filters["end"],
         today=today)
     return render(request, "absences/programme.html", {
         "form": form, "result": result, "page": page_of(result.absences, request),

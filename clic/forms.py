@@ -96,8 +96,11 @@ class FilterForm(forms.Form):
         field.label_from_instance = label
         field.read_options()
 
-    def valid_filters(self) -> dict:
-        """Each valid filter: an invalid one is left out (and shown with its message) rather
-        than failing the page or dropping the others."""
+    def filters(self) -> dict:
+        """Every filter by name: its value when valid, else its empty value (None, or "" for
+        a plain choice). An invalid one is left out (and shown with its message) rather than
+        failing the page or dropping the others."""
         self.is_valid()
-        return getattr(self, "cleaned_data", {})
+        valid = getattr(self, "cleaned_data", {})
+        return {name: valid[name] if name in valid else field.to_python("")
+                for name, field in self.fields.items()}

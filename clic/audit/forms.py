@@ -29,10 +29,3 @@ class AuditFilterForm(FilterForm):
         self.fields["action"].choices = [("", "Anything"), *AuditEvent.Action.choices]
         self.fields["object_type"].choices = [("", "Any record"),
                                               *((kind, kind.capitalize()) for kind in object_types)]
-
-    def filters(self) -> dict:
-        """The valid filters, each with its empty value when left out."""
-        data = self.valid_filters()
-        return {"placement": data.get("placement"), "actor": data.get("actor"),
-                "action": data.get("action") or "", "object_type": data.get("object_type") or "",
-                "start": data.get("start"), "end": data.get("end")}

@@ -22,9 +22,3 @@ class OutboxFilterForm(FilterForm):
                            label=lambda placement: f"{placement.trainee} ({placement.cohort})")
         self.fields["code"].choices = [("", "All codes"), *code_choices()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
-
-    def filters(self) -> dict:
-        """The valid filters, each with its empty value when left out."""
-        data = self.valid_filters()
-        return {"cohort": data.get("cohort"), "placement": data.get("placement"),
-                "code": data.get("code") or "", "status": data.get("status") or ""}
