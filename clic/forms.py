@@ -42,7 +42,11 @@ class ReadOnceChoiceField(forms.ModelChoiceField):
 
     widget = OptionsSelect
 
-    def read_options(self):
+    def offer(self, queryset, *, label=None) -> None:
+        """Read the options from `queryset`, each shown as `label` gives (when given)."""
+        self.queryset = queryset
+        if label is not None:
+            self.label_from_instance = label
         self._options = {str(obj.pk): obj for obj in self.queryset}
         self.choices = [("", self.empty_label),
                         *((pk, self.label_from_instance(obj)) for pk, obj in self._options.items())]
@@ -87,14 +91,11 @@ class FilterForm(forms.Form):
         the chosen cohort's placements, or `unchosen` when no cohort of those offered is
         chosen: a national programme has hundreds of trainees over the years. The chosen
         cohort, or None, is `chosen_cohort`."""
-        self.fields["cohort"].queryset = cohorts
-        self.fields["cohort"].read_options()
+        self.fields["cohort"].offer(cohorts)
         self.chosen_cohort = self.fields["cohort"].option(self.data.get("cohort"))
-        field = self.fields[trainees]
-        field.queryset = (unchosen if self.chosen_cohort is None
-                          else placements.filter(cohort_id=self.chosen_cohort.pk))
-        field.label_from_instance = label
-        field.read_options()
+        self.fields[trainees].offer(
+            unchosen if self.chosen_cohort is None
+            else placements.filter(cohort_id=self.chosen_cohort.pk), label=label)
 
     def filters(self) -> dict:
         """Every filter by name: its value when valid, else its empty value (None, or "" for

@@ -20,12 +20,9 @@ class AuditFilterForm(FilterForm):
 
     def __init__(self, data=None, *, placements, actors, object_types):
         super().__init__(data)
-        self.fields["placement"].queryset = placements
-        self.fields["placement"].label_from_instance = (
-            lambda placement: f"{placement.trainee} ({placement.cohort})")
-        self.fields["actor"].queryset = actors
-        for name in ("placement", "actor"):
-            self.fields[name].read_options()
+        self.fields["placement"].offer(
+            placements, label=lambda placement: f"{placement.trainee} ({placement.cohort})")
+        self.fields["actor"].offer(actors)
         self.fields["action"].choices = [("", "Anything"), *AuditEvent.Action.choices]
         self.fields["object_type"].choices = [("", "Any record"),
                                               *((kind, kind.capitalize()) for kind in object_types)]
