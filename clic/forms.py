@@ -6,8 +6,8 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from clic.accounts.models import EMAIL_MAX_LENGTH
-from clic.accounts.validators import EMAIL_TOO_LONG
+from clic.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from clic.accounts.validators import EMAIL_TOO_LONG, NAME_TOO_LONG
 
 
 class EmailAddressField(forms.EmailField):
@@ -17,6 +17,15 @@ class EmailAddressField(forms.EmailField):
     def __init__(self, **kwargs):
         super().__init__(max_length=EMAIL_MAX_LENGTH,
                          error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs)
+
+
+class PersonNameField(forms.CharField):
+    """A person's name, refused on the form when longer than the service holds, with the
+    message the services give."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=NAME_MAX_LENGTH,
+                         error_messages={"max_length": NAME_TOO_LONG}, **kwargs)
 
 
 class OptionsSelect(forms.Select):

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.html import format_html
 
-from clic.accounts.models import NAME_MAX_LENGTH
-from clic.forms import EmailAddressField
+from clic.forms import EmailAddressField, PersonNameField
 
 from .models import HR_ITEMS, CommissioningStage, Concern, Project
 from .validators import MAX_UPLOAD_BYTES
@@ -74,8 +73,7 @@ class ProjectLeadForm(NHSForm):
 
     lead = forms.ModelChoiceField(queryset=None, required=False, label="One of the CCG's Project Leads",
                                   empty_label="Choose a Project Lead")
-    full_name = forms.CharField(label="Or invite someone new: full name", max_length=NAME_MAX_LENGTH,
-                                required=False)
+    full_name = PersonNameField(label="Or invite someone new: full name", required=False)
     email = EmailAddressField(label="Their NHS email address", required=False)
     job_title = forms.CharField(max_length=200, required=False)
 

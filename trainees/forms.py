@@ -1,7 +1,7 @@
 from django import forms
 
-from clic.accounts.models import NAME_MAX_LENGTH, Organisation, Role, User
-from clic.forms import EmailAddressField, OptionsSelect, PersonChoiceField
+from clic.accounts.models import Organisation, Role, User
+from clic.forms import EmailAddressField, OptionsSelect, PersonChoiceField, PersonNameField
 
 from .models import Placement, Weekday
 from .rows import TraineeRow, row_errors
@@ -10,21 +10,19 @@ AGREEMENT_HELP = "Needed for any project day other than Thursday."
 
 
 class TraineeForm(forms.Form):
-    name = forms.CharField(label="Trainee's name", max_length=NAME_MAX_LENGTH)
+    name = PersonNameField(label="Trainee's name")
     email = EmailAddressField(label="Trainee's email")
     gp_practice = forms.CharField(label="GP practice", max_length=200,
                                   help_text="A practice not yet known is added.")
     es_email = EmailAddressField(label="Educational Supervisor's email")
-    es_name = forms.CharField(label="Educational Supervisor's name", max_length=NAME_MAX_LENGTH,
-                              required=False, help_text="Needed only if they are new here.")
+    es_name = PersonNameField(label="Educational Supervisor's name", required=False,
+                              help_text="Needed only if they are new here.")
     ccg_supervisor_email = EmailAddressField(label="CCG Supervisor's email")
-    ccg_supervisor_name = forms.CharField(label="CCG Supervisor's name", max_length=NAME_MAX_LENGTH,
-                                          required=False,
+    ccg_supervisor_name = PersonNameField(label="CCG Supervisor's name", required=False,
                                           help_text="Needed only if they are new here.")
     project_lead_email = EmailAddressField(label="Project Lead's email (optional)",
-                                          required=False, help_text="Can be set later.")
-    project_lead_name = forms.CharField(label="Project Lead's name", max_length=NAME_MAX_LENGTH,
-                                        required=False)
+                                           required=False, help_text="Can be set later.")
+    project_lead_name = PersonNameField(label="Project Lead's name", required=False)
     project_day = forms.TypedChoiceField(choices=Weekday.choices, coerce=int,
                                          initial=Weekday.THURSDAY)
     agreed_by_pd = forms.BooleanField(label="The Programme Director agrees", required=False,

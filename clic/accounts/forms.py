@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from clic.forms import EmailAddressField, OptionsSelect
+from clic.forms import EmailAddressField, OptionsSelect, PersonNameField
 
-from .models import NAME_MAX_LENGTH, ROLE_ORGANISATION_KIND, Organisation, Role
+from .models import ROLE_ORGANISATION_KIND, Organisation, Role
 
 
 class SetPasswordForm(forms.Form):
@@ -52,7 +52,7 @@ class MembershipForm(forms.Form):
 
 
 class InviteForm(MembershipForm):
-    full_name = forms.CharField(max_length=NAME_MAX_LENGTH, label="Full name")
+    full_name = PersonNameField(label="Full name")
     email = EmailAddressField(label="Email address", help_text="Usually their nhs.net address.")
     job_title = forms.CharField(max_length=200, required=False)
 
@@ -60,7 +60,7 @@ class InviteForm(MembershipForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=NAME_MAX_LENGTH, label="Full name")
+    full_name = PersonNameField(label="Full name")
     job_title = forms.CharField(max_length=200, required=False)
     phone = forms.CharField(max_length=40, required=False, label="Phone number",
                             help_text="Shown to your trainees and supervisors on the timetable.")

@@ -55,7 +55,7 @@ def user_invite(*, email: str, full_name: str, roles: Iterable[tuple[str, Organi
     """Find the person by email or create them, give them their roles, and (for a new
     person) email an invitation to set a password. Existing people are matched, not duplicated."""
     email, full_name = email.strip().lower(), full_name.strip()
-    errors = person_errors(email=email, full_name=full_name)
+    errors = person_errors(email=email, full_name=full_name, job_title=job_title, phone=phone)
     if errors:
         raise ValidationError(errors)
     user = User.objects.filter(email__iexact=email).first()
@@ -104,10 +104,14 @@ def invitation_accept(*, user: User, password: str) -> User:
 
 @transaction.atomic
 def user_update(*, user: User, full_name: str, job_title: str, phone: str) -> User:
-    user.full_name = full_name.strip()
-    user.job_title = job_title.strip()
-    user.phone = phone.strip()
-    user.save(update_fields=["full_name", "job_title", "phone"])
+    details = {"full_name": full_name.strip(), "job_title": job_title.strip(),
+               "phone": phone.strip()}
+    errors = person_errors(**details)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in details.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(details))
     return user
 
 

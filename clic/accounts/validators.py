@@ -1,4 +1,4 @@
-"""Checks on what identifies a person: the length of an address or a name, and passwords.
+"""Checks on a person's details: what their columns can hold, and passwords.
 
 Passwords, after the NCSC's password guidance: no composition rules (no "one capital, one
 symbol"), but refuse what attackers try first. Django's validators already refuse short
@@ -10,22 +10,27 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from .models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from .models import User
 
-EMAIL_TOO_LONG = f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer."
-NAME_TOO_LONG = f"Enter a name of {NAME_MAX_LENGTH} characters or fewer."
+# The person's details a form or import gives, as a message names them.
+DETAILS = {"email": "an email address", "full_name": "a name", "job_title": "a job title",
+           "phone": "a phone number"}
 
 
-def person_errors(*, email: str | None = None, full_name: str | None = None
-                  ) -> dict[str, str]:
-    """What a person's address and name (those given) cannot hold, by field: for the services
+def too_long(field: str) -> str:
+    return (f"Enter {DETAILS[field]} of {User._meta.get_field(field).max_length} characters "
+            "or fewer.")
+
+
+EMAIL_TOO_LONG = too_long("email")
+NAME_TOO_LONG = too_long("full_name")
+
+
+def person_errors(**details: str) -> dict[str, str]:
+    """What a person's columns cannot hold of the details given, by field: for the services
     that write a person and the forms and imports in front of them."""
-    errors = {}
-    if email is not None and len(email) > EMAIL_MAX_LENGTH:
-        errors["email"] = EMAIL_TOO_LONG
-    if full_name is not None and len(full_name) > NAME_MAX_LENGTH:
-        errors["full_name"] = NAME_TOO_LONG
-    return errors
+    return {field: too_long(field) for field, value in details.items()
+            if len(value) > User._meta.get_field(field).max_length}
 
 KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]", "asdfghjkl;'#", "zxcvbnm,./")
 # Columns of a UK keyboard, read downwards ("1qaz", "2wsx", ...).

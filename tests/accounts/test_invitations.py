@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clic.accounts.models import Invitation, Role, RoleMembership, User
-from clic.accounts.services import user_invite
+from clic.accounts.services import user_invite, user_update
 from clic.mail.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -142,11 +142,33 @@ def test_an_address_longer_than_any_mailbox_is_refused_on_the_form(client, manag
 
 @pytest.mark.parametrize("details, field", [
     ({"email": "a" * 250 + "@nhs.net", "full_name": "Dr Long Address"}, "email"),
-    ({"email": "long.name@nhs.net", "full_name": "N" * 201}, "full_name")])
-def test_the_service_refuses_an_address_or_name_longer_than_a_person_can_have(
+    ({"email": "long.name@nhs.net", "full_name": "N" * 201}, "full_name"),
+    ({"email": "long.title@nhs.net", "full_name": "Dr Title", "job_title": "T" * 201},
+     "job_title"),
+    ({"email": "long.phone@nhs.net", "full_name": "Dr Phone", "phone": "0" * 41}, "phone")])
+def test_the_service_refuses_details_longer_than_a_person_can_have(
         world, details, field):
     people = User.objects.count()
     with pytest.raises(ValidationError) as refused:
         user_invite(roles=[(Role.CCG_SUPERVISOR, world.ccg)], invited_by=world.pa, **details)
     assert list(refused.value.message_dict) == [field]
     assert User.objects.count() == people and not OutboundEmail.objects.exists()
+
+
+def test_a_name_longer_than_a_person_can_have_gets_the_services_message_on_the_form(
+        client, manager):
+    people = User.objects.count()
+    response = invite(client, manager, full_name="N" * 201)
+    assert "Enter a name of 200 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people and not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("field, value", [("full_name", "N" * 201), ("job_title", "T" * 201),
+                                          ("phone", "0" * 41)])
+def test_the_profile_service_refuses_details_longer_than_a_person_can_have(world, field, value):
+    details = {"full_name": "Dr Amy Clarke", "job_title": "ST2", "phone": "", field: value}
+    with pytest.raises(ValidationError) as refused:
+        user_update(user=world.trainee, **details)
+    assert list(refused.value.message_dict) == [field]
+    world.trainee.refresh_from_db()
+    assert getattr(world.trainee, field) != value
