@@ -13,10 +13,8 @@ class AuditFilterForm(FilterForm):
     actor = ReadOnceChoiceField(queryset=None, required=False, label="Who", empty_label="Anyone")
     action = forms.ChoiceField(required=False, label="What they did", widget=OptionsSelect)
     object_type = forms.ChoiceField(required=False, label="Record", widget=OptionsSelect)
-    start = forms.DateField(required=False, label="From",
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To",
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label="From")
+    end = forms.DateField(required=False, label="To")
 
     def __init__(self, data=None, *, placements, actors, object_types):
         super().__init__(data)

@@ -216,6 +216,9 @@ def test_the_pd_filters_by_trainee_person_action_record_and_date(scene):
     assert {e.placement for e in shown(placement=world.placement.pk)} == {world.placement}
     today = timezone.localdate()
     assert len(shown(start=today.isoformat(), end=today.isoformat())) == len(shown())
+    # The dates are the browser's own pickers, holding the date given.
+    assert (f'<input type="date" name="start" value="{today.isoformat()}"'
+            in client.get(reverse("audit_events"), {"start": today.isoformat()}).content.decode())
     assert shown(end=(today - datetime.timedelta(days=1)).isoformat()) == []
     # A mistyped filter is shown with its message and left out; the other filters still apply.
     response = client.get(reverse("audit_events"),
