@@ -60,7 +60,10 @@ WARM_UP = 3
 # Pages timed as the first fetch after a change (the cache emptied before each request), and
 # pages timed as served from the cache.
 BUILT, KEPT = {"feed-build", "pdf-build"}, {"feed", "feed304", "pdf"}
-ROUNDS = 6
+# Many short rounds, each timing every page a request or two per size: the machine's speed
+# drifts from one minute to the next (see fixed_work), and ten requests in a row fell
+# whole into a slow spell or a quick one, moving a page's p95 and the sizes' ratio with it.
+ROUNDS = 30
 HTML_P95_MS, FEED_P95_MS, PDF_P95_MS, MAX_QUERIES, MAX_RATIO = 50, 30, 500, 15, 1.3
 
 
@@ -238,7 +241,7 @@ def drop_database(name: str) -> None:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
 
 
-MACHINE_CHECKS = 10  # the fixed work, timed this many times in each round
+MACHINE_CHECKS = 4  # the fixed work, timed this many times in each round
 
 
 def fixed_work() -> int:
@@ -281,13 +284,16 @@ def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int)
     # As a web worker does once it has loaded (clic/wsgi.py).
     freeze_long_lived_objects()
     machine = []
+    names = list(sizes)
     for number in range(ROUNDS):
         print(f"  round {number + 1} of {ROUNDS}", file=sys.stderr, flush=True)
         machine.append(time_fixed_work())
-        for size, (database, _) in sizes.items():
-            use_database(database)
+        # Each size goes first in turn, so that none is always timed just after the switch.
+        turn = number % len(names)
+        for size in names[turn:] + names[:turn]:
+            use_database(sizes[size][0])
             for probe in probes[size]:
-                probe.time(requests // ROUNDS)
+                probe.time(requests // ROUNDS + (number < requests % ROUNDS))
     return Measured(results={size: {probe.page.label: probe.result for probe in size_probes}
                              for size, size_probes in probes.items()}, machine=machine)
 
@@ -297,8 +303,8 @@ def machine_speed(rounds: list[list[float]]) -> str:
     medians = [statistics.median(times) * 1000 for times in rounds]
     return (f"Machine speed while timing: fixed_work (the same Python work, no database) took "
             f"{statistics.median(every):.1f} ms of CPU at the median, {min(every):.1f} at the "
-            f"fastest, {percentile(every, .95):.1f} at p95; round medians "
-            f"{', '.join(f'{m:.1f}' for m in medians)}")
+            f"fastest, {percentile(every, .95):.1f} at p95; the {len(rounds)} rounds' medians "
+            f"from {min(medians):.1f} to {max(medians):.1f}")
 
 
 def table(pages, one, national, generated) -> list[str]:
@@ -386,9 +392,9 @@ def main(argv=None) -> int:
     print(f"Pages, in process (Django test client), {args.requests} requests each after "
           f"{WARM_UP} to warm up, in {ROUNDS} rounds that alternate between the one-cohort and "
           f"the national database. Times in ms; SQL = queries per request; cpu = median CPU "
-          f"time of the app's process per request (not PostgreSQL's), which other load on the "
-          f"machine does not inflate; xfloor = median / the floor's median; x one = national "
-          f"median / one-cohort median")
+          f"time of the app's process per request (not PostgreSQL's: no waiting for the "
+          f"database or for a turn on a CPU, though it drifts with the machine's speed); "
+          f"xfloor = median / the floor's median; x one = national median / one-cohort median")
     print(f"National dataset: {counts['cohorts']:,} cohorts, {counts['placements']:,} placements, "
           f"{counts['session']:,} sessions, {counts['absence']:,} absences, "
           f"{counts['email']:,} emails; generated in {generated_in:.0f} s")
