@@ -20,29 +20,46 @@ import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db.models import Count, Max, QuerySet, Sum, Value
 from django.utils import timezone
 
 from . import selectors
 from .exporters import diary_url, feed_calendar, feed_session_facts, session_entry
+from .ical import CalendarEntry
 
-# (user, start, end), and rows=... when the provider has `changes`.
-Provider = Callable[..., Iterable]
+
+class Events(Protocol):
+    """A provider without `changes`: the feed hashes its events for the ETag."""
+
+    def __call__(self, user, start: datetime.date, end: datetime.date, /
+                 ) -> Iterable[CalendarEntry]: ...
+
+
+class EventsFromRows(Protocol):
+    """A provider with `changes`: called with rows=that query, it writes its events from it;
+    elsewhere (without rows) it reads them itself."""
+
+    def __call__(self, user, start: datetime.date, end: datetime.date, /, *,
+                 rows: QuerySet | None = None) -> Iterable[CalendarEntry]: ...
+
+
 Changes = Callable[[object, datetime.date, datetime.date], QuerySet]
 
 
 @dataclass(frozen=True)
 class FeedProvider:
-    events: Provider
+    events: Events | EventsFromRows
     changes: Changes | None = None
 
 
 _providers: dict[str, FeedProvider] = {}
 
 
-def register(name: str, events: Provider, *, changes: Changes | None = None) -> None:
-    """Add (or replace) a source of calendar-feed events."""
+def register(name: str, events: Events | EventsFromRows, *,
+             changes: Changes | None = None) -> None:
+    """Add (or replace) a source of calendar-feed events: with `changes`, an EventsFromRows."""
     _providers[name] = FeedProvider(events=events, changes=changes)
 
 
