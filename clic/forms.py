@@ -6,8 +6,13 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from clic.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-from clic.accounts.validators import EMAIL_TOO_LONG, NAME_TOO_LONG
+from clic.accounts.validators import longest, too_long
+
+
+def _as_a_person_holds(detail: str) -> dict:
+    """A form field's limit for one of a person's details, the User model's column, and the
+    message the services give for it."""
+    return {"max_length": longest(detail), "error_messages": {"max_length": too_long(detail)}}
 
 
 class EmailAddressField(forms.EmailField):
@@ -15,17 +20,20 @@ class EmailAddressField(forms.EmailField):
     takes 320 characters), with the message the services give."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=EMAIL_MAX_LENGTH,
-                         error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs)
+        super().__init__(**_as_a_person_holds("email"), **kwargs)
 
 
-class PersonNameField(forms.CharField):
-    """A person's name, refused on the form when longer than the service holds, with the
-    message the services give."""
+class PersonDetailField(forms.CharField):
+    """A person's name, job title or phone number (`detail`: the User field), refused on the
+    form when longer than the service holds, with the message the services give."""
 
+    def __init__(self, detail: str, **kwargs):
+        super().__init__(**_as_a_person_holds(detail), **kwargs)
+
+
+class PersonNameField(PersonDetailField):
     def __init__(self, **kwargs):
-        super().__init__(max_length=NAME_MAX_LENGTH,
-                         error_messages={"max_length": NAME_TOO_LONG}, **kwargs)
+        super().__init__("full_name", **kwargs)
 
 
 class OptionsSelect(forms.Select):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.html import format_html
 
-from clic.forms import EmailAddressField, PersonNameField
+from clic.forms import EmailAddressField, PersonDetailField, PersonNameField
 
 from .models import HR_ITEMS, CommissioningStage, Concern, Project
 from .validators import MAX_UPLOAD_BYTES
@@ -75,7 +75,7 @@ class ProjectLeadForm(NHSForm):
                                   empty_label="Choose a Project Lead")
     full_name = PersonNameField(label="Or invite someone new: full name", required=False)
     email = EmailAddressField(label="Their NHS email address", required=False)
-    job_title = forms.CharField(max_length=200, required=False)
+    job_title = PersonDetailField("job_title", required=False)
 
     def __init__(self, *args, leads, ccg, **kwargs):
         super().__init__(*args, **kwargs)

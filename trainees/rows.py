@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from clic.accounts.models import NAME_MAX_LENGTH
-from clic.accounts.validators import person_errors
+from clic.accounts.validators import longest, person_errors
 
 from .models import Weekday, project_day_errors
 
@@ -57,7 +56,7 @@ def name_from_email(email: str) -> str:
     name the service holds: it is cut there."""
     local = email.split("@", 1)[0]
     name = " ".join(part.capitalize() for part in re.split(r"[._\-+]+", local) if part) or email
-    return name[:NAME_MAX_LENGTH]
+    return name[:longest("full_name")]
 
 
 def _email_errors(value: str, *, required: bool) -> list[str]:

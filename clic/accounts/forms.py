@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from clic.forms import EmailAddressField, OptionsSelect, PersonNameField
+from clic.forms import EmailAddressField, OptionsSelect, PersonDetailField, PersonNameField
 
 from .models import ROLE_ORGANISATION_KIND, Organisation, Role
 
@@ -54,16 +54,16 @@ class MembershipForm(forms.Form):
 class InviteForm(MembershipForm):
     full_name = PersonNameField(label="Full name")
     email = EmailAddressField(label="Email address", help_text="Usually their nhs.net address.")
-    job_title = forms.CharField(max_length=200, required=False)
+    job_title = PersonDetailField("job_title", required=False)
 
     field_order = ["full_name", "email", "job_title", "role", "organisation"]
 
 
 class ProfileForm(forms.Form):
     full_name = PersonNameField(label="Full name")
-    job_title = forms.CharField(max_length=200, required=False)
-    phone = forms.CharField(max_length=40, required=False, label="Phone number",
-                            help_text="Shown to your trainees and supervisors on the timetable.")
+    job_title = PersonDetailField("job_title", required=False)
+    phone = PersonDetailField("phone", required=False, label="Phone number",
+                              help_text="Shown to your trainees and supervisors on the timetable.")
 
 
 class OrganisationForm(forms.ModelForm):

@@ -24,17 +24,14 @@ def new_calendar_token():
     return secrets.token_urlsafe(32)
 
 
-# RFC 5321's longest mailbox address. Django's form EmailField and validate_email take up to
-# 320 characters: what writes a person checks this itself (clic.accounts.validators).
-EMAIL_MAX_LENGTH = 254
-NAME_MAX_LENGTH = 200
-
-
 class User(AbstractBaseUser, PermissionsMixin):
     """A person: logs in by email. What they may do comes from their role memberships."""
 
-    email = models.EmailField(unique=True, max_length=EMAIL_MAX_LENGTH)
-    full_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    # RFC 5321's longest mailbox address. Django's form EmailField and validate_email take up
+    # to 320 characters: what writes a person checks each detail's length itself
+    # (clic.accounts.validators.person_errors, read from these columns).
+    email = models.EmailField(unique=True, max_length=254)
+    full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)

@@ -17,20 +17,20 @@ DETAILS = {"email": "an email address", "full_name": "a name", "job_title": "a j
            "phone": "a phone number"}
 
 
+def longest(field: str) -> int:
+    """The most characters a person's column holds of one detail."""
+    return User._meta.get_field(field).max_length
+
+
 def too_long(field: str) -> str:
-    return (f"Enter {DETAILS[field]} of {User._meta.get_field(field).max_length} characters "
-            "or fewer.")
-
-
-EMAIL_TOO_LONG = too_long("email")
-NAME_TOO_LONG = too_long("full_name")
+    return f"Enter {DETAILS[field]} of {longest(field)} characters or fewer."
 
 
 def person_errors(**details: str) -> dict[str, str]:
     """What a person's columns cannot hold of the details given, by field: for the services
     that write a person and the forms and imports in front of them."""
     return {field: too_long(field) for field, value in details.items()
-            if len(value) > User._meta.get_field(field).max_length}
+            if len(value) > longest(field)}
 
 KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]", "asdfghjkl;'#", "zxcvbnm,./")
 # Columns of a UK keyboard, read downwards ("1qaz", "2wsx", ...).

@@ -172,3 +172,24 @@ def test_the_profile_service_refuses_details_longer_than_a_person_can_have(world
     assert list(refused.value.message_dict) == [field]
     world.trainee.refresh_from_db()
     assert getattr(world.trainee, field) != value
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("job_title", "T" * 201, "Enter a job title of 200 characters or fewer."),
+    ("phone", "0" * 41, "Enter a phone number of 40 characters or fewer.")])
+def test_the_profile_form_refuses_long_details_in_the_services_words(
+        client, world, field, value, message):
+    client.force_login(world.trainee)
+    saved = User.objects.values("full_name", "job_title", "phone").get(pk=world.trainee.pk)
+    details = {"full_name": "Dr Amy Clarke-Jones", "job_title": "ST2", "phone": "", field: value}
+    response = client.post(reverse("profile"), details)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.values("full_name", "job_title", "phone").get(pk=world.trainee.pk) == saved
+
+
+def test_inviting_with_a_long_job_title_is_refused_in_the_services_words(client, manager):
+    people = User.objects.count()
+    response = invite(client, manager, job_title="T" * 201)
+    assert "Enter a job title of 200 characters or fewer." in response.content.decode()
+    assert User.objects.count() == people and not OutboundEmail.objects.exists()
