@@ -83,8 +83,9 @@ def row_errors(row: TraineeRow, *, cohort, seen: dict[str, int] | None = None,
 
     if not row.name:
         add("name", "Enter the trainee's name.")
-    elif too_long := person_errors(full_name=row.name):
-        add("name", too_long["full_name"])
+    for field in ("name", "es_name", "ccg_supervisor_name", "project_lead_name"):
+        if too_long := person_errors(full_name=getattr(row, field)):
+            add(field, too_long["full_name"])
     for field, required in (("email", True), ("es_email", True),
                             ("ccg_supervisor_email", True), ("project_lead_email", False)):
         for message in _email_errors(getattr(row, field), required=required):

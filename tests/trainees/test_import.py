@@ -208,3 +208,16 @@ def test_a_new_person_named_from_a_long_address_gets_a_name_the_service_can_hold
     assert response.status_code == 302
     es = User.objects.get(email=long_address)
     assert es.full_name == "B" + "b" * 199
+
+
+def test_a_supervisors_name_longer_than_a_person_can_have_is_listed_on_its_line(client, world):
+    lines = GOOD.replace(HEADER, HEADER + ",Educational Supervisor name").split("\r\n")
+    lines[1] += ","
+    lines[2] += "," + "N" * 201
+    content = "\r\n".join(lines).encode()
+    html = _problems(_upload(client, world, content))
+    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
+    assert rows == []
+    assert [(p.line, p.column) for p in problems] == [(3, "Educational Supervisor name")]
+    assert "Enter a name of 200 characters or fewer." in html
+    _nothing_imported(world)
