@@ -190,15 +190,22 @@ def test_parse_handles_a_reader_without_size(world):
     assert problems == [] and len(rows) == 2
 
 
-def test_an_address_longer_than_any_mailbox_is_listed_and_nothing_is_imported(client, world):
-    long_address = "a" * 250 + "@nhs.test"
-    content = GOOD.replace("new.es@nhs.test", long_address).encode()
+def _refused_on_its_line(client, world, content: bytes, *, line: int, column: str,
+                         message: str) -> None:
+    """The upload lists one problem, at that line and column, and imports nothing."""
     html = _problems(_upload(client, world, content))
     rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
     assert rows == []
-    assert [(p.line, p.column) for p in problems] == [(3, "Educational Supervisor email")]
-    assert "Enter an email address of 254 characters or fewer." in html
+    assert [(p.line, p.column) for p in problems] == [(line, column)]
+    assert message in html
     _nothing_imported(world)
+
+
+def test_an_address_longer_than_any_mailbox_is_listed_and_nothing_is_imported(client, world):
+    long_address = "a" * 250 + "@nhs.test"
+    _refused_on_its_line(client, world, GOOD.replace("new.es@nhs.test", long_address).encode(),
+                         line=3, column="Educational Supervisor email",
+                         message="Enter an email address of 254 characters or fewer.")
     assert not User.objects.filter(email=long_address).exists()
 
 
@@ -214,10 +221,6 @@ def test_a_supervisors_name_longer_than_a_person_can_have_is_listed_on_its_line(
     lines = GOOD.replace(HEADER, HEADER + ",Educational Supervisor name").split("\r\n")
     lines[1] += ","
     lines[2] += "," + "N" * 201
-    content = "\r\n".join(lines).encode()
-    html = _problems(_upload(client, world, content))
-    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
-    assert rows == []
-    assert [(p.line, p.column) for p in problems] == [(3, "Educational Supervisor name")]
-    assert "Enter a name of 200 characters or fewer." in html
-    _nothing_imported(world)
+    _refused_on_its_line(client, world, "\r\n".join(lines).encode(), line=3,
+                         column="Educational Supervisor name",
+                         message="Enter a name of 200 characters or fewer.")
