@@ -130,15 +130,8 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
     are the people of one meeting or session.
     """
     row = row_for(code)
-    if placement is None and cohort is None:
-        placement, cohort = _placement_and_cohort(about)
-    if placement is not None:
-        if cohort is not None and cohort.pk != placement.cohort_id:
-            raise ValueError("The placement is not in the cohort given.")
-        cohort = placement.cohort
-    if cohort is None:
-        raise ValueError(f"{code} needs the placement or cohort it concerns.")
-    placements = [placement] if placement is not None else list(_cohort_placements(cohort))
+    placement, cohort, placements = _event_scope(code, about=about, placement=placement,
+                                                 cohort=cohort)
     addressees = resolve_recipients(
         row.recipients if recipients_override is None else recipients_override,
         placement=placement, cohort=cohort, placements=placements)
@@ -162,6 +155,31 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
 
     return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
                   placement=placement, cohort=cohort, attachments=attachments, render=render)
+
+
+def sop_addressees(*, code: str, about=None, placement=None, cohort=None,
+                   recipients_override: Sequence | None = None) -> list[Addressee]:
+    """Exactly the addresses `sop_notify` with the same arguments would email now: what a
+    preview or confirmation page names, so that the page and the outbox cannot disagree."""
+    placement, cohort, placements = _event_scope(code, about=about, placement=placement,
+                                                 cohort=cohort)
+    return resolve_recipients(
+        row_for(code).recipients if recipients_override is None else recipients_override,
+        placement=placement, cohort=cohort, placements=placements)
+
+
+def _event_scope(code: str, *, about, placement, cohort) -> tuple:
+    """The placement (or None), cohort and placements an SOP event concerns."""
+    if placement is None and cohort is None:
+        placement, cohort = _placement_and_cohort(about)
+    if placement is not None:
+        if cohort is not None and cohort.pk != placement.cohort_id:
+            raise ValueError("The placement is not in the cohort given.")
+        cohort = placement.cohort
+    if cohort is None:
+        raise ValueError(f"{code} needs the placement or cohort it concerns.")
+    placements = [placement] if placement is not None else list(_cohort_placements(cohort))
+    return placement, cohort, placements
 
 
 def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -> list[Addressee]:

@@ -16,6 +16,7 @@ from clic.mail.services import (
     email_queue_rendered,
     email_queue_template,
     outbox_email_send,
+    sop_addressees,
     sop_notify,
 )
 from tests import factories
@@ -169,6 +170,32 @@ def test_sop_notify_recipients_override_names_the_people_of_a_meeting(world):
 
     assert recipients(rows) == ["guest.speaker@example.org", "supervisor@nhs.test"]
     assert "running late for Week 8 review" in rows[0].body_text
+
+
+@pytest.mark.parametrize("code", ["S1", "S3", "S5", "S6", "S7", "S13", "S16", "S17R"])
+def test_sop_addressees_names_exactly_whom_sop_notify_emails(world, code):
+    factories.PlacementFactory(cohort=world.cohort, ccg_supervisor=world.supervisor)
+    give_role(world.es, Role.PA, world.programme)
+
+    named = sop_addressees(code=code, about=world.placement, placement=world.placement)
+    rows = notify(world, code=code, key=f"preview:{code}", context={})
+
+    assert sorted(a.email for a in named) == recipients(rows)
+    assert named
+
+
+def test_sop_addressees_for_a_whole_cohort_names_every_trainees_people(world):
+    second = factories.PlacementFactory(cohort=world.cohort,
+                                        ccg_supervisor__email="second.sup@nhs.test")
+
+    named = sop_addressees(code="S3", about=world.cohort, cohort=world.cohort)
+    rows = sop_notify(code="S3", event_key="cohort-published:2", about=world.cohort,
+                      cohort=world.cohort)
+
+    assert sorted(a.email for a in named) == recipients(rows) == [
+        "second.sup@nhs.test", "supervisor@nhs.test"]
+    assert [p for a in named for p in a.placements if a.email == "second.sup@nhs.test"] == [
+        second]
 
 
 def test_sop_notify_rejects_an_unknown_code_or_a_missing_placement(world):
