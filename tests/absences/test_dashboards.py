@@ -99,8 +99,11 @@ def test_ccg_dashboard_shows_who_is_away_in_one_word(client, world):
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "x"])
 def test_ccg_dashboard_ignores_a_month_it_cannot_show(client, world, month):
     client.force_login(world.ccg_admin)
+    shown = client.get(reverse("absences:ccg")).context["dashboard"].month
     response = client.get(reverse("absences:ccg"), {"month": month})
     assert response.status_code == 200
+    assert response.context["dashboard"].month == shown
+    assert f"CCG diary: {shown:%B %Y}</h2>" in response.content.decode()
 
 
 @pytest.mark.parametrize("number", ["²", "①"])

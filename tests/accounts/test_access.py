@@ -49,7 +49,9 @@ def test_superuser_opens_the_django_admin(client, world, settings):
     world.pd.is_staff = world.pd.is_superuser = True
     world.pd.save()
     client.force_login(world.pd)
-    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Site administration" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["trainee", "supervisor", "lead", "es", "chair", "ccg_admin"])
@@ -85,7 +87,10 @@ def test_mfa_is_required_before_a_pd_uses_the_service(client, world, settings):
 def test_mfa_is_not_forced_on_a_trainee(client, world, settings):
     settings.CLIC_MFA_ENFORCED = True
     client.force_login(world.trainee)
-    assert client.get(reverse("home")).status_code == 200
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert world.placement.cohort.name in response.content.decode()
+    assert reverse("mfa_activate_totp") not in response.content.decode()
 
 
 def test_home_shows_a_panel_for_each_role_held(client, world, settings):

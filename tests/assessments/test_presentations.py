@@ -285,4 +285,10 @@ def test_a_cohort_director_without_programme_membership_manages_the_day(client, 
     world.cohort.directors.add(director)
     day = schedule(world.cohort, world.pd)
     client.force_login(director)
-    assert client.get(reverse("presentation_day", args=[day.pk])).status_code == 200
+    response = client.get(reverse("presentation_day", args=[day.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("presentation_chase", args=[day.pk]) in page
+    for name in ("presentation_day_move", "presentation_slots_edit", "presentation_day_cancel"):
+        assert reverse(name, args=[day.pk]) in page, name
+        assert client.get(reverse(name, args=[day.pk])).status_code == 200, name

@@ -3,6 +3,7 @@ every cohort, placement, diary and PDF page of ours; nobody anonymous gets in.""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from rotations.models import Session, TimetablePack
 
@@ -63,8 +64,11 @@ def test_anonymous_people_are_sent_to_sign_in(client, published):
 def test_people_of_the_placement_open_its_page_diary_and_pdf(client, published, who):
     client.force_login(getattr(published, who))
     placement = published.placement
-    assert client.get(reverse("placement_detail", args=[placement.pk])).status_code == 200
-    assert client.get(reverse("diary_week") + f"?placement={placement.pk}").status_code == 200
+    name = escape(placement.trainee.full_name)
+    page = client.get(reverse("placement_detail", args=[placement.pk]))
+    assert page.status_code == 200 and name in page.content.decode()
+    diary = client.get(reverse("diary_week"), {"placement": placement.pk})
+    assert diary.status_code == 200 and f"Diary: {name}" in diary.content.decode()
     pdf = client.get(reverse("placement_timetable_pdf", args=[placement.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 

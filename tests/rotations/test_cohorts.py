@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from rotations.models import Cohort, CohortChange, Session
 from tests import factories
@@ -198,7 +199,11 @@ def test_pd_cancels_a_session_through_the_page(client, published):
 def test_a_pa_can_see_the_timetable_but_not_change_it(client, published):
     session = published.placement.sessions.get(week=8, part=Session.Part.PM)
     client.force_login(published.pa)
-    assert client.get(reverse("cohort_timetable", args=[published.cohort.pk])).status_code == 200
+    timetable = client.get(reverse("cohort_timetable", args=[published.cohort.pk]), {"week": 8})
+    assert timetable.status_code == 200
+    page = timetable.content.decode()
+    assert escape(session.title) in page and escape(session.venue) in page
+    assert reverse("session_edit", args=[published.cohort.pk, session.pk]) not in page
     assert client.get(reverse("session_edit", args=[published.cohort.pk, session.pk])
                       ).status_code == 404
     assert client.post(reverse("session_cancel", args=[published.cohort.pk, session.pk])

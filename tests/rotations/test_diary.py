@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clic.accounts.models import Role
 from rotations import diary
@@ -113,17 +114,28 @@ def test_month_view_lists_the_month(client, published):
     assert "Teaching session / leadership workshop" in html
 
 
+def assert_shows_today(client, date: str):
+    """The week and month diaries asked for `date` show the week and month of today (read
+    before and after the requests, should they straddle midnight)."""
+    before = timezone.localdate()
+    week = client.get(reverse("diary_week"), {"date": date}).content.decode()
+    month = client.get(reverse("diary_month"), {"date": date}).content.decode()
+    days = {before, timezone.localdate()}
+    mondays = {day - datetime.timedelta(days=day.weekday()) for day in days}
+    assert any(f"Week of {monday.day} {monday:%B %Y}</h1>" in week for monday in mondays)
+    assert any(f">{day:%B %Y}</h1>" in month for day in days)
+
+
 def test_a_malformed_date_falls_back_to_today(client, published):
     client.force_login(published.trainee)
-    assert client.get(reverse("diary_week"), {"date": "2027-02-31"}).status_code == 200
-    assert client.get(reverse("diary_month"), {"date": "nonsense"}).status_code == 200
+    assert_shows_today(client, "2027-02-31")
+    assert_shows_today(client, "nonsense")
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_a_date_at_the_end_of_the_calendar_falls_back_to_today(client, published, day):
     client.force_login(published.trainee)
-    assert client.get(reverse("diary_week"), {"date": day}).status_code == 200
-    assert client.get(reverse("diary_month"), {"date": day}).status_code == 200
+    assert_shows_today(client, day)
 
 
 def test_other_features_can_overlay_the_diary(client, published):

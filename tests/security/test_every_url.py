@@ -486,11 +486,15 @@ def test_anonymous_people_are_sent_to_sign_in_everywhere_but_the_public_list(cli
 
 
 def test_the_sign_in_pages_open_without_signing_in(client, scene):
-    for name in ("account_login", "account_reset_password", "account_reset_password_done",
-                 "healthz"):
-        assert client.get(reverse(name)).status_code == 200, name
-    assert client.get(ACCESS["calendar_feed"].url(scene)).status_code == 200
-    assert client.get(ACCESS["invitation_accept"].url(scene)).status_code == 200
+    for name in ("account_login", "account_reset_password", "account_reset_password_done"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert "<form" in response.content.decode() or name.endswith("_done"), name
+    assert client.get(reverse("healthz")).json()["database"] == "ok"
+    feed = client.get(ACCESS["calendar_feed"].url(scene))
+    assert feed.status_code == 200 and feed.content.startswith(b"BEGIN:VCALENDAR")
+    invitation = client.get(ACCESS["invitation_accept"].url(scene))
+    assert invitation.status_code == 200 and 'name="password1"' in invitation.content.decode()
     assert client.get(reverse("calendar_feed", args=["guessed-token"])).status_code == 404
 
 
