@@ -217,6 +217,14 @@ CLIC_REPLY_TO = env.list("CLIC_REPLY_TO", default=["ekccgs.quality@nhs.net"])
 CLIC_DEFAULT_CCG_ADMIN_MAILBOX = "ekccgs.quality@nhs.net"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_TIMEOUT = 20
+# The outbox's delivery and retries (clic.mail.services reads these, falling back to its own).
+CLIC_MAIL_MAX_ATTEMPTS = env.int("CLIC_MAIL_MAX_ATTEMPTS", default=6)
+CLIC_MAIL_RETRY_DELAYS = env.list("CLIC_MAIL_RETRY_DELAYS", cast=int,
+                                  default=[30, 120, 600, 1800, 7200])
+CLIC_MAIL_SENDING_TIMEOUT = env.int("CLIC_MAIL_SENDING_TIMEOUT", default=300)
+CLIC_MAIL_REQUEUE_AFTER = env.int("CLIC_MAIL_REQUEUE_AFTER", default=60)
+CLIC_MAIL_SWEEP_BATCH = env.int("CLIC_MAIL_SWEEP_BATCH", default=5000)
+CLIC_MAIL_BATCH_SIZE = env.int("CLIC_MAIL_BATCH_SIZE", default=25)
 
 # Celery on Redis: JSON only, bounded tasks, beat for the sweeper and reminders.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
