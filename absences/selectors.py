@@ -1,6 +1,6 @@
 """Reads of absences, always scoped to the person asking.
 
-Two levels of sight (domain.md, "Health data"):
+Two levels of sight (docs/security.md, "Health data"):
 - the trainee, their PAs and PDs see everything: the kind, every day, the note;
 - CCG people (the trainee's CCG Supervisor and Project Lead, the CCG's admin and Deputy
   Clinical Chair) see only the CCG days, the kind in one word, never a note or a reason.

@@ -118,7 +118,7 @@ class MeetingKind(models.TextChoices):
     DEPUTY_CHAIR_END = "deputy_chair_end", "Meeting the Deputy Clinical Chair (end)"
 
 
-# The meetings the SOP expects (domain.md), in rotation order.
+# The meetings the handbook's SOP expects, in rotation order.
 MEETING_SPECS: tuple[MeetingSpec, ...] = (
     MeetingSpec(MeetingKind.FIRST_SUPERVISOR, MeetingKind.FIRST_SUPERVISOR.label, 1, 1,
                 "ccg_supervisor", ("ccg_supervisor",)),

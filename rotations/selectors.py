@@ -92,7 +92,8 @@ def pack_for(user, cohort_id, pack_id) -> TimetablePack:
 # Whose sessions a person sees -------------------------------------------------------------
 
 def session_scopes(user) -> dict[str, Q]:
-    """For each role, the sessions a person sees because of it (domain.md's table):
+    """For each role, the sessions a person sees because of it (docs/security.md, "Who sees
+    what"):
     trainee: their own (project days and their cohort's Wednesdays); CCG Supervisor and
     Project Lead: their trainees' CCG days; ES: their trainees' whole timetable; CCG admin
     and Deputy Clinical Chair: every trainee placed at their CCG, CCG days only; PD/PA:

@@ -102,9 +102,9 @@ def reach(user) -> Reach:
 
 
 def visible_placement_ids(user) -> list[int]:
-    """The placements a person may see, from every role they hold (domain.md's table): their
-    own as trainee, supervisor, lead or ES, and every one in their programmes' and CCGs'
-    cohorts."""
+    """The placements a person may see, from every role they hold (docs/security.md, "Who
+    sees what"): their own as trainee, supervisor, lead or ES, and every one in their
+    programmes' and CCGs' cohorts."""
     found = reach(user)
     return sorted(set(found.placement_ids(*PERSON_ROLES))
                   | set(found.placements_in(found.cohort_ids(*ORGANISATION_ROLES))))

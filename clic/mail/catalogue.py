@@ -1,4 +1,4 @@
-"""Who is told what: the SOP of domain.md as one declarative table.
+"""Who is told what: the handbook's SOP (its Appendix 2) as one declarative table.
 
 Each row names the event, the roles that receive it (resolved from the placement and
 cohort when the event happens) and the template trio `{template}_subject.txt`,

@@ -107,7 +107,7 @@ def test_home_shows_a_panel_for_each_role_held(client, world, settings):
 
 def test_another_programmes_pd_cannot_touch_the_people_or_mailbox_of_our_ccg(client, world,
                                                                             settings):
-    """domain.md: a PD runs their own cohorts. East Kent's admin mailbox receives our
+    """docs/security.md: a PD runs their own cohorts. East Kent's admin mailbox receives our
     trainees' sickness emails (S5), and its supervisors are ours: not West Kent's PD's."""
     settings.CLIC_MFA_ENFORCED = False
     membership = world.supervisor.memberships.get()

@@ -1,4 +1,4 @@
-"""The catalogue is domain.md's SOP table, and every row has its three templates."""
+"""The catalogue is the handbook's SOP table, and every row has its three templates."""
 
 import re
 from pathlib import Path

@@ -15,7 +15,7 @@ ACCESS below, and each class is tested:
 Anonymous people are sent to sign in everywhere but the public list. A new URL fails
 test_every_url_pattern_is_classified until it is added here.
 
-Matrices follow domain.md's "People and what each may see" and the apps' rules.py:
+Matrices follow docs/security.md's "Who sees what" and the apps' rules.py:
 PDs run their cohorts; PAs see the programme's trainees and absences but no marks or
 projects; CCG Supervisors and Project Lead see their trainees' projects and CCG-day absences;
 CCG admin see CCG-day absences and the diary, never a project, a mark or a note; ESs read
@@ -39,7 +39,7 @@ from tests.security.urls import admin_sample_path, every_pattern
 ROLES = ("trainee", "other_trainee", "supervisor", "other_ccg_supervisor", "lead", "es", "chair",
          "ccg_admin", "other_ccg_admin", "pa", "pd", "other_pd")
 OUTSIDERS = ("other_trainee", "other_ccg_supervisor", "other_ccg_admin", "other_pd")
-# Who may read a sickness note (domain.md, "Health data").
+# Who may read a sickness note (docs/security.md, "Health data").
 NOTE_READERS = ("trainee", "pa", "pd")
 
 PUBLIC, ADMIN, PERSONAL, ROLE, OBJECT = "public", "admin", "personal", "role", "object"

@@ -126,7 +126,7 @@ def test_saving_a_placement_unchanged_logs_and_sends_nothing(client, published):
 
 @pytest.mark.parametrize("who", ["ccg_admin", "chair", "supervisor", "lead"])
 def test_ccg_people_see_only_the_ccg_days_on_the_placement_page(client, published, who):
-    """domain.md: CCG people see a trainee's CCG days, not their Wednesdays at the deanery."""
+    """docs/security.md: CCG people see a trainee's CCG days, not their Wednesdays at the deanery."""
     client.force_login(getattr(published, who))
     html = client.get(reverse("placement_detail", args=[published.placement.pk])).content.decode()
     assert "Meet CCG Supervisor to discuss" in html
