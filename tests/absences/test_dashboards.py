@@ -332,7 +332,7 @@ def test_ccg_dashboard_chart_is_scaled_to_the_cohorts_ccg_days(client, world):
 
     response = client.get(reverse("absences:ccg"))
 
-    week = next(w for w in response.context["d"].weeks if w.week == cohort.week_of(project))
+    week = next(w for w in response.context["dashboard"].weeks if w.week == cohort.week_of(project))
     assert (week.absent, week.scheduled) == (1, 4)
     assert week.bar == 25
     content = response.content.decode()

@@ -355,3 +355,12 @@ def test_every_url_in_the_stylesheets_reaches_a_file(client):
                 missing.append(f"{name}: {address}")
 
     assert missing == []
+
+
+def test_the_page_layout_shows_a_forms_error_summary_once_whoever_asks(invalid_form):
+    page = Template('{% extends "base.html" %}{% load nhsuk %}{% block content %}'
+                    '<h1>Page</h1>{% nhsuk_error_summary form %}{% endblock %}')
+    html = page.render(Context({"form": invalid_form}))
+
+    assert html.count('<div class="nhsuk-error-summary"') == 1
+    assert html.index("nhsuk-error-summary") < html.index("<h1>Page</h1>")
