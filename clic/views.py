@@ -51,8 +51,8 @@ def server_error(request):
 
 
 @login_not_required
-def nhsuk_image(request, name):
+def nhsuk_image(request, filename):
     """NHS.UK frontend's stylesheet asks for its icons (a select's arrows, a date input's
     cross) at /assets/images/, the path they have on the NHS website; they are served with
     the other static files."""
-    return redirect(static(f"nhsuk/nhsuk/assets/images/{name}"), permanent=True)
+    return redirect(static(f"nhsuk/nhsuk/assets/images/{filename}"), permanent=True)
