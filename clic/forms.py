@@ -134,6 +134,10 @@ class DateParts(NamedTuple):
     month: str
     year: str
 
+    def as_date(self) -> datetime.date:
+        """The date typed; ValueError when it is not a real one."""
+        return datetime.date(int(self.year), int(self.month), int(self.day))
+
 
 class NHSDateInput(forms.Widget):
     """The NHS.UK date input: three boxes (day, month, year) named `<name>-day` and so on,
@@ -197,7 +201,7 @@ class ISODateHiddenInput(forms.HiddenInput):
     def format_value(self, value):
         if isinstance(value, DateParts):
             try:
-                value = datetime.date(int(value.year), int(value.month), int(value.day))
+                value = value.as_date()
             except ValueError:
                 return ""
         return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
@@ -229,7 +233,7 @@ class DateField(forms.DateField):
             raise ValidationError(f"{self._named()} must include a {' and a '.join(missing)}",
                                   code="incomplete")
         try:
-            day = datetime.date(int(value.year), int(value.month), int(value.day))
+            day = value.as_date()
         except ValueError:
             raise ValidationError(f"{self._named()} must be a real date", code="invalid") from None
         if len(value.year) != 4:
