@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from clic.forms import FilterForm, ReadOnceChoiceField
+from clic.forms import DateField, FilterForm, ReadOnceChoiceField
 from rotations.models import Session
 from trainees.models import Placement
 from trainees.selectors import current_placements
@@ -41,8 +41,8 @@ class AbsenceForm(forms.Form):
     depends on the kind. Its clean() runs the same checks as the service, so the preview
     shows exactly what will happen."""
 
-    first_day = forms.DateField(label="First day")
-    last_day = forms.DateField(label="Last day")
+    first_day = DateField(label="First day")
+    last_day = DateField(label="Last day")
     part = forms.ChoiceField(label="Part of the day", choices=Absence.Part.choices,
                              widget=forms.RadioSelect, initial=Absence.Part.DAY,
                              help_text="A morning or an afternoon can only be one day.")
@@ -149,7 +149,7 @@ class AbsenceForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    last_day = forms.DateField(
+    last_day = DateField(
         label="What was your last day off sick?",
         help_text="If you came back to work today, this is yesterday's date.")
 
@@ -179,8 +179,8 @@ class ProgrammeFilterForm(FilterForm):
                                   empty_label="All trainees")
     kind = forms.ChoiceField(label="Type", required=False,
                              choices=[("", "All types"), *Absence.Kind.choices])
-    start = forms.DateField(label="From", required=False)
-    end = forms.DateField(label="To", required=False)
+    start = DateField(label="From", required=False)
+    end = DateField(label="To", required=False)
 
     def __init__(self, data=None, *, cohorts, placements, today: datetime.date):
         """cohorts: the person's, newest first; placements: every trainee of theirs, which

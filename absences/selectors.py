@@ -736,9 +736,10 @@ def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None,
         weeks[week - 1].absent += day.days
     for placement_id, ids in episodes.items():
         rows[placement_id].episodes = len(ids)
-    most = max((w.absent for w in weeks), default=0)
+    # Each bar is the share of that week's CCG days the cohort missed (1 of 4 is a quarter),
+    # not a share of the busiest week, which made a single absence look like a full week.
     for w in weeks:
-        w.bar = int(round(20 * w.absent / most)) * 5 if most else 0
+        w.bar = min(int(round(20 * w.absent / w.scheduled)) * 5, 100) if w.scheduled else 0
     dashboard.trainees = list(rows.values())
     dashboard.weeks = weeks
 
@@ -927,6 +928,11 @@ def who_may_be_told(placement: Placement, kind: str, *, reporter) -> list[Tellin
 # The diary provider (registered with rotations.diary in AbsencesConfig.ready) -------------
 
 
+# Absences whose days the trainee's sessions are struck through in the diary: not running
+# late, nor missing one educational session (the session itself says so).
+MISSES_SESSIONS = (Absence.Kind.SICKNESS, *LEAVE_KINDS)
+
+
 def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
     """Absences as diary entries, over the days (or half days) they affect, titled for the
     viewer: the trainee, PA and PD see "Sickness absence"; CCG people see "Absent"."""
@@ -943,7 +949,8 @@ def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
         for day in item.days:
             entries.append(DiaryEntry(
                 date=day.date, part=day.part, title=item.title, kind="absence", kind_label=tag,
-                source="absences", person=item.trainee, overlay=True, url=item.url))
+                source="absences", person=item.trainee, overlay=True, url=item.url,
+                excuses=not item.pending and item.kind in MISSES_SESSIONS))
     return entries
 
 

@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 
+from clic.forms import DateField
+
 from .models import (
     EVALUATION_RATINGS,
     PRESENTATION_POINTS,
@@ -17,8 +19,7 @@ from .services import MAX_CBD_CAPABILITIES, CapabilitySpec, SlotSpec
 
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 RATING_HELP = "1 is poor, 5 is excellent."
-# Plain DateInput and TimeInput: the NHS.UK pack turns them into the browser's own pickers
-# with ISO values.
+# Plain TimeInput: the NHS.UK pack turns it into the browser's own picker with ISO values.
 
 
 def rating(label: str) -> forms.TypedChoiceField:
@@ -27,8 +28,7 @@ def rating(label: str) -> forms.TypedChoiceField:
 
 
 class PresentationDayForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}),
-                           help_text="Usually in week 16.")
+    date = DateField(help_text="Usually in week 16.")
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
                                  help_text="For example, 13:30")
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
@@ -185,8 +185,7 @@ def capability_forms(data=None, grades=()) -> list[CapabilityForm]:
 
 
 class ReflectiveEntryForm(forms.Form):
-    date = forms.DateField(label="Date written",
-                           widget=forms.DateInput(attrs={"class": "nhsuk-input--width-10"}))
+    date = DateField(label="Date written")
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(label="Type", choices=ReflectiveEntry.Kind.choices)
     capability = forms.ChoiceField(label="RCGP capability it links to", choices=Capability.choices)

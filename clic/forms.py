@@ -1,9 +1,12 @@
 """Form fields shared by the apps."""
 
+import datetime
+from typing import NamedTuple
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
 from clic.accounts.validators import longest, too_long
@@ -122,3 +125,117 @@ class FilterForm(forms.Form):
         valid = getattr(self, "cleaned_data", {})
         return {name: valid[name] if name in valid else field.to_python("")
                 for name, field in self.fields.items()}
+
+
+class DateParts(NamedTuple):
+    """What was typed in the three boxes of a date, as typed."""
+
+    day: str
+    month: str
+    year: str
+
+    def as_date(self) -> datetime.date:
+        """The date typed; ValueError when it is not a real one."""
+        return datetime.date(int(self.year), int(self.month), int(self.day))
+
+
+class NHSDateInput(forms.Widget):
+    """The NHS.UK date input: three boxes (day, month, year) named `<name>-day` and so on,
+    not the browser's date picker, which shows mm/dd/yyyy in a US-locale browser.
+
+    It also reads a plain ISO date under the field's own name (`first_day=2026-12-08`): links,
+    filters' query strings and scripts send one. The three boxes win when the form has them.
+    The fieldset and legend around the boxes are the field template's
+    (templates/nhsuk/layout/date_input.html), so aria-describedby goes there too.
+    """
+
+    PARTS = (("day", "Day", "nhsuk-input--width-2"),
+             ("month", "Month", "nhsuk-input--width-2"),
+             ("year", "Year", "nhsuk-input--width-4"))
+
+    def value_from_datadict(self, data, files, name):
+        if any(f"{name}-{part}" in data for part, _, _ in self.PARTS):
+            return DateParts(*(str(data.get(f"{name}-{part}", "")).strip()
+                               for part, _, _ in self.PARTS))
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}-{part}" in data for part, _, _ in self.PARTS)
+
+    def id_for_label(self, id_):
+        """The day box, where the error summary's link moves the focus."""
+        return f"{id_}-day" if id_ else id_
+
+    @staticmethod
+    def _parts(value) -> DateParts:
+        if isinstance(value, DateParts):
+            return value
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return DateParts("", "", "")
+        if isinstance(value, datetime.date):
+            return DateParts(str(value.day), str(value.month), str(value.year))
+        return DateParts("", "", "")
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs.pop("aria-describedby", None)
+        error = " nhsuk-input--error" if "nhsuk-input--error" in attrs.get("class", "") else ""
+        id_ = attrs.get("id") or f"id_{name}"
+        boxes = format_html_join(
+            "", '<div class="nhsuk-date-input__item"><div class="nhsuk-form-group">'
+                '<label class="nhsuk-label nhsuk-date-input__label" for="{}-{}">{}</label>'
+                '<input class="nhsuk-input nhsuk-date-input__input {}{}" id="{}-{}" name="{}-{}"'
+                ' type="text" inputmode="numeric" value="{}"></div></div>',
+            ((id_, part, label, width, error, id_, part, name, part, typed)
+             for (part, label, width), typed in zip(self.PARTS, self._parts(value), strict=True)))
+        return format_html('<div class="nhsuk-date-input" id="{}">{}</div>', id_, boxes)
+
+
+class ISODateHiddenInput(forms.HiddenInput):
+    """A date carried through a page unseen (a preview's "Confirm" form), as an ISO date that
+    NHSDateInput reads back under the field's own name."""
+
+    def format_value(self, value):
+        if isinstance(value, DateParts):
+            try:
+                value = value.as_date()
+            except ValueError:
+                return ""
+        return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
+
+
+class DateField(forms.DateField):
+    """A date typed in the NHS.UK date input, with the NHS.UK messages for a date that is
+    incomplete ("Date must include a month") or not a real one ("Date must be a real date").
+    Every date field of the service's forms is one of these."""
+
+    widget = NHSDateInput
+    hidden_widget = ISODateHiddenInput
+
+    def _named(self) -> str:
+        return strip_tags(str(self.label)) if self.label else "Date"
+
+    def to_python(self, value):
+        if not isinstance(value, DateParts):
+            try:
+                return super().to_python(value)
+            except ValidationError as error:
+                raise ValidationError(f"{self._named()} must be a real date",
+                                      code=error.code) from None
+        if not any(value):
+            return None
+        missing = [part for (part, _, _), typed in zip(NHSDateInput.PARTS, value, strict=True)
+                   if not typed]
+        if missing:
+            raise ValidationError(f"{self._named()} must include a {' and a '.join(missing)}",
+                                  code="incomplete")
+        try:
+            day = value.as_date()
+        except ValueError:
+            raise ValidationError(f"{self._named()} must be a real date", code="invalid") from None
+        if len(value.year) != 4:
+            raise ValidationError(f"{self._named()} year must include 4 numbers", code="invalid")
+        return day

@@ -11,3 +11,18 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class SiteUrlFromRequestMiddleware:
+    """Under `make run` with no CLIC_SITE_URL: links in emails and the calendar address
+    follow the address the service is being used at (another port, a forwarded one), which
+    settings.SITE_URL's default, port 8000, would not. Development only (dev.py adds it when
+    CLIC_SITE_URL is unset): it records the latest request's scheme and host, already checked
+    against ALLOWED_HOSTS, in the setting every link is built from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        settings.SITE_URL = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

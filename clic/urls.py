@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("assets/images/<str:filename>", views.nhsuk_image, name="nhsuk_image"),
     path("", include("clic.accounts.urls")),
     path("", include("rotations.urls")),
     path("", include("trainees.urls")),

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -47,3 +48,11 @@ def server_error(request):
     # Rendered without the request: the context processors query the database, which may
     # be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@login_not_required
+def nhsuk_image(request, filename):
+    """NHS.UK frontend's stylesheet asks for its icons (a select's arrows, a date input's
+    cross) at /assets/images/, the path they have on the NHS website; they are served with
+    the other static files."""
+    return redirect(static(f"nhsuk/nhsuk/assets/images/{filename}"), permanent=True)

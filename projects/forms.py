@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.html import format_html
 
-from clic.forms import EmailAddressField, PersonDetailField, PersonNameField
+from clic.forms import DateField, EmailAddressField, PersonDetailField, PersonNameField
 
 from .models import HR_ITEMS, CommissioningStage, Concern, Project
 from .validators import MAX_UPLOAD_BYTES
@@ -104,9 +104,7 @@ class ProjectLeadForm(NHSForm):
 class MeetingScheduleForm(NHSForm):
     button = "Save the meeting"
 
-    date = forms.DateField(widget=forms.DateInput,
-                           error_messages={"required": "Enter the date of the meeting.",
-                                           "invalid": "Enter a real date, for example 14/03/2026."})
+    date = DateField(error_messages={"required": "Enter the date of the meeting."})
     start_time = forms.TimeField(required=False, widget=forms.TimeInput,
                                  error_messages={"invalid": "Enter a time, for example 10:30."})
     end_time = forms.TimeField(required=False, widget=forms.TimeInput,
@@ -128,9 +126,8 @@ class MeetingScheduleForm(NHSForm):
 class MeetingRecordForm(NHSForm):
     button = "Record as held"
 
-    held_on = forms.DateField(label="Date held", widget=forms.DateInput,
-                              error_messages={"required": "Enter the date the meeting was held.",
-                                              "invalid": "Enter a real date, for example 14/03/2026."})
+    held_on = DateField(label="Date held",
+                        error_messages={"required": "Enter the date the meeting was held."})
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="A few lines on what was discussed.",
                             error_messages={"required": "Enter short notes of what the meeting "
@@ -142,9 +139,7 @@ class MeetingRecordForm(NHSForm):
 class ProgressEntryForm(NHSForm):
     button = "Add to the log"
 
-    date = forms.DateField(widget=forms.DateInput,
-                           error_messages={"required": "Enter the date of the entry.",
-                                           "invalid": "Enter a real date, for example 14/03/2026."})
+    date = DateField(error_messages={"required": "Enter the date of the entry."})
     text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": "Enter what progress you have made."})
 
@@ -177,12 +172,10 @@ class HRChecklistForm(NHSForm):
         for item in HR_ITEMS:
             fields[item.key] = forms.BooleanField(label=item.label, required=False,
                                                   help_text=item.hint)
-            fields[f"{item.key}_on"] = forms.DateField(
+            fields[f"{item.key}_on"] = DateField(
                 label=format_html('Date done<span class="nhsuk-u-visually-hidden">: {}</span>',
                                   item.label),
-                required=False, widget=forms.DateInput,
-                help_text="Leave empty for today.",
-                error_messages={"invalid": "Enter a real date, for example 14/03/2026."})
+                required=False, help_text="Leave empty for today.")
         fields["agreement"] = self.fields.pop("agreement")
         self.fields = fields
 

@@ -34,6 +34,8 @@ class DiaryEntry:
     cohort: Any = None
     cancelled: bool = False
     overlay: bool = False  # drawn over the timetable (an absence), not a timetable item
+    excuses: bool = False  # an absence its trainee misses the sessions under it for
+    missed: bool = False  # a session its trainee misses for an absence (struck through)
     url: str = ""
     note: str = ""
     obj: Any = field(default=None, repr=False)
@@ -96,7 +98,30 @@ def diary_entries(user, start: datetime.date, end: datetime.date,
         entries.extend(provider(user, start, end))
     if keep is not None:
         entries = [entry for entry in entries if keep(entry)]
+    _mark_missed(entries, user)
     return sorted(entries, key=lambda e: e.sort_key)
+
+
+def _person_id(person):
+    return getattr(person, "pk", person)
+
+
+def _mark_missed(entries: list[DiaryEntry], viewer) -> None:
+    """Mark the sessions a trainee misses for an absence: their own sessions under it, and
+    in the trainee's own diary their cohort's (in a PD's, one trainee away does not strike
+    out the cohort's teaching)."""
+    away = {(entry.date, _person_id(entry.person), entry.part)
+            for entry in entries if entry.excuses}
+    if not away:
+        return
+    for entry in entries:
+        if entry.overlay:
+            continue
+        person = _person_id(entry.person) if entry.person is not None else viewer.pk
+        # A whole-day session is missed only when the whole day is (a day, or both halves).
+        halves = ("am", "pm") if entry.part == "day" else (entry.part,)
+        entry.missed = ((entry.date, person, "day") in away
+                        or all((entry.date, person, half) in away for half in halves))
 
 
 def only_placement(placement) -> Keep:

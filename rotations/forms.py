@@ -4,18 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from clic.accounts.models import User
-from clic.forms import PersonChoiceField, person_label
+from clic.forms import DateField, PersonChoiceField, person_label
 
 from .models import Cohort, Session
 from .selectors import ccgs, directors_of, programmes_directed_by
 from .services import cohort_errors, session_errors
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -34,8 +27,7 @@ class CohortForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="For example: East Kent CLIC March 2027")
     programme = forms.ModelChoiceField(queryset=None, empty_label=None)
     ccg = forms.ModelChoiceField(label="CCG", queryset=None)
-    start_date = forms.DateField(widget=DateInput(),
-                                 help_text="The Monday of week 1. The rotation runs 16 weeks.")
+    start_date = DateField(help_text="The Monday of week 1. The rotation runs 16 weeks.")
     directors = PeopleChoiceField(label="Programme Directors who run it", queryset=None,
                                   widget=forms.CheckboxSelectMultiple, required=False)
     als_facilitator = PersonChoiceField(
@@ -92,7 +84,7 @@ class SessionForm(forms.Form):
         (value, label) for value, label in Session.Kind.choices
         if value != Session.Kind.BANK_HOLIDAY])
     title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     start_time = forms.TimeField(label="Starts", widget=TimeInput())
     end_time = forms.TimeField(label="Ends", widget=TimeInput())
     venue = forms.CharField(max_length=200, required=False)

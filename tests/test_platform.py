@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clic.accounts.models import Role, RoleMembership, User
+from clic.mail.models import OutboundEmail
 from trainees.models import Placement
 
 
@@ -97,3 +98,37 @@ def test_compose_file_parses(tmp_path):
     result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _dev_middleware(**env_changes) -> list[str]:
+    env = {key: value for key, value in os.environ.items() if key != "CLIC_SITE_URL"}
+    env |= {"DJANGO_SETTINGS_MODULE": "clic.settings.dev", **env_changes}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(*settings.MIDDLEWARE)"],
+        env=env, capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_dev_links_follow_the_request_only_when_no_site_url_is_set():
+    middleware = "clic.middleware.SiteUrlFromRequestMiddleware"
+    assert middleware in _dev_middleware()
+    assert middleware not in _dev_middleware(CLIC_SITE_URL="https://clic.example.nhs.uk")
+
+
+@pytest.mark.django_db
+def test_links_in_emails_and_the_calendar_address_follow_the_address_served_on(client, settings,
+                                                                              world):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "clic.middleware.SiteUrlFromRequestMiddleware"]
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.CLIC_MFA_ENFORCED = False
+    client.force_login(world.pa)
+
+    client.post(reverse("person_invite"), {
+        "full_name": "Dr New Person", "email": "new.person@nhs.net", "job_title": "",
+        "role": Role.CCG_SUPERVISOR, "organisation": world.ccg.pk}, HTTP_HOST="localhost:8123")
+    calendar = client.get(reverse("calendar_subscribe"), HTTP_HOST="localhost:8123")
+
+    invitation = OutboundEmail.objects.get(code="INVITE", to_email="new.person@nhs.net")
+    assert "http://localhost:8123/invitation/" in invitation.body_text
+    assert "127.0.0.1:8000" not in invitation.body_text + invitation.body_html
+    assert "http://localhost:8123/calendar/" in calendar.content.decode()

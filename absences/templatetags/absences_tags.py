@@ -64,14 +64,17 @@ def days_amount(value) -> str:
 
 
 @register.filter
-def absence_dates(absence) -> str:
+def absence_dates(absence, in_a_sentence=False) -> str:
+    """"Tue 8 Dec 2026 (morning)", "Tue 8 Dec 2026 to Thu 10 Dec 2026", "From Tue 8 Dec 2026
+    (open-ended)"; `absence_dates:"in a sentence"` says "from" there, and keeps the
+    capitals of day and month names, which lowering the whole phrase lost."""
     first, last = absence.first_day, absence.last_day
 
     def long(day):
         return f"{day:%a} {day.day} {day:%b %Y}"
 
     if last is None:
-        return f"From {long(first)} (open-ended)"
+        return f"{'from' if in_a_sentence else 'From'} {long(first)} (open-ended)"
     if first == last:
         part = "" if absence.part == "day" else f" ({absence.get_part_display().lower()})"
         return long(first) + part

@@ -1,6 +1,6 @@
 from django import forms
 
-from clic.forms import FilterForm, OptionsSelect, ReadOnceChoiceField
+from clic.forms import DateField, FilterForm, OptionsSelect, ReadOnceChoiceField
 
 from .models import AuditEvent
 
@@ -13,8 +13,8 @@ class AuditFilterForm(FilterForm):
     actor = ReadOnceChoiceField(queryset=None, required=False, label="Who", empty_label="Anyone")
     action = forms.ChoiceField(required=False, label="What they did", widget=OptionsSelect)
     object_type = forms.ChoiceField(required=False, label="Record", widget=OptionsSelect)
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = DateField(required=False, label="From")
+    end = DateField(required=False, label="To")
 
     def __init__(self, data=None, *, placements, actors, object_types):
         super().__init__(data)

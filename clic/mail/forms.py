@@ -15,6 +15,8 @@ class OutboxFilterForm(FilterForm):
                                     empty_label="All trainees")
     code = forms.ChoiceField(label="SOP code", required=False, widget=OptionsSelect)
     status = forms.ChoiceField(required=False, widget=OptionsSelect)
+    recipient = forms.CharField(label="Name or email address", required=False, max_length=254,
+                                help_text="Part of the name or address it was sent to.")
 
     def __init__(self, data=None, *, cohorts, placements):
         super().__init__(data)

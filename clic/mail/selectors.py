@@ -85,7 +85,12 @@ def outbox_email_for(user, email_id) -> OutboundEmail:
 
 
 def outbox_filter(emails: QuerySet[OutboundEmail], *, placement=None, code="",
-                  status="") -> QuerySet[OutboundEmail]:
+                  status="", recipient="") -> QuerySet[OutboundEmail]:
+    """The emails narrowed by each filter given; `recipient` is part of the name or address
+    an email was sent to."""
+    if recipient.strip():
+        recipient = recipient.strip()
+        emails = emails.filter(Q(to_name__icontains=recipient) | Q(to_email__icontains=recipient))
     if placement is not None:
         emails = emails.filter(placement=placement)
     if code:

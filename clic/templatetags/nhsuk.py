@@ -10,6 +10,8 @@ import copy
 from django import forms, template
 from django.forms.formsets import BaseFormSet
 
+from clic.forms import NHSDateInput
+
 register = template.Library()
 
 # The CSS class NHS.UK frontend gives each kind of widget, and its error modifier.
@@ -24,12 +26,11 @@ _ERROR_MODIFIERS = {
     "nhsuk-textarea": "nhsuk-textarea--error",
     "nhsuk-select": "nhsuk-select--error",
 }
-# Date and time inputs become the browser's own pickers, whose value must be ISO
-# formatted (Django's date and time fields always accept it); a widget declared with
-# attrs={"type": "date"} would otherwise be given a dd/mm/yyyy value the picker rejects.
+# Time inputs become the browser's own pickers, whose value must be ISO formatted (Django's
+# time fields always accept it). Dates are not: they are typed in the NHS.UK date input
+# (clic.forms.DateField), as the browser's date picker shows mm/dd/yyyy in a US locale.
 _NATIVE_PICKERS = [
     (forms.DateTimeInput, "datetime-local", "%Y-%m-%dT%H:%M"),
-    (forms.DateInput, "date", "%Y-%m-%d"),
     (forms.TimeInput, "time", "%H:%M"),
 ]
 
@@ -66,6 +67,11 @@ def _with_native_picker(widget):
             widget.format = iso_format
             return widget
     return widget
+
+
+@register.filter
+def nhsuk_is_date_input(field) -> bool:
+    return isinstance(field.field.widget, NHSDateInput)
 
 
 @register.simple_tag
@@ -189,5 +195,14 @@ def error_summary_items(*forms_or_formsets) -> list[dict]:
 @register.inclusion_tag("nhsuk/error_summary.html")
 def nhsuk_error_summary(*forms_or_formsets):
     """`{% nhsuk_error_summary form %}` at the top of the main content: NHS.UK's error summary
-    listing every error with a link to its field. Renders nothing when there are no errors."""
-    return {"items": error_summary_items(*forms_or_formsets)}
+    listing every error with a link to its field. Renders nothing when there are no errors.
+
+    base.html calls it for the page's `form` above the content, so no form page can forget
+    it; a form is summarised once a page, so a page's own call for that form (placed where
+    the page wants it, or naming more forms) does not show its errors twice."""
+    unsummarised = [form for form in forms_or_formsets
+                    if isinstance(form, forms.BaseForm | BaseFormSet)
+                    and not getattr(form, "nhsuk_summarised", False)]
+    for form in unsummarised:
+        form.nhsuk_summarised = True
+    return {"items": error_summary_items(*unsummarised)}

@@ -47,23 +47,28 @@ def upcoming_session(session, viewer, dated=False):
     return mark_safe(f"<li>{''.join(parts)}</li>")
 
 
-@register.simple_tag
-def diary_entry(entry, compact=False):
+@register.simple_tag(takes_context=True)
+def diary_entry(context, entry, compact=False):
     """One diary entry (rotations.diary.DiaryEntry) as a list item; `compact` leaves out
     venue and notes: {% diary_entry entry %}. Built here rather than in an included
-    template: a month of entries through {% include %} took most of the diary's render."""
+    template: a month of entries through {% include %} took most of the diary's render.
+    A session its trainee misses for an absence is struck through; the trainee's own
+    entries are not prefixed with their own name."""
     parts = []
     if entry.cancelled:
         parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'))
+    elif entry.missed:
+        parts.append(mark_safe('<span class="nhsuk-u-visually-hidden">Missed: </span><del>'))
     if entry.start:
         parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}–{}</span>',
                                  _entry_time(entry.start), _entry_time(entry.end)))
-    if entry.person:
+    viewer = getattr(context.get("request"), "user", None)
+    if entry.person and getattr(entry.person, "pk", entry.person) != getattr(viewer, "pk", None):
         parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}:</span>',
                                  entry.person))
     parts.append(format_html('<a href="{}">{}</a>', entry.url, entry.title) if entry.url
                  else conditional_escape(entry.title))
-    if entry.cancelled:
+    if entry.cancelled or entry.missed:
         parts.append(mark_safe("</del>"))
     if entry.overlay:
         parts.append(format_html('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>',
@@ -76,5 +81,5 @@ def diary_entry(entry, compact=False):
                 parts.append(format_html('<br><span class="nhsuk-u-font-size-16">{}</span>',
                                          detail))
     return format_html('<li class="clic-diary-entry{}">{}</li>',
-                       " clic-diary-entry--cancelled" if entry.cancelled else "",
+                       " clic-diary-entry--cancelled" if entry.cancelled or entry.missed else "",
                        mark_safe("\n".join(parts)))

@@ -317,3 +317,27 @@ def test_the_calendar_feed_carries_approved_leave_and_says_absent_to_ccg_people(
     assert "Dr Trainee: Absent" in supervisor_feed and "Dr Trainee: Annual leave" in supervisor_feed
     assert "Sickness" not in supervisor_feed and "Gastro" not in supervisor_feed
     assert "Absent" not in feed(live.world.other_ccg_admin)
+
+
+def test_ccg_dashboard_chart_is_scaled_to_the_cohorts_ccg_days(client, world):
+    ccg = factories.CCGFactory()
+    admin = give_role(factories.UserFactory(), Role.CCG_ADMIN, ccg)
+    cohort = factories.CohortFactory(programme=world.programme, ccg=ccg, directors=[world.pd])
+    placements = [factories.PlacementFactory(cohort=cohort) for _ in range(4)]
+    cohort_publish(cohort=cohort, by=world.pd)
+    today = timezone.localdate()
+    first = placements[0]
+    project = (Session.objects.filter(placement=first, date__lte=today, kind=Session.Kind.PROJECT)
+               .order_by("-date").first().date)
+    services.absence_report(placement=first, kind=Absence.Kind.SICKNESS, first_day=project,
+                            last_day=project, reported_by=first.trainee)
+    client.force_login(admin)
+
+    response = client.get(reverse("absences:ccg"))
+
+    week = next(w for w in response.context["dashboard"].weeks if w.week == cohort.week_of(project))
+    assert (week.absent, week.scheduled) == (1, 4)
+    assert week.bar == 25
+    content = response.content.decode()
+    assert "1 of 4" in content and "clic-absence-chart__bar--25" in content
+    assert "clic-absence-chart__bar--100" not in content

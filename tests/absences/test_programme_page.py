@@ -136,7 +136,7 @@ def test_an_invalid_filter_is_shown_and_left_out_while_the_valid_ones_apply(clie
     page = client.get(URL, {"kind": Absence.Kind.ANNUAL_LEAVE, "start": "31/02/2026",
                             "end": "1 March"}).content.decode()
 
-    assert "Enter a valid date" in page
+    assert "From must be a real date" in page and "To must be a real date" in page
     assert _detail(leave) in page
     assert _detail(programme["current"][2][0]) not in page  # a sickness: not the kind chosen
 

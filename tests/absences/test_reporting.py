@@ -27,7 +27,9 @@ def test_the_form_is_prefilled_from_a_diary_day_and_says_who_may_be_told(client,
     day = live.project_day()
     client.force_login(live.world.trainee)
     content = client.get(_url(live) + f"?date={day.isoformat()}").content.decode()
-    assert f'value="{day.isoformat()}"' in content
+    # The date is in the NHS.UK date input's three boxes.
+    for part, value in [("day", day.day), ("month", day.month), ("year", day.year)]:
+        assert f'name="first_day-{part}" type="text" inputmode="numeric" value="{value}"' in content
     assert ("Your CCG Supervisor Dr Supervisor, your Project Lead Dr Lead and the CCG admin "
             "mailbox (ekccgs.quality@nhs.net) will be emailed") in content
     assert "your Programme Director Dr Pd" in content
@@ -74,7 +76,9 @@ def test_change_button_goes_back_to_the_form_with_the_data(client, live):
     response = client.post(_url(live), {"first_day": day.isoformat(), "last_day": day.isoformat(),
                                         "part": "pm", "change": "1"})
     content = response.content.decode()
-    assert f'value="{day.isoformat()}"' in content and "Continue" in content
+    assert "Continue" in content
+    for part, value in [("day", day.day), ("month", day.month), ("year", day.year)]:
+        assert f'name="first_day-{part}" type="text" inputmode="numeric" value="{value}"' in content
     assert not Absence.objects.exists()
 
 

@@ -2,16 +2,23 @@
 and the 404 and 500 pages."""
 
 import datetime
+import importlib
+import pathlib
+import posixpath
 import re
 
 import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import path, reverse
 
+from clic.forms import DateField
 from tests.fixtures.people import give_role
 
 
@@ -28,7 +35,7 @@ class ExampleForm(forms.Form):
     full_name = forms.CharField(label="Full name", help_text="As it appears on your GMC record.")
     email = forms.EmailField(label="Email address")
     password = forms.CharField(widget=forms.PasswordInput)
-    start = forms.DateField(label="First day")
+    start = DateField(label="First day")
     notes = forms.CharField(widget=forms.Textarea, required=False)
     ccg = forms.ChoiceField(label="CCG", choices=[("ek", "East Kent"), ("wk", "West Kent")])
     part = forms.ChoiceField(label="Which part of the day", widget=forms.RadioSelect,
@@ -78,8 +85,9 @@ def test_crispy_filter_renders_every_kind_of_widget_the_nhsuk_way(invalid_form):
 
     assert re.search(r'<input type="email" name="email"[^>]*class="nhsuk-input nhsuk-input--error"',
                      html)
-    assert re.search(r'<input type="date" name="start" value="2026-09-07"[^>]*class="nhsuk-input"',
-                     html)
+    assert re.search(r'<input class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-4" '
+                     r'id="id_start-year" name="start-year" type="text" inputmode="numeric" '
+                     r'value="2026">', html)
     assert 'class="nhsuk-textarea"' in html
     assert 'Notes (optional)' in html
     assert '<select name="ccg" class="nhsuk-select nhsuk-select--error"' in html
@@ -103,23 +111,101 @@ def test_crispy_filter_renders_every_kind_of_widget_the_nhsuk_way(invalid_form):
             in html)
 
 
-def test_dates_and_times_use_the_browsers_pickers_with_iso_values():
+def test_times_use_the_browsers_pickers_with_iso_values():
     class When(forms.Form):
-        day = forms.DateField()
-        declared = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
         at = forms.DateTimeField()
         time = forms.TimeField()
 
-    form = When(initial={"day": datetime.date(2026, 9, 7), "declared": datetime.date(2026, 9, 8),
-                         "at": datetime.datetime(2026, 9, 7, 9, 30), "time": datetime.time(14, 0)})
+    form = When(initial={"at": datetime.datetime(2026, 9, 7, 9, 30), "time": datetime.time(14, 0)})
     html = render("{{ form|crispy }}", form=form)
 
-    assert re.search(r'<input type="date" name="day" value="2026-09-07"', html)
-    assert re.search(r'<input type="date" name="declared" value="2026-09-08"', html)
     assert re.search(r'<input type="datetime-local" name="at" value="2026-09-07T09:30"', html)
     assert re.search(r'<input type="time" name="time" value="14:00"', html)
-    assert When({"day": "2026-09-07", "declared": "2026-09-08", "at": "2026-09-07T09:30",
-                 "time": "14:00"}).is_valid()
+    assert When({"at": "2026-09-07T09:30", "time": "14:00"}).is_valid()
+
+
+class DayForm(forms.Form):
+    day = DateField(label="First day", help_text="For example, 8 12 2026")
+
+
+def test_dates_use_the_nhs_date_input_in_a_fieldset():
+    html = squash(render("{{ form|crispy }}", form=DayForm(initial={"day": datetime.date(2026, 12, 8)})))
+
+    assert 'type="date"' not in html
+    assert ('<fieldset class="nhsuk-fieldset" role="group" aria-describedby="id_day-hint"> '
+            '<legend class="nhsuk-fieldset__legend"> First day </legend>') in html
+    assert '<div class="nhsuk-date-input" id="id_day">' in html
+    for part, label, value in [("day", "Day", "8"), ("month", "Month", "12"), ("year", "Year", "2026")]:
+        assert (f'<label class="nhsuk-label nhsuk-date-input__label" for="id_day-{part}">'
+                f'{label}</label>') in html
+        assert re.search(rf'<input class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-\d" '
+                         rf'id="id_day-{part}" name="day-{part}" type="text" inputmode="numeric" '
+                         rf'value="{value}">', html)
+
+
+@pytest.mark.parametrize("data, day", [
+    ({"day-day": "8", "day-month": "12", "day-year": "2026"}, datetime.date(2026, 12, 8)),
+    ({"day-day": " 08 ", "day-month": "12", "day-year": "2026"}, datetime.date(2026, 12, 8)),
+    # The plain ISO date under the field's own name, as links, filters and scripts send it.
+    ({"day": "2026-12-08"}, datetime.date(2026, 12, 8)),
+    # The boxes win when both are sent.
+    ({"day": "2026-01-01", "day-day": "8", "day-month": "12", "day-year": "2026"},
+     datetime.date(2026, 12, 8)),
+])
+def test_date_input_reads_the_three_boxes_or_an_iso_date(data, day):
+    form = DayForm(data)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == day
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"day-day": "31", "day-month": "2", "day-year": "2026"}, "First day must be a real date"),
+    ({"day-day": "x", "day-month": "2", "day-year": "2026"}, "First day must be a real date"),
+    ({"day-day": "8", "day-month": "", "day-year": "2026"}, "First day must include a month"),
+    ({"day-day": "", "day-month": "", "day-year": "2026"},
+     "First day must include a day and a month"),
+    ({"day-day": "8", "day-month": "12", "day-year": "26"}, "First day year must include 4 numbers"),
+    ({"day-day": "", "day-month": "", "day-year": ""}, "Enter first day"),
+])
+def test_date_input_says_what_is_wrong_with_a_date(data, message):
+    form = DayForm(data)
+    html = squash(render("{% nhsuk_error_summary form %}{{ form|crispy }}", form=form))
+
+    assert not form.is_valid()
+    assert f'<a href="#id_day-day">{message}</a>' in html
+    assert f'<span class="nhsuk-u-visually-hidden">Error: </span>{message}' in html
+    assert 'class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-2 nhsuk-input--error"' in html
+    # What was typed is shown again to be corrected.
+    assert f'name="day-day" type="text" inputmode="numeric" value="{data["day-day"].strip()}"' in html
+
+
+def test_date_carried_unseen_is_an_iso_date_the_field_reads_back():
+    form = DayForm({"day-day": "8", "day-month": "12", "day-year": "2026"})
+    hidden = form["day"].as_hidden()
+
+    assert re.fullmatch(r'<input type="hidden" name="day" value="2026-12-08"[^>]*>', hidden)
+    assert DayForm({"day": "2026-12-08"}).is_valid()
+
+
+def _subclasses(base):
+    for subclass in base.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+def test_every_date_field_of_the_service_uses_the_nhs_date_input():
+    service = ("clic", "absences", "assessments", "projects", "rotations", "trainees")
+    for app in apps.get_app_configs():
+        if app.name.startswith(service) and importlib.util.find_spec(f"{app.name}.forms"):
+            importlib.import_module(f"{app.name}.forms")
+    date_fields = {(form.__name__, name): field for form in _subclasses(forms.BaseForm)
+                   if form.__module__.startswith(service)
+                   for name, field in form.base_fields.items()
+                   if isinstance(field, forms.DateField)}
+
+    assert ("AbsenceForm", "first_day") in date_fields
+    assert [where for where, field in date_fields.items() if not isinstance(field, DateField)] == []
 
 
 def test_crispy_pack_drops_placeholders_and_browser_validation():
@@ -238,3 +324,43 @@ def test_pages_carry_no_inline_script_or_style(client, world, no_mfa):
         html = response.content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", html), name
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html), name
+
+
+def _stylesheets() -> dict[str, str]:
+    """Every stylesheet the pages link, by its static path."""
+    own = {str(path.relative_to(settings.BASE_DIR / "static")): path
+           for path in (settings.BASE_DIR / "static").rglob("*.css")}
+    nhsuk = "nhsuk/nhsuk/nhsuk-frontend.min.css"
+    return {name: pathlib.Path(path).read_text()
+            for name, path in {**own, nhsuk: finders.find(nhsuk)}.items()}
+
+
+def test_every_url_in_the_stylesheets_reaches_a_file(client):
+    missing = []
+    for name, css in _stylesheets().items():
+        for address in re.findall(r"url\(\s*['\"]?([^'\")]+)", css):
+            if address.startswith(("data:", "https://assets.nhs.uk/")):
+                continue
+            if address.startswith("/"):
+                response = client.get(address)
+                if response.status_code not in (301, 302):
+                    missing.append(f"{name}: {address} ({response.status_code})")
+                    continue
+                address = response["Location"]
+                assert address.startswith(settings.STATIC_URL)
+                found = address.removeprefix(settings.STATIC_URL)
+            else:
+                found = posixpath.normpath(posixpath.join(posixpath.dirname(name), address))
+            if not finders.find(found):
+                missing.append(f"{name}: {address}")
+
+    assert missing == []
+
+
+def test_the_page_layout_shows_a_forms_error_summary_once_whoever_asks(invalid_form):
+    page = Template('{% extends "base.html" %}{% load nhsuk %}{% block content %}'
+                    '<h1>Page</h1>{% nhsuk_error_summary form %}{% endblock %}')
+    html = page.render(Context({"form": invalid_form}))
+
+    assert html.count('<div class="nhsuk-error-summary"') == 1
+    assert html.index("nhsuk-error-summary") < html.index("<h1>Page</h1>")

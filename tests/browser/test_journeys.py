@@ -109,7 +109,10 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
     start -= datetime.timedelta(days=start.weekday())
     page.get_by_label("Name").fill("East Kent CLIC journey cohort")
     page.get_by_label("CCG", exact=True).select_option(label=running.ccg.name)
-    page.get_by_label("Start date").fill(start.isoformat())
+    start_date = page.get_by_role("group", name="Start date")  # the NHS.UK date input
+    start_date.get_by_label("Day").fill(str(start.day))
+    start_date.get_by_label("Month").fill(str(start.month))
+    start_date.get_by_label("Year").fill(str(start.year))
     page.get_by_label("Dr Sarah Collins (pd@clic.test)").check()
     page.get_by_role("button", name="Create cohort").click()
     assert page.get_by_role("heading", level=1).inner_text() == "East Kent CLIC journey cohort"
@@ -152,14 +155,16 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/absences/report/{chloe.pk}/sickness/**")
     axe_check(page)
-    # The diary's link filled in the day; the date fields answer the arrow keys.
-    tab_to(page, "#id_first_day")
-    assert page.locator("#id_first_day").input_value() == day.isoformat()
-    tab_to(page, "#id_last_day")
-    page.keyboard.press("ArrowUp")
-    assert page.locator("#id_last_day").input_value() != day.isoformat()
-    page.keyboard.press("ArrowDown")
-    assert page.locator("#id_last_day").input_value() == day.isoformat()
+    # The diary's link filled in the day, in the NHS.UK date input's boxes, typed over here.
+    def typed(field):
+        return [page.locator(f"#id_{field}-{part}").input_value()
+                for part in ("day", "month", "year")]
+
+    assert typed("first_day") == [str(day.day), str(day.month), str(day.year)]
+    tab_to(page, "#id_last_day-day")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(day.day))
+    assert typed("last_day") == [str(day.day), str(day.month), str(day.year)]
     tab_to(page, "#id_part")  # the first radio of "Part of the day"
     page.keyboard.press("ArrowDown")  # Morning
     page.keyboard.press("ArrowUp")  # back to All day

@@ -148,6 +148,39 @@ def test_outbox_filters_by_cohort_trainee_code_and_status(client, world):
     assert "Dr Elsewhere (" in html
 
 
+def test_outbox_is_searched_by_part_of_a_recipients_name_or_address(client, world):
+    sickness(world)  # to the supervisor, the lead and the CCG mailbox
+    lead = world.placement.project_lead
+
+    by_name = page_for(client, world.pd, recipient=f"  {lead.full_name.split()[-1].upper()} ")
+    by_address = page_for(client, world.pd, recipient=lead.email.split("@")[0])
+
+    for response in (by_name, by_address):
+        assert rows_in(response) == 1
+        assert lead.email in response.content.decode()
+    assert rows_in(page_for(client, world.pd, recipient="nobody-like-this")) == 0
+    assert rows_in(page_for(client, world.pd, recipient="")) == 3
+    # The search sits above the other filters, which fold away unless one is in use.
+    html = page_for(client, world.pd).content.decode()
+    assert '<label class="nhsuk-label" for="id_recipient">Name or email address</label>' in html
+    assert '<details class="nhsuk-details">' in html
+    assert '<details class="nhsuk-details" open>' in page_for(client, world.pd,
+                                                              code="S5").content.decode()
+
+
+def test_outbox_search_costs_no_more_queries(client, world):
+    sickness(world)
+    client.force_login(world.pd)
+    page_for(client, world.pd)
+
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/outbox/", {"cohort": world.cohort.pk})
+    with CaptureQueriesContext(connection) as searched:
+        client.get("/outbox/", {"cohort": world.cohort.pk, "recipient": "lead"})
+
+    assert len(searched.captured_queries) == len(plain.captured_queries)
+
+
 def test_outbox_ignores_filters_it_does_not_understand(client, world):
     sickness(world)
 
@@ -200,6 +233,8 @@ def test_outbox_query_count_does_not_grow_with_the_emails(client, world):
     assert queries_for(2) == queries_for(20)
     html = client.get("/outbox/", {"cohort": world.cohort.pk}).content.decode()
     assert 'aria-label="Pages of emails"' in html and "Page 2 of 2" in html
+    # NHS.UK pagination with its arrow.
+    assert '<svg class="nhsuk-icon nhsuk-icon--arrow-right"' in html
 
 
 def test_outbox_email_page_shows_the_message(client, world):

@@ -453,7 +453,7 @@ FORMS: list[Form] = [
 
 # Pages that only show or download: no form, no query string that changes what is saved.
 READ_ONLY = {
-    "healthz", "home", "people", "organisations", "cohort_list", "cohort_detail",
+    "healthz", "nhsuk_image", "home", "people", "organisations", "cohort_list", "cohort_detail",
     "cohort_changes", "cohort_timetable", "pack_detail", "pack_download",
     "placement_timetable_pdf", "diary_week", "diary_month", "calendar_subscribe",
     "calendar_feed", "trainees_template", "placement_detail", "supervision", "project_detail",

@@ -209,3 +209,20 @@ def test_a_pa_can_see_the_timetable_but_not_change_it(client, published):
     assert client.post(reverse("session_cancel", args=[published.cohort.pk, session.pk])
                        ).status_code == 404
     assert client.get(reverse("cohort_edit", args=[published.cohort.pk])).status_code == 404
+
+
+def test_the_session_form_shows_the_error_summary_with_the_nhs_date_input(client, published):
+    session = published.placement.sessions.get(week=8, part=Session.Part.AM)
+    client.force_login(published.pd)
+    response = client.post(reverse("session_edit", args=[published.cohort.pk, session.pk]), {
+        "kind": session.kind, "title": session.title, "date-day": "31", "date-month": "2",
+        "date-year": str(session.date.year), "start_time": "09:00", "end_time": "12:00",
+        "venue": "", "facilitator": "", "notes": ""})
+    html = response.content.decode()
+
+    assert html.count('<div class="nhsuk-error-summary"') == 1
+    assert '<a href="#id_date-day">Date must be a real date</a>' in html
+    assert html.index("nhsuk-error-summary") < html.index("<h1")
+    assert "<title>Error: " in html
+    session.refresh_from_db()
+    assert session.sequence == 0

@@ -216,3 +216,45 @@ def test_an_upcoming_session_is_written_as_the_home_card_shows_it():
     assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
     session.placement = Placement(pk=6, trainee=viewer)  # their own: not named
     assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
+
+
+def _week_html(client, user, day) -> str:
+    client.force_login(user)
+    return client.get(reverse("diary_week"), {"date": day.isoformat()}).content.decode()
+
+
+def test_the_trainees_own_diary_does_not_prefix_their_own_name(client, published):
+    session = published.placement.sessions.get(week=1, part=Session.Part.PM)
+    name = published.trainee.full_name
+
+    assert session.title in _week_html(client, published.trainee, session.date)
+    assert f"{name}:" not in _week_html(client, published.trainee, session.date)
+    assert f"{name}:" in _week_html(client, published.pd, session.date)
+
+
+@pytest.mark.parametrize("kind, state, struck", [
+    ("sickness", "reported", True),
+    ("annual_leave", "approved", True),
+    ("annual_leave", "pending", False),  # asked for, not yet agreed
+    ("running_late", "reported", False),
+])
+def test_a_week_away_strikes_through_the_sessions_missed(client, published, kind, state, struck):
+    from absences.models import Absence
+
+    monday = published.cohort.start_date
+    friday = monday + datetime.timedelta(days=4)
+    Absence.objects.create(placement=published.placement, kind=kind, state=state,
+                           first_day=monday, last_day=friday, reported_by=published.trainee)
+
+    html = _week_html(client, published.trainee, monday)
+    pd_html = _week_html(client, published.pd, monday)
+
+    missed = '<span class="nhsuk-u-visually-hidden">Missed: </span><del>'
+    week = Session.objects.filter(cohort=published.cohort, date__range=(monday, friday))
+    own = week.filter(placement=published.placement).count()
+    cohort_wide = week.filter(placement=None).count()
+    assert own and cohort_wide
+    # Her own diary strikes out her sessions and her cohort's; a PD's only hers (one
+    # trainee away does not strike out the cohort's teaching).
+    assert html.count(missed) == (own + cohort_wide if struck else 0)
+    assert pd_html.count(missed) == (own if struck else 0)

@@ -216,8 +216,8 @@ def test_the_pd_filters_by_trainee_person_action_record_and_date(scene):
     assert {e.placement for e in shown(placement=world.placement.pk)} == {world.placement}
     today = timezone.localdate()
     assert len(shown(start=today.isoformat(), end=today.isoformat())) == len(shown())
-    # The dates are the browser's own pickers, holding the date given.
-    assert (f'<input type="date" name="start" value="{today.isoformat()}"'
+    # The dates are NHS.UK date inputs, holding the date given.
+    assert (f'name="start-year" type="text" inputmode="numeric" value="{today.year}"'
             in client.get(reverse("audit_events"), {"start": today.isoformat()}).content.decode())
     assert shown(end=(today - datetime.timedelta(days=1)).isoformat()) == []
     # A mistyped filter is shown with its message and left out; the other filters still apply.
@@ -226,7 +226,7 @@ def test_the_pd_filters_by_trainee_person_action_record_and_date(scene):
     assert response.status_code == 200
     assert {e.actor for e in response.context["events"]} == {world.pa}
     html = response.content.decode()
-    assert "There is a problem" in html and "Enter a valid date." in html
+    assert "There is a problem" in html and "From must be a real date" in html
     assert 'aria-describedby="id_start-error"' in html and 'id="id_start-error"' in html
 
 

@@ -138,6 +138,8 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "invitation_accept": Page(PUBLIC, invitation_link,
                               why="setting a password from an invitation's one-time link"),
     "healthz": Page(PUBLIC, static("healthz"), why="the load balancer; no personal data"),
+    "nhsuk_image": Page(PUBLIC, static("nhsuk_image", filename="nhsuk-icon-cross.svg"),
+                        why="NHS.UK frontend's icons, which its stylesheet asks for"),
     "calendar_feed": Page(PUBLIC, url("calendar_feed", lambda s: s.world.trainee.calendar_token),
                           why="calendar apps cannot sign in: a secret token per person"),
 
