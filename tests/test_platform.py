@@ -11,19 +11,38 @@ from trainees.models import Placement
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_broker_without_personal_data(client):
+def test_healthz_reports_database_cache_and_broker_without_personal_data(client):
     response = client.get(reverse("healthz"))
     body = response.json()
     assert response.status_code == 200
-    assert body == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert body == {"status": "ok", "database": "ok", "cache": "in-process", "broker": "ok"}
 
 
 @pytest.mark.django_db
-def test_healthz_says_degraded_when_the_broker_is_unreachable(client, settings):
+def test_healthz_stays_up_and_says_degraded_when_the_broker_is_unreachable(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "in-process",
+                               "broker": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_healthz_strict_answers_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"), {"strict": "1"})
     assert response.status_code == 503
     assert response.json()["broker"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    from clic import views
+
+    monkeypatch.setattr(views, "_database_status", lambda: "unreachable")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
 
 
 def test_production_settings_pass_the_deploy_check():
