@@ -116,3 +116,20 @@ def test_compose_file_parses(tmp_path):
     result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_sweeper_has_a_queue_that_every_worker_consumes():
+    """Its own queue, so that a sweep never waits behind a backlog of send tasks; the
+    deployment's workers and the tests' worker must consume it, or no sweep runs."""
+    import re
+    from pathlib import Path
+
+    from clic.celery import app
+    from tests.fixtures.services import TEST_WORKER_OPTIONS
+
+    queue = app.amqp.router.route({}, "clic.mail.tasks.outbox_sweep")["queue"].name
+    assert queue != app.conf.task_default_queue
+    compose = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+    [worker] = re.findall(r"command: (celery -A clic worker .*)", compose)
+    assert f" -Q celery,{queue} " in worker
+    assert f"celery,{queue}" in TEST_WORKER_OPTIONS

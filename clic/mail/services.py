@@ -734,9 +734,10 @@ def sent_journal_replay() -> int:
     return len(entries)
 
 
-def _database_up_since() -> datetime:
+def _database_up_since() -> datetime | None:
+    """When the PostgreSQL server started (None for another database: taken as long ago)."""
     if connection.vendor != "postgresql":
-        return timezone.now()
+        return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_postmaster_start_time()")
         return cursor.fetchone()[0]
@@ -750,13 +751,14 @@ def outbox_sweep() -> dict[str, int]:
     sent_journal_replay()
     now = timezone.now()
     Status = OutboundEmail.Status
-    heartbeat_timeout = timedelta(seconds=settings.CLIC_MAIL_HEARTBEAT_TIMEOUT)
-    # No heartbeat could be written while the database was down: only one missed since it
-    # came back says that its worker died.
-    stale_since = min(now - heartbeat_timeout, _database_up_since() - heartbeat_timeout)
+    stale_since = now - timedelta(seconds=settings.CLIC_MAIL_HEARTBEAT_TIMEOUT)
+    # No heartbeat could be written while the database was down: until it has been up for the
+    # heartbeat timeout, a missed one says nothing about its worker.
+    up_since = _database_up_since()
+    stale = (Q(heartbeat_at__lte=stale_since) if up_since is None or up_since <= stale_since
+             else Q(pk__in=[]))
     stuck = OutboundEmail.objects.filter(status=Status.SENDING).filter(
-        Q(heartbeat_at__lte=stale_since)
-        | Q(claimed_at__lte=now - timedelta(seconds=settings.CLIC_MAIL_SENDING_TIMEOUT)))
+        stale | Q(claimed_at__lte=now - timedelta(seconds=settings.CLIC_MAIL_SENDING_TIMEOUT)))
     gave_up = stuck.filter(attempts__gte=settings.CLIC_MAIL_MAX_ATTEMPTS).update(
         status=Status.FAILED,
         last_error="The worker stopped while sending and no attempts are left.")
@@ -768,8 +770,7 @@ def outbox_sweep() -> dict[str, int]:
     # took the row into its batch stopped beating.
     due = list(
         OutboundEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after)
-                | Q(heartbeat_at__lte=stale_since))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after) | stale)
         .order_by("next_attempt_at").values_list("pk", flat=True)
         [:settings.CLIC_MAIL_SWEEP_BATCH])
     published = publish_send_tasks(due)
