@@ -19,6 +19,7 @@ import smtplib
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -517,7 +518,7 @@ def outbox_emails_send(*, email_ids: Sequence[int]) -> dict[int, str | None]:
     smtp = get_connection(fail_silently=False)
     unreachable: Exception | None = None
     try:
-        with in_flight.holding(list(emails)):
+        with in_flight.holding([email_id for email_id in email_ids if email_id in emails]):
             for email_id in email_ids:
                 email = emails.get(email_id)
                 if email is None or not _claim(email):
@@ -574,13 +575,16 @@ class InFlight:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.ids: set[int] = set()
+        # Counted: two tasks in this process may hold the same row (a task published twice).
+        self.ids: Counter[int] = Counter()
         self.thread: threading.Thread | None = None
         self.pid = 0
 
     @contextlib.contextmanager
     def holding(self, email_ids: Sequence[int]):
-        OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.QUEUED).update(
+        # The batch's first row is claimed at once (the claim marks it): only the rest wait.
+        waiting = email_ids[1:]
+        OutboundEmail.objects.filter(pk__in=waiting, status=OutboundEmail.Status.QUEUED).update(
             claimed_by=worker_id(), heartbeat_at=timezone.now())
         with self.lock:
             self.ids.update(email_ids)
@@ -595,7 +599,14 @@ class InFlight:
             yield
         finally:
             with self.lock:
-                self.ids.difference_update(email_ids)
+                self.ids.subtract(email_ids)
+                self.ids = +self.ids  # only the rows still held
+        # Rows the batch did not send (not due yet) are let go: a heartbeat left to go stale
+        # would read as a dead worker's. After an exception the database may be down: then
+        # their heartbeat goes stale and the sweeper publishes them again, which is right.
+        OutboundEmail.objects.filter(
+            pk__in=waiting, status=OutboundEmail.Status.QUEUED, claimed_by=worker_id(),
+        ).update(claimed_by="", heartbeat_at=None)
 
     def _beat(self) -> None:
         Status = OutboundEmail.Status
@@ -630,15 +641,21 @@ def _until_the_database_answers(write, *, what: str) -> None:
     (a restart, a failover); then raise its error."""
     deadline = time.monotonic() + settings.CLIC_MAIL_RECORD_PATIENCE
     pause = 0.1
+    failures = 0
     while True:
         try:
             write()
+            if failures:
+                logger.warning("Database back: recorded %s after %d failed tries", what,
+                               failures)
             return
         except DatabaseError as exc:
             if time.monotonic() + pause > deadline:
                 raise
-            logger.warning("Database unavailable while recording %s, trying again: %s", what,
-                           exc)
+            if not failures:
+                logger.warning("Database unavailable while recording %s, trying again for "
+                               "up to %s s: %s", what, settings.CLIC_MAIL_RECORD_PATIENCE, exc)
+            failures += 1
             _reconnect()
             time.sleep(pause)
             # Short: once the database is back, the row is marked sent at once.
@@ -757,6 +774,15 @@ def outbox_sweep() -> dict[str, int]:
     up_since = _database_up_since()
     stale = (Q(heartbeat_at__lte=stale_since) if up_since is None or up_since <= stale_since
              else Q(pk__in=[]))
+    # A worker died holding rows: the tasks it had received but not started died with it.
+    # Their rows were published before its last heartbeat (or within one interval of it).
+    last_beat_of_the_dead = OutboundEmail.objects.filter(
+        stale, status__in=[Status.QUEUED, Status.SENDING]).aggregate(Max("heartbeat_at"))[
+        "heartbeat_at__max"]
+    lost_with_a_dead_worker = (
+        Q(enqueued_at__lte=last_beat_of_the_dead
+          + timedelta(seconds=settings.CLIC_MAIL_HEARTBEAT_INTERVAL))
+        if last_beat_of_the_dead else Q(pk__in=[]))
     stuck = OutboundEmail.objects.filter(status=Status.SENDING).filter(
         stale | Q(claimed_at__lte=now - timedelta(seconds=settings.CLIC_MAIL_SENDING_TIMEOUT)))
     gave_up = stuck.filter(attempts__gte=settings.CLIC_MAIL_MAX_ATTEMPTS).update(
@@ -766,11 +792,13 @@ def outbox_sweep() -> dict[str, int]:
                              claimed_by="", heartbeat_at=None,
                              last_error="The worker stopped while sending; queued again.")
     requeue_after = timedelta(seconds=settings.CLIC_MAIL_REQUEUE_AFTER)
-    # Due and with no live task: none published, the task presumed lost, or the worker that
-    # took the row into its batch stopped beating.
+    # Due and with no live task: none published, the task presumed lost, the worker that
+    # took the row into its batch stopped beating, or the task may have died with a worker
+    # (a row whose task is in fact still waiting gets a second one, which finds it sent).
     due = list(
         OutboundEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after) | stale)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after) | stale
+                | lost_with_a_dead_worker)
         .order_by("next_attempt_at").values_list("pk", flat=True)
         [:settings.CLIC_MAIL_SWEEP_BATCH])
     published = publish_send_tasks(due)

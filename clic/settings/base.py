@@ -273,10 +273,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One task reserved per process: a sweep waits for at most one batch to finish.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A short connect timeout so that a change made while Redis is down is saved at once;
-# the outbox sweeper sends its email when the broker is back.
+# A short connect timeout and one immediate retry (a pooled connection that a Redis restart
+# cut), so that a change made while Redis is down is saved at once rather than after kombu's
+# default 2 s wait; the outbox sweeper sends its email when the broker is back.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5,
-                                   "max_retries": 1}
+                                   "max_retries": 1, "interval_start": 0}
 CELERY_TIMEZONE = TIME_ZONE
 # The sweeper has a queue of its own, so it never waits behind a backlog of send tasks;
 # every worker consumes both (docker-compose.yml: -Q celery,outbox-sweep).

@@ -166,13 +166,19 @@ def test_sweep_leaves_a_row_that_is_sending_within_the_timeout(world, published)
     assert published == []
 
 
-def test_sweep_takes_back_a_claim_whose_heartbeat_stopped(world, published, settings):
-    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+def claimed(world, *, claimed_ago: int, beat_ago: int) -> OutboundEmail:
+    """A row a worker claimed that many seconds ago, its heartbeat last refreshed so."""
     row = queue_one(world)
     now = timezone.now()
     OutboundEmail.objects.filter(pk=row.pk).update(
-        status=Status.SENDING, attempts=1, claimed_at=now - timedelta(seconds=30),
-        claimed_by="worker:1", heartbeat_at=now - timedelta(seconds=21))
+        status=Status.SENDING, attempts=1, claimed_at=now - timedelta(seconds=claimed_ago),
+        claimed_by="worker:1", heartbeat_at=now - timedelta(seconds=beat_ago))
+    return row
+
+
+def test_sweep_takes_back_a_claim_whose_heartbeat_stopped(world, published, settings):
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    row = claimed(world, claimed_ago=30, beat_ago=21)
 
     assert outbox_sweep()["recovered"] == 1
 
@@ -183,11 +189,7 @@ def test_sweep_takes_back_a_claim_whose_heartbeat_stopped(world, published, sett
 
 def test_sweep_leaves_an_old_claim_whose_worker_still_beats(world, published, settings):
     settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
-    row = queue_one(world)
-    now = timezone.now()
-    OutboundEmail.objects.filter(pk=row.pk).update(
-        status=Status.SENDING, attempts=1, claimed_at=now - timedelta(seconds=120),
-        claimed_by="worker:1", heartbeat_at=now - timedelta(seconds=2))
+    claimed(world, claimed_ago=120, beat_ago=2)
 
     assert outbox_sweep()["recovered"] == 0
     assert published == []
@@ -198,11 +200,8 @@ def test_sweep_judges_no_heartbeat_until_the_database_has_been_up_for_the_timeou
     from clic.mail import services
 
     settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
-    row = queue_one(world)
+    claimed(world, claimed_ago=60, beat_ago=60)
     now = timezone.now()
-    OutboundEmail.objects.filter(pk=row.pk).update(
-        status=Status.SENDING, attempts=1, claimed_at=now - timedelta(seconds=60),
-        claimed_by="worker:1", heartbeat_at=now - timedelta(seconds=60))
     monkeypatch.setattr(services, "_database_up_since", lambda: now - timedelta(seconds=5))
 
     assert outbox_sweep()["recovered"] == 0
@@ -224,6 +223,38 @@ def test_sweep_publishes_again_a_batch_whose_worker_stopped_beating(world, publi
     assert published == [row.pk]
     assert OutboundEmail.objects.get(pk=row.pk).heartbeat_at is None
     assert outbox_sweep()["published"] == 0  # the new task is not published twice
+
+
+def test_sweep_publishes_again_the_rows_a_dead_worker_may_have_taken_with_it(
+        world, published, settings):
+    """Tasks the worker had received but not started die with it: their rows, published
+    before its last heartbeat, get a new task without waiting CLIC_MAIL_REQUEUE_AFTER."""
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    settings.CLIC_MAIL_HEARTBEAT_INTERVAL = 5
+    settings.CLIC_MAIL_REQUEUE_AFTER = 60
+    dead = claimed(world, claimed_ago=30, beat_ago=25)
+    now = timezone.now()
+    before = queue_one(world, key="concern:before")
+    after = queue_one(world, key="concern:after")
+    OutboundEmail.objects.filter(pk=before.pk).update(enqueued_at=now - timedelta(seconds=40))
+    OutboundEmail.objects.filter(pk=after.pk).update(enqueued_at=now - timedelta(seconds=10))
+
+    assert outbox_sweep()["recovered"] == 1
+
+    assert sorted(published) == sorted([dead.pk, before.pk])
+
+
+def test_send_lets_go_of_the_rows_of_its_batch_it_did_not_send(world, mailoutbox):
+    sent = queue_one(world, key="concern:1")
+    later = queue_one(world, key="concern:2")
+    OutboundEmail.objects.filter(pk=later.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=2))
+
+    outbox_emails_send(email_ids=[sent.pk, later.pk])
+
+    later.refresh_from_db()
+    assert (later.status, later.claimed_by, later.heartbeat_at) == (Status.QUEUED, "", None)
+    assert len(mailoutbox) == 1
 
 
 def test_send_marks_its_batch_with_the_worker_and_a_heartbeat(world, mailoutbox):

@@ -16,11 +16,8 @@ import itertools
 import json
 import os
 import re
-import shlex
-import subprocess
 import time
 from collections import Counter
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -40,7 +37,7 @@ from rotations.services import cohort_publish
 from rotations.timetable import bank_holidays
 from tests import factories
 from tests.fixtures.people import give_role
-from tests.fixtures.services import SMTPSink, wait_until
+from tests.fixtures.services import SMTPSink, ThrowawayPostgres, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -153,35 +150,6 @@ def sweep_until_sent(rows, *, timeout: float = 90) -> int:
 # (a) PostgreSQL restarted under the running app ---------------------------------------------
 
 
-class ThrowawayPostgres:
-    def __init__(self, data_dir: str):
-        self.data_dir = data_dir
-        self.pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
-
-    def _pg_ctl(self, *arguments: str) -> None:
-        command = [str(self.pg_ctl), "-D", self.data_dir, "-l", f"{self.data_dir}/server.log",
-                   *arguments]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=60)
-
-    def restart(self) -> None:
-        """`pg_ctl restart -m fast`, as scripts/services.sh runs it: every connection is cut
-        and its open transaction rolled back."""
-        self._pg_ctl("-m", "fast", "-w", "restart")
-
-    def stop(self) -> None:
-        """`pg_ctl stop -m fast`: every connection cut, and none taken until start()."""
-        # The server's own options (port, address, socket directory), for start().
-        words = shlex.split(Path(self.data_dir, "postmaster.opts").read_text())[1:]
-        at = words.index("-D")
-        self.options = shlex.join(words[:at] + words[at + 2:])
-        self._pg_ctl("-m", "fast", "-w", "stop")
-
-    def start(self) -> None:
-        self._pg_ctl("-w", "-o", self.options, "start")
-
-
 @pytest.fixture
 def postgres(db):
     if os.environ.get("CLIC_THROWAWAY_SERVICES") != "1" or not os.environ.get("CLIC_PG_PORT"):
@@ -189,13 +157,9 @@ def postgres(db):
                     "scripts/test.sh tests/robustness/test_faults.py")
     if str(connection.settings_dict.get("PORT")) != os.environ["CLIC_PG_PORT"]:
         pytest.skip("The test database is not on the throwaway server of CLIC_PG_PORT")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW data_directory")
-        [data_dir] = cursor.fetchone()
-    server = ThrowawayPostgres(data_dir)
+    server = ThrowawayPostgres.of(connection)
     yield server
-    if not Path(data_dir, "postmaster.pid").exists():
-        server.start()  # the test failed while the server was stopped
+    server.start_if_stopped()  # the test may have failed while the server was stopped
     connection.close()  # the test's own connection may predate a restart
 
 
