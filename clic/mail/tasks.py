@@ -28,7 +28,9 @@ def _send(task, send, email_ids):
         raise task.retry(exc=exc, countdown=_database_retry_delay(task.request.retries),
                          max_retries=DATABASE_RETRIES) from None
     except SoftTimeLimitExceeded:
-        # Only while recording an outcome the database would not take: the journal kept it.
+        # Struck outside a send (a send's own counts as a temporary failure), e.g. while the
+        # database would not take an outcome: a 250 is in the journal, the rows not yet
+        # claimed are still queued, and the sweeper publishes them again.
         logger.warning("Send task for emails %s stopped at its time limit", email_ids)
         return None
 
