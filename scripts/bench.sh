@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: throwaway PostgreSQL and Redis, the benchmarks, figures to docs/benchmark.txt.
 #   1. pages (python -m bench.pages): the demo's cohort, then a national dataset on top;
-#   2. the SOP email engine (python -m tests.mail.bench): commit-to-SMTP latency, emails/s.
-# Each builds its own throwaway database in the throwaway server. About 5 minutes.
+#   2. the SOP email engine (python -m tests.mail.bench): commit-to-SMTP latency, emails/s;
+#   3. the fault drill (python -m bench.faults): worker killed, PostgreSQL and Redis stopped
+#      mid-batch; duplicates and time to full delivery, to docs/faults.txt.
+# Each builds its own throwaway database in the throwaway server. About 8 minutes.
+# `scripts/bench.sh faults` runs the fault drill alone (about 3 minutes).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +24,7 @@ export CACHE_URL="${CELERY_BROKER_URL%/*}/1"
 mkdir -p docs
 started=$(date +%s)
 exec 3>&2  # progress goes to the terminal; only the figures go to docs/benchmark.txt
+if [ "${1:-}" != faults ]; then
 {
   echo "CLIC benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m), load average before the run $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -34,4 +38,14 @@ exec 3>&2  # progress goes to the terminal; only the figures go to docs/benchmar
 } | tee docs/benchmark.txt.new
 status=${PIPESTATUS[0]}
 [ "$status" = 0 ] && mv docs/benchmark.txt.new docs/benchmark.txt || rm -f docs/benchmark.txt.new
+[ "$status" = 0 ] || exit "$status"
+fi
+
+# Last: it stops and starts the throwaway PostgreSQL and its own Redis.
+{
+  echo "CLIC fault drill, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average before it $(cut -d' ' -f1-3 /proc/loadavg)"
+  .venv/bin/python -m bench.faults 2>&3
+} | tee docs/faults.txt.new
+status=${PIPESTATUS[0]}
+[ "$status" = 0 ] && mv docs/faults.txt.new docs/faults.txt || rm -f docs/faults.txt.new
 exit "$status"

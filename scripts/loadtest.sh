@@ -48,7 +48,7 @@ step "Database: migrate, the demo, a second cohort of 40 trainees"
 .venv/bin/python loadtest/prepare.py 40 "$CLIC_LOADTEST_PLAN" || fail "prepare"
 
 step "Celery worker with beat, gunicorn with 3 workers on 127.0.0.1:$web_port"
-.venv/bin/celery -A clic worker --beat --schedule "$out/beat-schedule" --loglevel=WARNING \
+.venv/bin/celery -A clic worker -Q celery,outbox-sweep --beat --schedule "$out/beat-schedule" --loglevel=WARNING \
   >"$out/worker.log" 2>&1 &
 pids+=($!)
 export CLIC_LOADTEST_WORKER_PID=$!

@@ -12,19 +12,38 @@ from trainees.models import Placement
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_broker_without_personal_data(client):
+def test_healthz_reports_database_cache_and_broker_without_personal_data(client):
     response = client.get(reverse("healthz"))
     body = response.json()
     assert response.status_code == 200
-    assert body == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert body == {"status": "ok", "database": "ok", "cache": "in-process", "broker": "ok"}
 
 
 @pytest.mark.django_db
-def test_healthz_says_degraded_when_the_broker_is_unreachable(client, settings):
+def test_healthz_stays_up_and_says_degraded_when_the_broker_is_unreachable(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "in-process",
+                               "broker": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_healthz_strict_answers_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"), {"strict": "1"})
     assert response.status_code == 503
     assert response.json()["broker"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    from clic import views
+
+    monkeypatch.setattr(views, "_database_status", lambda: "unreachable")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -132,3 +151,20 @@ def test_links_in_emails_and_the_calendar_address_follow_the_address_served_on(c
     assert "http://localhost:8123/invitation/" in invitation.body_text
     assert "127.0.0.1:8000" not in invitation.body_text + invitation.body_html
     assert "http://localhost:8123/calendar/" in calendar.content.decode()
+
+
+def test_the_sweeper_has_a_queue_that_every_worker_consumes():
+    """Its own queue, so that a sweep never waits behind a backlog of send tasks; the
+    deployment's workers and the tests' worker must consume it, or no sweep runs."""
+    import re
+    from pathlib import Path
+
+    from clic.celery import app
+    from tests.fixtures.services import TEST_WORKER_OPTIONS
+
+    queue = app.amqp.router.route({}, "clic.mail.tasks.outbox_sweep")["queue"].name
+    assert queue != app.conf.task_default_queue
+    compose = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+    [worker] = re.findall(r"command: (celery -A clic worker .*)", compose)
+    assert f" -Q celery,{queue} " in worker
+    assert f"celery,{queue}" in TEST_WORKER_OPTIONS

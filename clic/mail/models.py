@@ -40,6 +40,10 @@ class OutboundEmail(models.Model):
     # When a send task was last published; null means none is pending (the sweeper's cue).
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker process sending the email ("host:pid") and when it last said it was alive:
+    # the sweeper takes back a claim whose heartbeat has stopped.
+    claimed_by = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     resent_at = models.DateTimeField(null=True, blank=True)
     resent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -8,24 +8,33 @@ Nothing else in the service sends email: features call `sop_notify` (an SOP row)
 """
 
 import base64
+import contextlib
+import fcntl
 import hashlib
+import json
 import logging
+import os
 import re
 import smtplib
+import socket
+import threading
+import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.utils import parseaddr
+from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Max, Q
 from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -34,21 +43,6 @@ from .catalogue import HEALTH_DATA_CONTEXT_KEYS, Recipient, row_for
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_ATTEMPTS = 6
-DEFAULT_RETRY_DELAYS = (30, 120, 600, 1800, 7200)
-# Longer than CELERY_TASK_TIME_LIMIT, so a row is only taken back from a worker that died.
-DEFAULT_SENDING_TIMEOUT = 300
-# A fresh row's task normally sends it within a second; after this it is presumed lost.
-DEFAULT_REQUEUE_AFTER = 60
-DEFAULT_SWEEP_BATCH = 5000
-# Emails per send task: one SMTP session and one database connection serve them all.
-DEFAULT_BATCH_SIZE = 25
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
 
 @dataclass(frozen=True)
 class Attachment:
@@ -320,7 +314,7 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
             for row in OutboundEmail.objects.filter(idempotency_key__in=keys.values())}
     new_ids = [rows[d.idempotency_key].pk for d in drafts if d.idempotency_key in rows]
     if new_ids:
-        transaction.on_commit(lambda: publish_send_tasks(new_ids), robust=True)
+        transaction.on_commit(lambda: publish_after_commit(new_ids), robust=True)
     return [rows[key] for key in keys.values() if key in rows]
 
 
@@ -366,6 +360,36 @@ def _one_line(text: str) -> str:
 # Sending ----------------------------------------------------------------------------------
 
 
+class BrokerPause:
+    """After the broker refused a task, requests leave their emails to the sweeper for
+    CLIC_MAIL_BROKER_PAUSE seconds rather than each waiting for the broker's connect timeout
+    again. Per process; the sweeper ignores it and lifts it once the broker answers."""
+
+    def __init__(self):
+        self.until = 0.0
+
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def start(self) -> None:
+        self.until = time.monotonic() + settings.CLIC_MAIL_BROKER_PAUSE
+
+    def clear(self) -> None:
+        self.until = 0.0
+
+
+broker_pause = BrokerPause()
+
+
+def publish_after_commit(email_ids: Sequence[int]) -> list[int]:
+    """Publish the send tasks of a committed change, unless the broker was just found down:
+    a request never waits for a broker that is not there."""
+    if broker_pause.active():
+        _leave_for_the_sweeper(email_ids)
+        return []
+    return publish_send_tasks(email_ids)
+
+
 def publish_send_tasks(email_ids: Sequence[int]) -> list[int]:
     """Ask the workers to send these rows, a batch per task (one SMTP and database connection
     for many emails). Never raises into the caller: while the broker is down the rows stay
@@ -374,7 +398,7 @@ def publish_send_tasks(email_ids: Sequence[int]) -> list[int]:
 
     from .tasks import outbox_send, outbox_send_batch
 
-    size = _setting("CLIC_MAIL_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    size = settings.CLIC_MAIL_BATCH_SIZE
     published: list[int] = []
     for start in range(0, len(email_ids), size):
         batch = list(email_ids[start:start + size])
@@ -386,20 +410,26 @@ def publish_send_tasks(email_ids: Sequence[int]) -> list[int]:
         except (OperationalError, ConnectionError, OSError):
             logger.warning("Broker unreachable: %d email(s) left for the sweeper",
                            len(email_ids) - len(published))
+            broker_pause.start()
             break
         except Exception:
             logger.exception("Could not publish the send task for emails %s", batch)
             continue
+        broker_pause.clear()
         published.extend(batch)
     done = set(published)
-    missed = [email_id for email_id in email_ids if email_id not in done]
-    if missed:
-        try:
-            OutboundEmail.objects.filter(pk__in=missed, status=OutboundEmail.Status.QUEUED).update(
-                enqueued_at=None)
-        except DatabaseError:
-            logger.exception("Could not mark emails %s for the sweeper", missed)
+    _leave_for_the_sweeper([email_id for email_id in email_ids if email_id not in done])
     return published
+
+
+def _leave_for_the_sweeper(email_ids: Sequence[int]) -> None:
+    if not email_ids:
+        return
+    try:
+        OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.QUEUED).update(
+            enqueued_at=None)
+    except DatabaseError:
+        logger.exception("Could not mark emails %s for the sweeper", email_ids)
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -438,7 +468,7 @@ def _mime_part(attachment: dict) -> MIMEBase:
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the n-th failed attempt: growing, capped at the last delay."""
-    delays = _setting("CLIC_MAIL_RETRY_DELAYS", DEFAULT_RETRY_DELAYS)
+    delays = settings.CLIC_MAIL_RETRY_DELAYS
     return timedelta(seconds=delays[min(max(attempts, 1), len(delays)) - 1])
 
 
@@ -476,41 +506,51 @@ def outbox_email_send(*, email_id: int) -> str | None:
 def outbox_emails_send(*, email_ids: Sequence[int]) -> dict[int, str | None]:
     """Send queued rows one by one through one connection, each claimed just before it is
     sent and its outcome recorded just after, so a worker that dies mid-batch leaves at most
-    one row in doubt. Returns each row's new status (None: not ours to send)."""
+    one row in doubt. Returns each row's new status (None: not ours to send).
+
+    Raises DatabaseError when the database is down (the task retries later): rows not yet
+    claimed stay queued, and a row the SMTP server accepted is marked sent, now or, after
+    CLIC_MAIL_RECORD_PATIENCE, by the journal's replay."""
     Status = OutboundEmail.Status
+    sent_journal_replay()
     emails = OutboundEmail.objects.filter(status=Status.QUEUED).in_bulk(email_ids)
     results: dict[int, str | None] = dict.fromkeys(email_ids)
-    connection = get_connection(fail_silently=False)
+    smtp = get_connection(fail_silently=False)
     unreachable: Exception | None = None
     try:
-        for email_id in email_ids:
-            email = emails.get(email_id)
-            if email is None or not _claim(email):
-                continue
-            error = unreachable
-            if error is None:
-                try:
-                    connection.open()
-                except Exception as exc:
-                    # The server cannot be reached: the rest of the batch would only wait for
-                    # the same timeout, so each takes this attempt's failure as its own.
-                    error = unreachable = exc
-            if error is None:
-                try:
-                    connection.send_messages([build_message(email)])
-                except Exception as exc:
-                    error = exc
-                    if not isinstance(exc, smtplib.SMTPResponseException
-                                      | smtplib.SMTPRecipientsRefused):
-                        connection.close()  # a broken session: the next email reconnects
-            results[email_id] = _record(email, error)
-            if isinstance(error, SoftTimeLimitExceeded):
-                # The hard limit is near: stop here. The rows not yet claimed are still
-                # queued and the sweeper publishes them again.
-                break
+        with in_flight.holding([email_id for email_id in email_ids if email_id in emails]):
+            for email_id in email_ids:
+                email = emails.get(email_id)
+                if email is None or not _claim(email):
+                    continue
+                error = unreachable
+                if error is None:
+                    try:
+                        smtp.open()
+                    except Exception as exc:
+                        # The server cannot be reached: the rest of the batch would only wait
+                        # for the same timeout, so each takes this attempt's failure as its own.
+                        error = unreachable = exc
+                if error is None:
+                    try:
+                        smtp.send_messages([build_message(email)])
+                    except Exception as exc:
+                        error = exc
+                        if not isinstance(exc, smtplib.SMTPResponseException
+                                          | smtplib.SMTPRecipientsRefused):
+                            smtp.close()  # a broken session: the next email reconnects
+                results[email_id] = _record(email, error)
+                if isinstance(error, SoftTimeLimitExceeded):
+                    # The hard limit is near: stop here. The rows not yet claimed are still
+                    # queued, and their heartbeat stops: the sweeper publishes them again.
+                    break
     finally:
-        connection.close()
+        smtp.close()
     return results
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _claim(email: OutboundEmail) -> bool:
@@ -519,59 +559,252 @@ def _claim(email: OutboundEmail) -> bool:
     claimed = OutboundEmail.objects.filter(
         pk=email.pk, status=OutboundEmail.Status.QUEUED, attempts=email.attempts,
         next_attempt_at__lte=now,
-    ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now,
+             claimed_by=worker_id(), heartbeat_at=now)
     if claimed:
         email.status, email.attempts, email.claimed_at = (OutboundEmail.Status.SENDING,
                                                           email.attempts + 1, now)
     return bool(claimed)
 
 
+class InFlight:
+    """The rows this process has taken to send (its batch, queued or being sent), and a
+    thread that refreshes their heartbeat every CLIC_MAIL_HEARTBEAT_INTERVAL seconds while
+    there are any. When the heartbeat stops (the worker died) the sweeper takes the rows
+    back after CLIC_MAIL_HEARTBEAT_TIMEOUT; a slow send keeps its rows."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        # Counted: two tasks in this process may hold the same row (a task published twice).
+        self.ids: Counter[int] = Counter()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+
+    @contextlib.contextmanager
+    def holding(self, email_ids: Sequence[int]):
+        # The batch's first row is claimed at once (the claim marks it): only the rest wait.
+        waiting = email_ids[1:]
+        OutboundEmail.objects.filter(pk__in=waiting, status=OutboundEmail.Status.QUEUED).update(
+            claimed_by=worker_id(), heartbeat_at=timezone.now())
+        with self.lock:
+            self.ids.update(email_ids)
+            if self.pid != os.getpid() or self.thread is None or not self.thread.is_alive():
+                # First batch in this process (a pool's child forks without its parent's
+                # threads).
+                self.pid = os.getpid()
+                self.thread = threading.Thread(target=self._beat, name="outbox-heartbeat",
+                                               daemon=True)
+                self.thread.start()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.ids.subtract(email_ids)
+                self.ids = +self.ids  # only the rows still held
+        # Rows the batch did not send (not due yet) are let go: a heartbeat left to go stale
+        # would read as a dead worker's. After an exception the database may be down: then
+        # their heartbeat goes stale and the sweeper publishes them again, which is right.
+        OutboundEmail.objects.filter(
+            pk__in=waiting, status=OutboundEmail.Status.QUEUED, claimed_by=worker_id(),
+        ).update(claimed_by="", heartbeat_at=None)
+
+    def _beat(self) -> None:
+        Status = OutboundEmail.Status
+        while True:
+            time.sleep(settings.CLIC_MAIL_HEARTBEAT_INTERVAL)
+            with self.lock:
+                ids = list(self.ids)
+            if not ids:
+                continue
+            try:
+                OutboundEmail.objects.filter(
+                    pk__in=ids, status__in=[Status.QUEUED, Status.SENDING],
+                    claimed_by=worker_id(),
+                ).update(heartbeat_at=timezone.now())
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                logger.warning("Could not refresh the heartbeat of emails %s", ids)
+            finally:
+                _reconnect()  # no connection held between beats
+
+
+in_flight = InFlight()
+
+
+def _reconnect() -> None:
+    """Drop this thread's database connection, so the next query opens a fresh one."""
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def _until_the_database_answers(write, *, what: str) -> None:
+    """Run `write` until the database takes it, for up to CLIC_MAIL_RECORD_PATIENCE seconds
+    (a restart, a failover); then raise its error."""
+    deadline = time.monotonic() + settings.CLIC_MAIL_RECORD_PATIENCE
+    pause = 0.1
+    failures = 0
+    while True:
+        try:
+            write()
+            if failures:
+                logger.warning("Database back: recorded %s after %d failed tries", what,
+                               failures)
+            return
+        except DatabaseError as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            if not failures:
+                logger.warning("Database unavailable while recording %s, trying again for "
+                               "up to %s s: %s", what, settings.CLIC_MAIL_RECORD_PATIENCE, exc)
+            failures += 1
+            _reconnect()
+            time.sleep(pause)
+            # Short: once the database is back, the row is marked sent at once.
+            pause = min(pause * 2, 0.5)
+
+
 def _record(email: OutboundEmail, error: Exception | None) -> str:
     Status = OutboundEmail.Status
+    if error is None:
+        _record_sent(email)
+        return Status.SENT
     # Only this claim's outcome: a row the sweeper took back meanwhile is not overwritten.
     mine = OutboundEmail.objects.filter(pk=email.pk, status=Status.SENDING,
                                         claimed_at=email.claimed_at)
-    if error is None:
-        mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
-        return Status.SENT
     description = describe_error(error)
-    if is_temporary(error) and email.attempts < _setting("CLIC_MAIL_MAX_ATTEMPTS",
-                                                         DEFAULT_MAX_ATTEMPTS):
+    if is_temporary(error) and email.attempts < settings.CLIC_MAIL_MAX_ATTEMPTS:
         logger.warning("Email %s attempt %s failed, will retry: %s", email.pk, email.attempts,
                        description)
-        mine.update(status=Status.QUEUED, last_error=description, enqueued_at=None,
-                    next_attempt_at=timezone.now() + retry_delay(email.attempts))
-        return Status.QUEUED
-    logger.error("Email %s failed after %s attempt(s): %s", email.pk, email.attempts,
-                 description)
-    mine.update(status=Status.FAILED, last_error=description)
-    return Status.FAILED
+        status, changes = Status.QUEUED, {
+            "last_error": description, "enqueued_at": None,
+            "next_attempt_at": timezone.now() + retry_delay(email.attempts)}
+    else:
+        logger.error("Email %s failed after %s attempt(s): %s", email.pk, email.attempts,
+                     description)
+        status, changes = Status.FAILED, {"last_error": description}
+    _until_the_database_answers(lambda: mine.update(status=status, **changes),
+                                what=f"the outcome of email {email.pk}")
+    return status
+
+
+def _record_sent(email: OutboundEmail) -> None:
+    """The SMTP server accepted the email: it is sent, whatever became of the claim meanwhile
+    (a sweeper that took the row back must not send it again). If the database stays away
+    longer than our patience, the fact goes to the journal rather than being lost."""
+    Status = OutboundEmail.Status
+    sent_at = timezone.now()
+    try:
+        _until_the_database_answers(
+            lambda: OutboundEmail.objects.filter(pk=email.pk).exclude(status=Status.SENT)
+            .update(status=Status.SENT, sent_at=sent_at, last_error=""),
+            what=f"email {email.pk} as sent")
+    except (DatabaseError, SoftTimeLimitExceeded):
+        sent_journal_append(email_id=email.pk, sent_at=sent_at)
+        raise
+
+
+def _journal_path() -> Path:
+    return Path(settings.CLIC_MAIL_SENT_JOURNAL)
+
+
+def sent_journal_append(*, email_id: int, sent_at: datetime) -> None:
+    """Write down, durably, that the SMTP server accepted this email (an id and a time: no
+    personal data)."""
+    path = _journal_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "a", encoding="utf-8") as journal:
+            fcntl.flock(journal, fcntl.LOCK_EX)
+            journal.write(json.dumps({"id": email_id, "sent_at": sent_at.isoformat()}) + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+        logger.error("Database unavailable: email %s recorded as sent in %s", email_id, path)
+    except OSError:
+        logger.critical("Email %s was accepted by the SMTP server but neither the database "
+                        "nor the journal %s could record it: it may be sent again",
+                        email_id, path, exc_info=True)
+
+
+def sent_journal_replay() -> int:
+    """Mark sent every email the journal holds, then empty it; returns how many it held.
+    Raises DatabaseError (keeping the journal) while the database is down."""
+    path = _journal_path()
+    try:
+        if path.stat().st_size == 0:
+            return 0
+    except FileNotFoundError:
+        return 0
+    Status = OutboundEmail.Status
+    with open(path, "r+", encoding="utf-8") as journal:
+        fcntl.flock(journal, fcntl.LOCK_EX)
+        entries = []
+        for line in journal.read().splitlines():
+            with contextlib.suppress(ValueError, KeyError):  # a line torn by a crash
+                entry = json.loads(line)
+                entries.append((int(entry["id"]), datetime.fromisoformat(entry["sent_at"])))
+        for email_id, sent_at in entries:
+            OutboundEmail.objects.filter(pk=email_id).exclude(status=Status.SENT).update(
+                status=Status.SENT, sent_at=sent_at, last_error="")
+        journal.seek(0)
+        journal.truncate()
+    if entries:
+        logger.warning("Replayed the sent-email journal: %d email(s) marked sent", len(entries))
+    return len(entries)
+
+
+def _database_up_since() -> datetime | None:
+    """When the PostgreSQL server started (None for another database: taken as long ago)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_postmaster_start_time()")
+        return cursor.fetchone()[0]
 
 
 def outbox_sweep() -> dict[str, int]:
-    """Take back rows from workers that died mid-send, then publish a task for every due
-    queued row that has none (broker was down, worker lost it, or a retry is due)."""
+    """Replay this host's sent-email journal, take back rows whose worker died mid-send (its
+    heartbeat stopped, or the claim is older than the sending timeout), then publish a task
+    for every due queued row that has none (broker was down, worker lost it, or a retry is
+    due)."""
+    sent_journal_replay()
     now = timezone.now()
-    timeout = timedelta(seconds=_setting("CLIC_MAIL_SENDING_TIMEOUT", DEFAULT_SENDING_TIMEOUT))
-    stuck = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING,
-                                         claimed_at__lte=now - timeout)
-    gave_up = stuck.filter(
-        attempts__gte=_setting("CLIC_MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
-    ).update(status=OutboundEmail.Status.FAILED,
-             last_error="The worker stopped while sending and no attempts are left.")
-    recovered = stuck.update(status=OutboundEmail.Status.QUEUED, next_attempt_at=now,
-                             enqueued_at=None,
+    Status = OutboundEmail.Status
+    stale_since = now - timedelta(seconds=settings.CLIC_MAIL_HEARTBEAT_TIMEOUT)
+    # No heartbeat could be written while the database was down: until it has been up for the
+    # heartbeat timeout, a missed one says nothing about its worker.
+    up_since = _database_up_since()
+    stale = (Q(heartbeat_at__lte=stale_since) if up_since is None or up_since <= stale_since
+             else Q(pk__in=[]))
+    # A worker died holding rows: the tasks it had received but not started died with it.
+    # Their rows were published before its last heartbeat (or within one interval of it).
+    last_beat_of_the_dead = OutboundEmail.objects.filter(
+        stale, status__in=[Status.QUEUED, Status.SENDING]).aggregate(Max("heartbeat_at"))[
+        "heartbeat_at__max"]
+    lost_with_a_dead_worker = (
+        Q(enqueued_at__lte=last_beat_of_the_dead
+          + timedelta(seconds=settings.CLIC_MAIL_HEARTBEAT_INTERVAL))
+        if last_beat_of_the_dead else Q(pk__in=[]))
+    stuck = OutboundEmail.objects.filter(status=Status.SENDING).filter(
+        stale | Q(claimed_at__lte=now - timedelta(seconds=settings.CLIC_MAIL_SENDING_TIMEOUT)))
+    gave_up = stuck.filter(attempts__gte=settings.CLIC_MAIL_MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        last_error="The worker stopped while sending and no attempts are left.")
+    recovered = stuck.update(status=Status.QUEUED, next_attempt_at=now, enqueued_at=None,
+                             claimed_by="", heartbeat_at=None,
                              last_error="The worker stopped while sending; queued again.")
-    requeue_after = timedelta(seconds=_setting("CLIC_MAIL_REQUEUE_AFTER", DEFAULT_REQUEUE_AFTER))
+    requeue_after = timedelta(seconds=settings.CLIC_MAIL_REQUEUE_AFTER)
+    # Due and with no live task: none published, the task presumed lost, the worker that
+    # took the row into its batch stopped beating, or the task may have died with a worker
+    # (a row whose task is in fact still waiting gets a second one, which finds it sent).
     due = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after))
+        OutboundEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after) | stale
+                | lost_with_a_dead_worker)
         .order_by("next_attempt_at").values_list("pk", flat=True)
-        [:_setting("CLIC_MAIL_SWEEP_BATCH", DEFAULT_SWEEP_BATCH)])
+        [:settings.CLIC_MAIL_SWEEP_BATCH])
     published = publish_send_tasks(due)
     if published:
-        OutboundEmail.objects.filter(pk__in=published, status=OutboundEmail.Status.QUEUED).update(
-            enqueued_at=now)
+        OutboundEmail.objects.filter(pk__in=published, status=Status.QUEUED).update(
+            enqueued_at=now, claimed_by="", heartbeat_at=None)
     if gave_up or recovered or due:
         logger.info("Outbox sweep: %s recovered, %s failed, %s of %s due published",
                     recovered, gave_up, len(published), len(due))
@@ -588,6 +821,6 @@ def outbox_email_resend(*, email: OutboundEmail, by) -> OutboundEmail:
         resent_at=now, resent_by=by)
     if not updated:
         raise EmailNotResendable("Only a failed email can be sent again.")
-    transaction.on_commit(lambda: publish_send_tasks([email.pk]), robust=True)
+    transaction.on_commit(lambda: publish_after_commit([email.pk]), robust=True)
     email.refresh_from_db()
     return email

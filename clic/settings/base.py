@@ -116,7 +116,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://clic")}
+
+def cache_from_env(default: str) -> dict:
+    """The cache of CACHE_URL. A Redis cache falls back to the process's memory while Redis
+    is down (clic.cache.FailSafeRedisCache), so that sign-in's rate limiter, which keeps its
+    counts in the cache, does not make Redis a single point of failure for the web."""
+    cache = env.cache("CACHE_URL", default=default)
+    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        cache["BACKEND"] = "clic.cache.FailSafeRedisCache"
+    return cache
+
+
+CACHES = {"default": cache_from_env("locmemcache://clic")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -217,14 +228,34 @@ CLIC_REPLY_TO = env.list("CLIC_REPLY_TO", default=["ekccgs.quality@nhs.net"])
 CLIC_DEFAULT_CCG_ADMIN_MAILBOX = "ekccgs.quality@nhs.net"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_TIMEOUT = 20
-# The outbox's delivery and retries (clic.mail.services reads these, falling back to its own).
+# The outbox's sending and sweeping (clic/mail/services.py).
+# Attempts before an email is marked failed, and the waits after each temporary failure.
 CLIC_MAIL_MAX_ATTEMPTS = env.int("CLIC_MAIL_MAX_ATTEMPTS", default=6)
-CLIC_MAIL_RETRY_DELAYS = env.list("CLIC_MAIL_RETRY_DELAYS", cast=int,
-                                  default=[30, 120, 600, 1800, 7200])
+CLIC_MAIL_RETRY_DELAYS = tuple(int(delay) for delay in env.list(
+    "CLIC_MAIL_RETRY_DELAYS", default=["30", "120", "600", "1800", "7200"]))
+# A claim older than this is taken back even if its worker still beats: the last resort for
+# a worker stuck in one send. Longer than CELERY_TASK_TIME_LIMIT.
 CLIC_MAIL_SENDING_TIMEOUT = env.int("CLIC_MAIL_SENDING_TIMEOUT", default=300)
+# A worker refreshes the heartbeat of the emails it is sending this often; a claim whose
+# heartbeat is older than the timeout belongs to a worker that died and is taken back.
+CLIC_MAIL_HEARTBEAT_INTERVAL = env.int("CLIC_MAIL_HEARTBEAT_INTERVAL", default=5)
+CLIC_MAIL_HEARTBEAT_TIMEOUT = env.int("CLIC_MAIL_HEARTBEAT_TIMEOUT", default=20)
+# A queued email whose task has not run after this is presumed lost and published again.
 CLIC_MAIL_REQUEUE_AFTER = env.int("CLIC_MAIL_REQUEUE_AFTER", default=60)
+# How often beat runs the sweeper, and the most emails one sweep publishes.
+CLIC_MAIL_SWEEP_INTERVAL = env.int("CLIC_MAIL_SWEEP_INTERVAL", default=15)
 CLIC_MAIL_SWEEP_BATCH = env.int("CLIC_MAIL_SWEEP_BATCH", default=5000)
+# Emails per send task: one SMTP session and one database connection serve them all.
 CLIC_MAIL_BATCH_SIZE = env.int("CLIC_MAIL_BATCH_SIZE", default=25)
+# After the SMTP server accepted an email, how long a worker keeps trying to mark it sent
+# while the database is down before it writes the fact to the journal instead; the next
+# send or sweep on this host replays the journal first. Put the journal on storage that
+# outlives the worker's container.
+CLIC_MAIL_RECORD_PATIENCE = env.int("CLIC_MAIL_RECORD_PATIENCE", default=90)
+CLIC_MAIL_SENT_JOURNAL = env("CLIC_MAIL_SENT_JOURNAL", default=str(VAR_DIR / "mail-sent.journal"))
+# After the broker refused a send task, requests leave their emails to the sweeper for this
+# long instead of trying the broker again (each try can wait for the connect timeout).
+CLIC_MAIL_BROKER_PAUSE = env.int("CLIC_MAIL_BROKER_PAUSE", default=30)
 
 # Celery on Redis: JSON only, bounded tasks, beat for the sweeper and reminders.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
@@ -238,15 +269,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# One task reserved per process: a sweep waits for at most one batch to finish.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A short connect timeout so that a change made while Redis is down is saved at once;
-# the outbox sweeper sends its email when the broker is back.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
-                                   "max_retries": 1}
+# A short connect timeout and one immediate retry (a pooled connection that a Redis restart
+# cut), so that a change made while Redis is down is saved at once rather than after kombu's
+# default 2 s wait; the outbox sweeper sends its email when the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5,
+                                   "max_retries": 1, "interval_start": 0}
 CELERY_TIMEZONE = TIME_ZONE
+# The sweeper has a queue of its own, so it never waits behind a backlog of send tasks;
+# every worker consumes both (docker-compose.yml: -Q celery,outbox-sweep).
+CELERY_TASK_ROUTES = {"clic.mail.tasks.outbox_sweep": {"queue": "outbox-sweep"}}
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "clic.mail.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    "outbox-sweep": {"task": "clic.mail.tasks.outbox_sweep",
+                     "schedule": timedelta(seconds=CLIC_MAIL_SWEEP_INTERVAL),
+                     # A sweep that waited longer than its interval is superseded by the next.
+                     "options": {"expires": CLIC_MAIL_SWEEP_INTERVAL}},
     # Each reminder task is idempotent per person and period, so a missed or repeated beat
     # neither loses nor doubles an email.
     "project-meeting-reminders": {"task": "projects.tasks.meeting_reminders_send",

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, nothing insecure by default."""
 
 from .base import *  # noqa: F403
-from .base import database_from_env, env
+from .base import cache_from_env, database_from_env, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -11,7 +11,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # A persistent connection outlives a database restart or failover: check it before each
 # request reuses it, or that request fails with "server closed the connection".
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-CACHES = {"default": env.cache("CACHE_URL", default="redis://redis:6379/1")}
+CACHES = {"default": cache_from_env("redis://redis:6379/1")}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

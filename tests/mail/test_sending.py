@@ -166,6 +166,137 @@ def test_sweep_leaves_a_row_that_is_sending_within_the_timeout(world, published)
     assert published == []
 
 
+def claimed(world, *, claimed_ago: int, beat_ago: int) -> OutboundEmail:
+    """A row a worker claimed that many seconds ago, its heartbeat last refreshed so."""
+    row = queue_one(world)
+    now = timezone.now()
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, attempts=1, claimed_at=now - timedelta(seconds=claimed_ago),
+        claimed_by="worker:1", heartbeat_at=now - timedelta(seconds=beat_ago))
+    return row
+
+
+def test_sweep_takes_back_a_claim_whose_heartbeat_stopped(world, published, settings):
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    row = claimed(world, claimed_ago=30, beat_ago=21)
+
+    assert outbox_sweep()["recovered"] == 1
+
+    row.refresh_from_db()
+    assert (row.status, row.claimed_by, row.heartbeat_at) == (Status.QUEUED, "", None)
+    assert published == [row.pk]
+
+
+def test_sweep_leaves_an_old_claim_whose_worker_still_beats(world, published, settings):
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    claimed(world, claimed_ago=120, beat_ago=2)
+
+    assert outbox_sweep()["recovered"] == 0
+    assert published == []
+
+
+def test_sweep_judges_no_heartbeat_until_the_database_has_been_up_for_the_timeout(
+        world, published, settings, monkeypatch):
+    from clic.mail import services
+
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    claimed(world, claimed_ago=60, beat_ago=60)
+    now = timezone.now()
+    monkeypatch.setattr(services, "_database_up_since", lambda: now - timedelta(seconds=5))
+
+    assert outbox_sweep()["recovered"] == 0
+
+    monkeypatch.setattr(services, "_database_up_since", lambda: now - timedelta(seconds=25))
+    assert outbox_sweep()["recovered"] == 1
+
+
+def test_sweep_publishes_again_a_batch_whose_worker_stopped_beating(world, published, settings):
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    row = queue_one(world)
+    now = timezone.now()
+    # Taken into a dead worker's batch a moment after its task was published.
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        enqueued_at=now - timedelta(seconds=25), claimed_by="worker:1",
+        heartbeat_at=now - timedelta(seconds=21))
+
+    assert outbox_sweep()["published"] == 1
+    assert published == [row.pk]
+    assert OutboundEmail.objects.get(pk=row.pk).heartbeat_at is None
+    assert outbox_sweep()["published"] == 0  # the new task is not published twice
+
+
+def test_sweep_publishes_again_the_rows_a_dead_worker_may_have_taken_with_it(
+        world, published, settings):
+    """Tasks the worker had received but not started die with it: their rows, published
+    before its last heartbeat, get a new task without waiting CLIC_MAIL_REQUEUE_AFTER."""
+    settings.CLIC_MAIL_HEARTBEAT_TIMEOUT = 20
+    settings.CLIC_MAIL_HEARTBEAT_INTERVAL = 5
+    settings.CLIC_MAIL_REQUEUE_AFTER = 60
+    dead = claimed(world, claimed_ago=30, beat_ago=25)
+    now = timezone.now()
+    before = queue_one(world, key="concern:before")
+    after = queue_one(world, key="concern:after")
+    OutboundEmail.objects.filter(pk=before.pk).update(enqueued_at=now - timedelta(seconds=40))
+    OutboundEmail.objects.filter(pk=after.pk).update(enqueued_at=now - timedelta(seconds=10))
+
+    assert outbox_sweep()["recovered"] == 1
+
+    assert sorted(published) == sorted([dead.pk, before.pk])
+
+
+def test_send_lets_go_of_the_rows_of_its_batch_it_did_not_send(world, mailoutbox):
+    sent = queue_one(world, key="concern:1")
+    later = queue_one(world, key="concern:2")
+    OutboundEmail.objects.filter(pk=later.pk).update(
+        attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=2))
+
+    outbox_emails_send(email_ids=[sent.pk, later.pk])
+
+    later.refresh_from_db()
+    assert (later.status, later.claimed_by, later.heartbeat_at) == (Status.QUEUED, "", None)
+    assert len(mailoutbox) == 1
+
+
+def test_send_marks_its_batch_with_the_worker_and_a_heartbeat(world, mailoutbox):
+    from clic.mail.services import worker_id
+
+    row = queue_one(world)
+
+    outbox_email_send(email_id=row.pk)
+
+    row.refresh_from_db()
+    assert row.claimed_by == worker_id()
+    assert row.heartbeat_at is not None
+
+
+def test_mail_settings_are_read_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    names = ["CLIC_MAIL_MAX_ATTEMPTS", "CLIC_MAIL_RETRY_DELAYS", "CLIC_MAIL_SENDING_TIMEOUT",
+             "CLIC_MAIL_REQUEUE_AFTER", "CLIC_MAIL_SWEEP_BATCH", "CLIC_MAIL_BATCH_SIZE",
+             "CLIC_MAIL_HEARTBEAT_INTERVAL", "CLIC_MAIL_HEARTBEAT_TIMEOUT",
+             "CLIC_MAIL_SWEEP_INTERVAL", "CLIC_MAIL_RECORD_PATIENCE", "CLIC_MAIL_SENT_JOURNAL",
+             "CLIC_MAIL_BROKER_PAUSE"]
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "clic.settings.test",
+                   "CLIC_MAIL_MAX_ATTEMPTS": "3", "CLIC_MAIL_RETRY_DELAYS": "5,10",
+                   "CLIC_MAIL_SENDING_TIMEOUT": "30", "CLIC_MAIL_REQUEUE_AFTER": "40",
+                   "CLIC_MAIL_SWEEP_BATCH": "50", "CLIC_MAIL_BATCH_SIZE": "6",
+                   "CLIC_MAIL_HEARTBEAT_INTERVAL": "7", "CLIC_MAIL_HEARTBEAT_TIMEOUT": "8",
+                   "CLIC_MAIL_SWEEP_INTERVAL": "9", "CLIC_MAIL_RECORD_PATIENCE": "11",
+                   "CLIC_MAIL_SENT_JOURNAL": "/srv/clic/sent.journal",
+                   "CLIC_MAIL_BROKER_PAUSE": "12"}
+    script = ("import django; django.setup(); from django.conf import settings; "
+              f"print([getattr(settings, name) for name in {names!r}]); "
+              "print(settings.CELERY_BEAT_SCHEDULE['outbox-sweep']['schedule'].total_seconds())")
+    result = subprocess.run([sys.executable, "-c", script], env=environment,
+                            capture_output=True, text=True, check=True)
+
+    assert result.stdout.splitlines() == [
+        "[3, (5, 10), 30, 40, 50, 6, 7, 8, 9, 11, '/srv/clic/sent.journal', 12]", "9.0"]
+
+
 def test_sweep_fails_a_stuck_row_with_no_attempts_left(world, published, settings):
     settings.CLIC_MAIL_MAX_ATTEMPTS = 2
     row = queue_one(world)
