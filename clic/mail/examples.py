@@ -78,6 +78,13 @@ def example_context(row: CatalogueRow) -> dict:
         "day": SimpleNamespace(date=when.date(), start_time=datetime.time(13, 30),
                                end_time=datetime.time(16, 30), venue="CCG offices, Canterbury",
                                online_url=""),
+        # The first mandatory Wednesday (S2).
+        "wednesday": [SimpleNamespace(title=title, week=1, venue=cohort.teaching_venue,
+                                      date=cohort.start_date + datetime.timedelta(days=2),
+                                      start_time=datetime.time(*start), end_time=datetime.time(*end))
+                      for title, start, end in (
+                          ("Teaching session / leadership workshop", (9, 30), (12, 30)),
+                          ("Action learning set", (13, 30), (16, 30)))],
         "slots": [SimpleNamespace(start_time=datetime.time(13, 30), placement=placement,
                                   title="Frailty pathway audit")],
     }

@@ -4,8 +4,14 @@ sickness absence covers, and never shows the service's internal words."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from clic.mail.models import OutboundEmail
 from clic.mail.services import sop_notify
+from rotations.models import Session
+from rotations.notifications import placement_allocated
+from rotations.services import cohort_publish
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +122,52 @@ def test_several_days_with_half_days_say_so_in_the_subject(world):
 
     assert email.subject == ("Sickness absence: Dr Trainee, Thursday 16 April and 1 more day, "
                              "with half days")
+
+
+
+def _welcome(world, trainee="trainee@nhs.test"):
+    cohort_publish(cohort=world.cohort, by=world.pd)
+    return OutboundEmail.objects.get(code="S2", to_email=trainee)
+
+
+def test_the_welcome_names_the_first_mandatory_wednesday_with_times_and_venue(world):
+    world.cohort.start_date = factories.this_monday(weeks_ago=-2)
+    world.cohort.teaching_venue = "Postgraduate Centre, Ashford"
+    world.cohort.save()
+    wednesday = world.cohort.start_date + datetime.timedelta(days=2)
+
+    welcome = _welcome(world)
+
+    assert "Every Wednesday is mandatory" in welcome.body_text
+    assert (f"The first is on {wednesday:%A} {wednesday.day} {wednesday:%B %Y}:"
+            in welcome.body_text)
+    assert ("- Teaching session / leadership workshop, 09:30 to 12:30, Postgraduate Centre, "
+            "Ashford") in welcome.body_text
+    assert "- Action learning set, 13:30 to 16:30, Postgraduate Centre, Ashford" in welcome.body_text
+    assert "Postgraduate Centre, Ashford" in welcome.body_html
+
+
+def test_a_late_welcome_names_the_next_wednesday_as_the_timetable_has_it(world):
+    cohort_publish(cohort=world.cohort, by=world.pd)
+    upcoming = (Session.objects.filter(cohort=world.cohort, kind=Session.Kind.TEACHING,
+                                       date__gte=timezone.localdate()).order_by("date").first())
+    Session.objects.filter(pk=upcoming.pk).update(venue="Room 5, Kent House")
+    late = factories.PlacementFactory(cohort=world.cohort)
+
+    placement_allocated(late)
+
+    welcome = OutboundEmail.objects.get(code="S2", to_email=late.trainee.email)
+    day = upcoming.date
+    assert f"The next is on {day:%A} {day.day} {day:%B %Y}:" in welcome.body_text
+    assert ("Teaching session / leadership workshop, 09:30 to 12:30, Room 5, Kent House"
+            in welcome.body_text)
+
+
+def test_the_welcome_links_to_the_calendar_page_and_carries_no_calendar_token(world):
+    welcome = _welcome(world)
+    world.trainee.refresh_from_db()
+
+    assert "https://clic.test/calendar/" in welcome.body_text
+    assert 'href="https://clic.test/calendar/"' in welcome.body_html
+    assert world.trainee.calendar_token not in welcome.body_text + welcome.body_html
+    assert ".ics" not in welcome.body_text + welcome.body_html
