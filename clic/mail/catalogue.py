@@ -61,7 +61,7 @@ RAISED_BY = NamedPerson("raised_by", "The person who raised the concern")
 DECIDED_BY = NamedPerson("decided_by", "The person who decided")
 INVITED_BY = NamedPerson("invited_by", "The person who sent the invitation")
 ARRANGER = NamedPerson("arranger_person", "The person who should arrange the meeting")
-ARRANGED_BY = NamedPerson("arranged_by", "The person who arranged the meeting")
+ARRANGED_BY = NamedPerson("arranged_by", "The person who arranged, moved or cancelled the meeting")
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,19 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "To the CCG Supervisor; to the PDs for the supervisor's own meetings. "
                  "Not for the optional Deputy Clinical Chair meetings.",
                  reply_to=(ARRANGER,)),
+    CatalogueRow("MEETING_INVITE", "An SOP meeting is arranged or moved", (R.TRAINEE,),
+                 "mail/projects/meeting_invitation",
+                 "A calendar invitation (METHOD:REQUEST); a move sends the update (same UID, "
+                 "higher SEQUENCE). The other attendees see it in their diary and calendar feed.",
+                 reply_to=(ARRANGED_BY,)),
+    CatalogueRow("MEETING_CANCELLED", "An arranged SOP meeting is cancelled", (R.TRAINEE,),
+                 "mail/projects/meeting_cancelled",
+                 "A calendar cancellation (METHOD:CANCEL) that takes it out of the calendar.",
+                 reply_to=(ARRANGED_BY,)),
+    CatalogueRow("PROJECT_AGREED", "The CCG Supervisor agrees the project", (R.TRAINEE, R.PD),
+                 "mail/projects/project_agreed",
+                 "The trainee can start; the PDs confirm that the project suits the rotation.",
+                 reply_to=(R.CCG_SUPERVISOR,)),
     # Rows added by the absences app (what follows an S5-S9 report, and leave decisions).
     CatalogueRow("ABS-SICK-CHANGED", "Sickness report changed, or closed when the trainee is back",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),

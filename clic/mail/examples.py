@@ -78,6 +78,16 @@ def example_context(row: CatalogueRow) -> dict:
         "day": SimpleNamespace(date=when.date(), start_time=datetime.time(13, 30),
                                end_time=datetime.time(16, 30), venue="CCG offices, Canterbury",
                                online_url=""),
+        "agreed_by": people["supervisor"],
+        "project": SimpleNamespace(title="Frailty pathway audit",
+                                   ccg_priority="Ageing well: frailty and falls",
+                                   get_commissioning_stage_display=(
+                                       "Strategic planning: assess needs, review current "
+                                       "services, decide priorities")),
+        "arranged_meeting": SimpleNamespace(date=day, start_time=datetime.time(10, 0),
+                                            end_time=datetime.time(11, 0),
+                                            venue="CCG offices, room 4"),
+        "others": [people["supervisor"].full_name, people["lead"].full_name],
         # The first mandatory Wednesday (S2).
         "wednesday": [SimpleNamespace(title=title, week=1, venue=cohort.teaching_venue,
                                       date=cohort.start_date + datetime.timedelta(days=2),

@@ -26,7 +26,9 @@ EXPECTED_REPLY_TO = {
     "S13U": {"pd"}, "S13X": {"pd"}, "S13R": {"pd"}, "S17R": {"pd"}, "REFLECT": {"pd"},
     "MEETING_DUE": {"trainee"}, "MEETING_OVERDUE": {"supervisor"},
     "ABS-SICK-CHANGED": {"trainee"}, "ABS-SICK-WITHDRAWN": {"trainee"},
-    "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "INVITE": {"pd"}, "ACCOUNT": set(),
+    "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "PROJECT_AGREED": {"supervisor"},
+    "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
+    "INVITE": {"pd"}, "ACCOUNT": set(),
 }
 
 
