@@ -171,3 +171,11 @@ def test_the_welcome_links_to_the_calendar_page_and_carries_no_calendar_token(wo
     assert 'href="https://clic.test/calendar/"' in welcome.body_html
     assert world.trainee.calendar_token not in welcome.body_text + welcome.body_html
     assert ".ics" not in welcome.body_text + welcome.body_html
+
+
+def test_s11_tells_each_reader_who_else_can_submit_the_slide(world):
+    emails = _by_address(sop_notify(code="S11", event_key="s11:test", about=world.placement,
+                                    placement=world.placement))
+
+    assert "(you or Dr Lead, the Project Lead, can)" in emails["supervisor@nhs.test"].body_text
+    assert "(you or Dr Supervisor, the CCG Supervisor, can)" in emails["lead@nhs.test"].body_text
