@@ -320,7 +320,6 @@ def _meeting_invitation_send(meeting: Meeting, *, by: User, moved: bool = False,
 
     placement = meeting.placement
     method = "CANCEL" if cancel else "REQUEST"
-    label = meeting.get_kind_display()
     sop_notify(
         code=MEETING_CANCELLED_CODE if cancel else MEETING_INVITE_CODE,
         event_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:{method.lower()}",
@@ -330,9 +329,8 @@ def _meeting_invitation_send(meeting: Meeting, *, by: User, moved: bool = False,
             filename="cancelled.ics" if cancel else "invite.ics",
             content=meeting_invitation(meeting, organiser=by, cancel=cancel),
             mimetype=f"text/calendar; method={method}; charset=utf-8")],
-        context={"arranged_meeting": meeting, "meeting_label": label,
-                 "meeting_phrase": label[0].lower() + label[1:], "moved": moved,
-                 "arranged_by": by,
+        context={"arranged_meeting": meeting, "meeting_label": meeting.get_kind_display(),
+                 "moved": moved, "arranged_by": by,
                  "others": [person.full_name for person in meeting.attendees.all()
                             if person.pk != placement.trainee_id],
                  "path": _path("meeting_list", placement)})

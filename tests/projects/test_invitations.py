@@ -84,8 +84,9 @@ def test_arranging_a_meeting_sends_the_trainee_a_calendar_invitation(world):
     [email] = OutboundEmail.objects.filter(code="MEETING_INVITE")
     assert email.to_email == "trainee@nhs.test"
     day = meeting.date
-    assert email.subject == f"Invitation: your week 8 review, {day:%A} {day.day} {day:%B} at 10:00"
-    assert "Dr Supervisor has arranged your week 8 review" in email.body_text
+    assert email.subject == f"Invitation: Week 8 review, {day:%A} {day.day} {day:%B} at 10:00"
+    assert ("Dr Supervisor has arranged an SOP meeting of your CLIC rotation: Week 8 review."
+            in email.body_text)
     assert "Venue: CCG offices, room 4" in email.body_text
     assert "With: Dr Lead, Dr Supervisor" in email.body_text
     calendar = _calendar(email)
@@ -112,8 +113,9 @@ def test_moving_a_meeting_sends_the_update_with_the_same_uid_and_a_higher_sequen
     emails = OutboundEmail.objects.filter(code="MEETING_INVITE").order_by("pk")
     assert emails.count() == 2
     update = emails.last()
-    assert update.subject.startswith("Moved: your week 8 review")
-    assert "It is now:" in update.body_text
+    assert update.subject.startswith("Moved: Week 8 review, ")
+    assert "has moved an SOP meeting of your CLIC rotation, the week 8 review. It is now:" \
+        in update.body_text
     event = _event(update)
     assert str(event["uid"]) == first.uid == moved.uid
     assert event["sequence"] == 1 == moved.sequence
@@ -132,7 +134,7 @@ def test_a_trainee_who_arranges_their_own_meeting_gets_the_invitation_worded_for
     _schedule(world, by=world.trainee)
 
     [email] = OutboundEmail.objects.filter(code="MEETING_INVITE")
-    assert "You have arranged your week 8 review" in email.body_text
+    assert "You have arranged an SOP meeting of your CLIC rotation" in email.body_text
     assert build_message(email).reply_to == []
 
 
@@ -145,8 +147,9 @@ def test_cancelling_a_meeting_sends_a_calendar_cancellation_and_frees_the_slot(w
     assert not Meeting.objects.exists()
     [email] = OutboundEmail.objects.filter(code="MEETING_CANCELLED")
     assert email.to_email == "trainee@nhs.test"
-    assert email.subject.startswith("Cancelled: your week 8 review")
-    assert "Dr Supervisor has cancelled your week 8 review" in email.body_text
+    assert email.subject.startswith("Cancelled: Week 8 review, ")
+    assert ("Dr Supervisor has cancelled an SOP meeting of your CLIC rotation: Week 8 review."
+            in email.body_text)
     assert _calendar(email)["method"] == "CANCEL"
     event = _event(email)
     assert str(event["uid"]) == meeting.uid
