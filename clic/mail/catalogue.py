@@ -254,6 +254,7 @@ def row_for(code: str) -> CatalogueRow:
 def reply_to_descriptions(row: CatalogueRow) -> list[str]:
     """Whom a reply to the row's email reaches, in plain words; empty when nobody."""
     return [target.description if isinstance(target, NamedPerson)
+            else "The trainee the email is about" if target == Recipient.TRAINEE
             else RECIPIENT_DESCRIPTIONS[target] for target in row.reply_to]
 
 

@@ -124,8 +124,7 @@ def test_the_catalogue_page_words_each_rows_reply_address(world, client):
     assert "The person who raised the concern" in html
     assert "Nobody: there is no reply address" in html
     assert reply_to_descriptions(next(r for r in CATALOGUE if r.code == "S5")) == [
-        "The trainee (every trainee, for an event about the whole cohort)",
-        "The CCG's admin mailbox"]
+        "The trainee the email is about", "The CCG's admin mailbox"]
 
 
 def test_the_outbox_page_says_whom_a_reply_reaches(world, client):
