@@ -85,6 +85,11 @@ class CatalogueRow:
     reply_to: tuple["Recipient | NamedPerson", ...] = ()
     about_ccg_day: bool = False
 
+    def __post_init__(self):
+        if Recipient.CCG_ADMIN in self.reply_to and not self.about_ccg_day:
+            raise ValueError(f"{self.code}: the CCG admin mailbox may be a reply address only "
+                             "for an email about a CCG day.")
+
 
 # Context keys a sickness row's template may see, besides the people and links.
 HEALTH_DATA_CONTEXT_KEYS = frozenset({"days", "part", "path"})

@@ -136,3 +136,13 @@ def test_the_outbox_page_says_whom_a_reply_reaches(world, client):
 
     assert "A reply reaches" in html and "Dr Supervisor &lt;supervisor@nhs.test&gt;" in html
     assert "Last error" not in html
+
+
+def test_a_row_cannot_reply_to_the_ccg_mailbox_unless_it_is_about_a_ccg_day():
+    from clic.mail.catalogue import CatalogueRow, Recipient
+
+    with pytest.raises(ValueError, match="only for an email about a CCG day"):
+        CatalogueRow("X", "Sickness on a Monday", (Recipient.PD,), None,
+                     reply_to=(Recipient.TRAINEE, Recipient.CCG_ADMIN))
+    assert CatalogueRow("Y", "Sickness on a project day", (Recipient.PD,), None,
+                        reply_to=(Recipient.CCG_ADMIN,), about_ccg_day=True).about_ccg_day
