@@ -6,23 +6,16 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event
 
 from clic.pdf import html_pdf
+from rotations.exporters import calendar_address
 
 from . import clock
 from .models import PresentationDay
 
 ICS_REQUEST_MIMETYPE = "text/calendar; method=REQUEST; charset=utf-8"
 ICS_CANCEL_MIMETYPE = "text/calendar; method=CANCEL; charset=utf-8"
-
-
-def _address(user, **params) -> vCalAddress:
-    address = vCalAddress(f"mailto:{user.email}")
-    address.params["cn"] = vText(user.full_name or user.email)
-    for key, value in params.items():
-        address.params[key.replace("_", "-")] = value
-    return address
 
 
 def presentation_description(day: PresentationDay, slots) -> str:
@@ -64,9 +57,9 @@ def presentation_ics(*, day: PresentationDay, invitees, slots, cancel: bool = Fa
     event.add("description", presentation_description(day, slots))
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event["organizer"] = _address(day.organiser)
+    event["organizer"] = calendar_address(day.organiser)
     for person in invitees:
-        event.add("attendee", _address(person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION",
+        event.add("attendee", calendar_address(person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION",
                                        rsvp="TRUE", cutype="INDIVIDUAL"), encode=0)
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")

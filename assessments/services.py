@@ -182,7 +182,7 @@ def presentation_invitations_sync(*, day: PresentationDay) -> list[PresentationI
         if person is None:  # a shared mailbox, not a person who can reply
             continue
         roles = [PRESENTING if role in (Recipient.PEERS.label, Recipient.COHORT_TRAINEES.label)
-                 else role for role in addressee.roles if role != "Named by the event"]
+                 else role for role in addressee.roles]
         if person.pk == day.organiser_id:
             roles.append("Organiser")
         if not roles:

@@ -1,5 +1,6 @@
 """The projects part of the demo: the running cohort is in week 6, so first meetings are held,
-projects are proposed or agreed, the week-8 reviews are coming up and one concern is open."""
+projects are proposed or agreed (the trainee and PDs emailed), the week-8 reviews are coming
+up (their calendar invitations sent, one moved) and one concern is open."""
 
 import datetime
 
@@ -77,12 +78,27 @@ def load(data: DemoData) -> None:
                 placement=placement, kind=MeetingKind.DEPUTY_CHAIR_START, by=placement.trainee,
                 today=today, held_on=_day(cohort, 2, 1),
                 notes="Introductions; the Deputy Clinical Chair suggested the care homes group.")
-        # The week-8 review is coming up: two are arranged, so they are in the diaries.
+        # The week-8 review is coming up: two are arranged, so they are in the diaries and
+        # each trainee has the calendar invitation (one of them moved, so it has the update).
         if number in (0, 2):
             services.meeting_schedule(
                 placement=placement, kind=MeetingKind.REVIEW_8, by=supervisor,
                 date=_day(cohort, 8, placement.project_day), start_time=datetime.time(9, 30),
                 end_time=datetime.time(10, 30), venue=cohort.ccg_venue or "CCG offices")
+        if number == 2:
+            services.meeting_schedule(
+                placement=placement, kind=MeetingKind.REVIEW_8, by=supervisor,
+                date=_day(cohort, 8, placement.project_day), start_time=datetime.time(11),
+                end_time=datetime.time(12), venue=cohort.ccg_venue or "CCG offices")
+        # Trainee 2 arranged to meet the Deputy Clinical Chair, who then could not come: the
+        # cancellation took it out of the trainee's calendar.
+        if number == 1:
+            services.meeting_schedule(
+                placement=placement, kind=MeetingKind.DEPUTY_CHAIR_START, by=placement.trainee,
+                date=_day(cohort, 7, 1), start_time=datetime.time(14),
+                end_time=datetime.time(14, 30), venue=cohort.ccg_venue or "CCG offices")
+            services.meeting_cancel(placement=placement, kind=MeetingKind.DEPUTY_CHAIR_START,
+                                    by=placement.trainee)
 
     # Progress entries, with a comment from the supervisor.
     first = services.progress_add(

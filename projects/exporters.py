@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 
+from rotations.exporters import calendar_address, events_calendar
 from rotations.ical import CalendarEntry
 
 from .models import Meeting
@@ -23,7 +24,7 @@ def meeting_start_end(meeting: Meeting):
     return start, end
 
 
-def meeting_event(meeting: Meeting, *, viewer=None) -> CalendarEntry:
+def meeting_event(meeting: Meeting, *, viewer=None, cancelled: bool = False) -> CalendarEntry:
     """One meeting as a VEVENT: its UID never changes and SEQUENCE counts the moves. The
     description says what it is, never the notes of the meeting."""
     start, end = meeting_start_end(meeting)
@@ -36,8 +37,22 @@ def meeting_event(meeting: Meeting, *, viewer=None) -> CalendarEntry:
         uid=meeting.uid, sequence=meeting.sequence, summary=f"CLIC: {summary}",
         start=start, end=end, location=meeting.venue or None,
         description=f"SOP meeting of the CLIC rotation ({meeting.placement.cohort}).\n{link}",
-        status="CONFIRMED", stamp=stamp, last_modified=stamp, created=meeting.created_at or stamp,
+        status="CANCELLED" if cancelled else "CONFIRMED", stamp=stamp, last_modified=stamp,
+        created=meeting.created_at or stamp,
         categories=("Supervision meeting",))
+
+
+def meeting_invitation(meeting: Meeting, *, organiser, cancel: bool = False) -> str:
+    """The meeting as a calendar invitation for the trainee: METHOD:REQUEST (Accept/Decline
+    in Outlook; a later one with the same UID and a higher SEQUENCE moves the event) or
+    METHOD:CANCEL, which takes it out of their calendar."""
+    event = meeting_event(meeting, viewer=meeting.placement.trainee, cancelled=cancel).event()
+    event["organizer"] = calendar_address(organiser)
+    for person in meeting.attendees.all():
+        event.add("attendee", calendar_address(person, role="REQ-PARTICIPANT",
+                                               partstat="NEEDS-ACTION", rsvp="TRUE"), encode=0)
+    return events_calendar([event], dates=[meeting.date], method="CANCEL" if cancel else "REQUEST",
+                           name="CLIC meeting", uid=f"{meeting.uid}-itip").to_ical().decode()
 
 
 def feed_events(user, start: datetime.date, end: datetime.date, *,

@@ -44,6 +44,11 @@ logger = logging.getLogger(__name__)
 
 MEETING_DUE_CODE = "MEETING_DUE"
 MEETING_OVERDUE_CODE = "MEETING_OVERDUE"
+MEETING_INVITE_CODE = "MEETING_INVITE"
+MEETING_CANCELLED_CODE = "MEETING_CANCELLED"
+PROJECT_AGREED_CODE = "PROJECT_AGREED"
+# What the trainee's calendar invitation carries: changing any of them sends an update.
+MEETING_INVITATION_FIELDS = ("date", "start_time", "end_time", "venue")
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -138,6 +143,13 @@ def project_agree(*, project: Project, by: User) -> Project:
                 "Only a proposed project can be agreed: this one is {status}.")
     project.agreed_at, project.agreed_by = timezone.now(), by
     project.save(update_fields=["status", "agreed_at", "agreed_by", "updated_at"])
+    placement = project.placement
+    # Agreed again after the trainee changed it: a new event, so a new email.
+    sop_notify(code=PROJECT_AGREED_CODE,
+               event_key=f"project:{project.pk}:agreed:{project.agreed_at.isoformat()}",
+               about=project, placement=placement,
+               context={"project": project, "agreed_by": by,
+                        "path": _path("project_detail", placement)})
     return project
 
 
@@ -268,16 +280,60 @@ def meeting_schedule(*, placement: Placement, kind: str, date: datetime.date, by
     meeting = Meeting.objects.select_for_update().filter(placement=placement, kind=kind).first()
     if meeting is not None and meeting.is_held:
         raise ValidationError("This meeting is already recorded as held.")
+    moved = meeting is not None
     if meeting is None:
         meeting = Meeting(placement=placement, kind=kind)
-    else:
-        meeting.sequence += 1
+    before = [getattr(meeting, name) for name in MEETING_INVITATION_FIELDS]
     meeting.date, meeting.start_time, meeting.end_time = date, start_time, end_time
     meeting.venue, meeting.scheduled_by = _text(venue), by
+    changed = not moved or before != [getattr(meeting, name) for name in MEETING_INVITATION_FIELDS]
+    if moved and changed:
+        meeting.sequence += 1
     meeting.status = Meeting.Status.SCHEDULED
     meeting.save()
     meeting.attendees.set(chosen)
+    if changed:
+        _meeting_invitation_send(meeting, by=by, moved=moved)
     return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, placement: Placement, kind: str, by: User) -> None:
+    """Cancel an arranged SOP meeting: the trainee gets a calendar cancellation (the same UID,
+    a higher SEQUENCE) and the meeting goes back to not arranged, leaving every diary."""
+    _require(rules.can_manage_meetings(by, placement),
+             "Only the trainee, CCG Supervisor or Project Lead can cancel this meeting.")
+    _spec(kind)
+    meeting = Meeting.objects.select_for_update().filter(placement=placement, kind=kind).first()
+    if meeting is None:
+        raise ValidationError("This meeting is not arranged.")
+    if meeting.is_held:
+        raise ValidationError("This meeting is already recorded as held.")
+    meeting.sequence += 1
+    _meeting_invitation_send(meeting, by=by, cancel=True)
+    meeting.delete()
+
+
+def _meeting_invitation_send(meeting: Meeting, *, by: User, moved: bool = False,
+                             cancel: bool = False) -> None:
+    from .exporters import meeting_invitation
+
+    placement = meeting.placement
+    method = "CANCEL" if cancel else "REQUEST"
+    sop_notify(
+        code=MEETING_CANCELLED_CODE if cancel else MEETING_INVITE_CODE,
+        event_key=f"meeting:{meeting.uid}:seq{meeting.sequence}:{method.lower()}",
+        # The placement, not the meeting: a cancelled meeting is deleted.
+        about=placement, placement=placement,
+        attachments=[Attachment(
+            filename="cancelled.ics" if cancel else "invite.ics",
+            content=meeting_invitation(meeting, organiser=by, cancel=cancel),
+            mimetype=f"text/calendar; method={method}; charset=utf-8")],
+        context={"arranged_meeting": meeting, "meeting_label": meeting.get_kind_display(),
+                 "moved": moved, "arranged_by": by,
+                 "others": [person.full_name for person in meeting.attendees.all()
+                            if person.pk != placement.trainee_id],
+                 "path": _path("meeting_list", placement)})
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{placement}meetings/<slug:kind>/schedule/", views.meeting_schedule,
          name="meeting_schedule"),
     path(f"{placement}meetings/<slug:kind>/record/", views.meeting_record, name="meeting_record"),
+    path(f"{placement}meetings/<slug:kind>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path(f"{placement}progress/", views.progress, name="progress"),
     path(f"{placement}progress/<int:entry_id>/comment/", views.progress_comment,
          name="progress_comment"),

@@ -128,7 +128,8 @@ def project_edit(request, placement_id):
 
 
 _PROJECT_ACTIONS = {
-    "agree": (services.project_agree, "The project is agreed."),
+    "agree": (services.project_agree,
+              "The project is agreed. The trainee and the Programme Directors are emailed."),
     "start": (services.project_start, "The project is in progress."),
     "complete": (services.project_complete, "The project is completed."),
     "confirm": (services.project_confirm, "You have confirmed the project is appropriate."),
@@ -226,6 +227,29 @@ def meeting_schedule(request, placement_id, kind):
     return render(request, "projects/meeting_form.html", _context(
         request, placement, form=form, spec=spec, heading=f"Arrange: {spec.label}",
         due_by=spec.due_by(placement.cohort)))
+
+
+def meeting_cancel(request, placement_id, kind):
+    """Cancelling is a page of its own: what is cancelled, and who is emailed, then a button."""
+    from clic.mail.services import sop_addressees
+
+    placement = _placement(request, placement_id)
+    _allow(rules.can_manage_meetings(request.user, placement))
+    spec = _spec_or_404(kind)
+    meeting = placement.meetings.filter(kind=kind).first()
+    if meeting is None or meeting.is_held:
+        raise Http404("No arranged meeting to cancel.")
+    if request.method == "POST":
+        try:
+            services.meeting_cancel(placement=placement, kind=kind, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{spec.label} is cancelled and out of every diary.")
+        return redirect("meeting_list", placement.pk)
+    told = sop_addressees(code=services.MEETING_CANCELLED_CODE, placement=placement)
+    return render(request, "projects/meeting_cancel.html", _context(
+        request, placement, spec=spec, meeting=meeting, told=told))
 
 
 def meeting_record(request, placement_id, kind):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from clic.pdf import html_document, html_pdf
 
@@ -147,19 +147,35 @@ def _span(dates) -> tuple[datetime.date, datetime.date]:
             max(dates, default=today) + datetime.timedelta(days=2))
 
 
-def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
-              organizer: bool = False) -> Calendar:
+def calendar_address(user, **params) -> vCalAddress:
+    """A person as an invitation's ORGANIZER or ATTENDEE (params: role, partstat, rsvp...)."""
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.full_name or user.email)
+    for key, value in params.items():
+        address.params[key.replace("_", "-")] = value
+    return address
+
+
+def events_calendar(events: list[Event], *, dates, method: str | None, name: str,
+                    uid: str) -> Calendar:
+    """Events in one calendar with the VTIMEZONE their London times need: a feed, or an
+    invitation (METHOD:REQUEST or CANCEL) attached to an email."""
     calendar = _calendar_head(method=method, name=name, uid=uid)
-    dates = []
-    for session in sessions:
-        calendar.add_component(session_event(session, viewer=viewer, organizer=organizer))
-        dates.append(session.date)
+    for event in events:
+        calendar.add_component(event)
     first, last = _span(dates)
     calendar.add_missing_timezones(first_date=first, last_date=last)
     if not calendar.timezones:  # an empty calendar still says which zone it lives in
         calendar.add_component(Timezone.from_tzid("Europe/London", first_date=first,
                                                   last_date=last))
     return calendar
+
+
+def _calendar(sessions, *, method: str | None, name: str, uid: str, viewer=None,
+              organizer: bool = False) -> Calendar:
+    sessions = list(sessions)
+    return events_calendar([session_event(s, viewer=viewer, organizer=organizer) for s in sessions],
+                           dates=[s.date for s in sessions], method=method, name=name, uid=uid)
 
 
 def session_invitation(session: Session, *, method: str = "REQUEST") -> bytes:

@@ -3,9 +3,12 @@
 Each call runs inside the caller's transaction; the event keys make a repeat of the same
 event (a second publish, a retried request) write nothing new."""
 
+from django.utils import timezone
+
 from clic.accounts.models import User
 
 from .models import Session
+from .selectors import mandatory_wednesday
 
 
 def _sop_notify(**kwargs):
@@ -21,6 +24,8 @@ def placement_allocated(placement) -> list:
     context = {"placement": placement, "cohort": cohort, "trainee": placement.trainee,
                "project_day": placement.get_project_day_display(),
                "start_date": cohort.start_date, "end_date": cohort.end_date}
+    context["wednesday"] = mandatory_wednesday(
+        cohort, from_date=max(cohort.start_date, timezone.localdate()))
     sent = []
     for code, suffix in (("S1", "allocated"), ("S2", "welcome"), ("S3", "first-meeting")):
         sent += _sop_notify(code=code, event_key=f"placement:{placement.pk}:{suffix}",

@@ -77,6 +77,21 @@ def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
             .order_by("week", "date", "placement__trainee__full_name", "start_time", "part"))
 
 
+def mandatory_wednesday(cohort: Cohort, *, from_date: datetime.date) -> list[Session]:
+    """The sessions of the cohort's next Wednesday (from `from_date` on) that holds teaching
+    or the action learning set, as the timetable has them now: what the S2 welcome tells a
+    trainee to keep free, with its times and venue."""
+    first = (cohort.sessions.filter(placement=None, date__gte=from_date,
+                                    kind__in=[Session.Kind.TEACHING, Session.Kind.ALS],
+                                    status=Session.Status.SCHEDULED)
+             .order_by("date").values_list("date", flat=True).first())
+    if first is None:
+        return []
+    return list(cohort.sessions.filter(placement=None, date=first,
+                                       status=Session.Status.SCHEDULED)
+                .exclude(kind=Session.Kind.BANK_HOLIDAY).order_by("start_time", "part"))
+
+
 def session_to_manage(user, cohort_id, session_id) -> Session:
     cohort = cohort_to_manage(user, cohort_id)
     return get_object_or_404(

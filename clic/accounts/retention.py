@@ -152,6 +152,12 @@ def former_trainee_anonymise(*, user: User) -> bool:
     # them unique.
     OutboundEmail.objects.filter(idempotency_key__contains=old_email).update(
         idempotency_key=Replace("idempotency_key", Value(old_email), Value(user.email)))
+    # Other people's emails name the trainee as whom a reply reaches.
+    for email in OutboundEmail.objects.filter(reply_to__icontains=old_email):
+        email.reply_to = ", ".join(
+            user.email if address.lower().endswith(f"<{old_email}>") or address.lower() == old_email
+            else address for address in email.reply_to_addresses)
+        email.save(update_fields=["reply_to"])
     # Other people's invitations say whose presentation they are invited to.
     if old_name:
         for invitation in PresentationInvitation.objects.filter(reasons__contains=old_name):

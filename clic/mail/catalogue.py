@@ -49,6 +49,22 @@ R = Recipient
 
 
 @dataclass(frozen=True)
+class NamedPerson:
+    """A person the event names in its context (who raised the concern, who decided), where
+    no role says who they are."""
+
+    context_key: str
+    description: str
+
+
+RAISED_BY = NamedPerson("raised_by", "The person who raised the concern")
+DECIDED_BY = NamedPerson("decided_by", "The person who decided")
+INVITED_BY = NamedPerson("invited_by", "The person who sent the invitation")
+ARRANGER = NamedPerson("arranger_person", "The person who should arrange the meeting")
+ARRANGED_BY = NamedPerson("arranged_by", "The person who arranged, moved or cancelled the meeting")
+
+
+@dataclass(frozen=True)
 class CatalogueRow:
     code: str
     event: str
@@ -62,6 +78,17 @@ class CatalogueRow:
     # The body carries a one-time sign-in link: the outbox shows that it was sent, never
     # the link, or whoever reads the outbox could use it.
     confidential: bool = False
+    # Whom a reply should reach (the Reply-To header): roles resolved for the event's
+    # placement, or people the event names; nobody when empty. Never the person the email
+    # goes to. The CCG admin mailbox only where the subject is a CCG day: a reply about any
+    # other day may carry health data the CCG must not see.
+    reply_to: tuple["Recipient | NamedPerson", ...] = ()
+    about_ccg_day: bool = False
+
+    def __post_init__(self):
+        if Recipient.CCG_ADMIN in self.reply_to and not self.about_ccg_day:
+            raise ValueError(f"{self.code}: the CCG admin mailbox may be a reply address only "
+                             "for an email about a CCG day.")
 
 
 # Context keys a sickness row's template may see, besides the people and links.
@@ -70,103 +97,145 @@ HEALTH_DATA_CONTEXT_KEYS = frozenset({"days", "part", "path"})
 CATALOGUE: tuple[CatalogueRow, ...] = (
     CatalogueRow("S1", "Cohort published or trainee allocated",
                  (R.CCG_SUPERVISOR, R.CCG_ADMIN, R.PD), "mail/sop/s01_allocated",
-                 "Names, start dates and project days."),
+                 "Names, start dates and project days.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S2", "Cohort published", (R.TRAINEE,), "mail/sop/s02_welcome",
                  "Welcome: read the CCG's annual report and governing body minutes, look for "
-                 "meetings to attend, and the HR checklist."),
+                 "meetings to attend, and the HR checklist.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S3", "Cohort published", (R.CCG_SUPERVISOR,), "mail/sop/s03_supervisor_contact",
-                 "Contact the trainee and arrange the first meeting."),
+                 "Contact the trainee and arrange the first meeting.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S4", "CCG Supervisor names the Project Lead", (R.TRAINEE, R.PROJECT_LEAD),
                  "mail/sop/s04_project_lead_named",
-                 "The Project Lead meets the trainee in week 1 or 2 to define the project."),
+                 "The Project Lead meets the trainee in week 1 or 2 to define the project.",
+                 reply_to=(R.TRAINEE, R.PROJECT_LEAD)),
     CatalogueRow("S5", "Sickness on a CCG project day",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN), "mail/sop/s05_sickness_ccg_day",
                  "As soon as possible. Dates only, never a reason.",
-                 health_data=True, raised_by_trainee=True),
+                 health_data=True, raised_by_trainee=True,
+                 reply_to=(R.TRAINEE, R.CCG_ADMIN), about_ccg_day=True),
     CatalogueRow("S6", "Sickness on any other day", (R.PA, R.PD), "mail/sop/s06_sickness_other_day",
-                 "Dates only, never a reason.", health_data=True, raised_by_trainee=True),
+                 "Dates only, never a reason.", health_data=True, raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("S7", "Annual leave request",
                  (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/sop/s07_annual_leave",
                  "The trainee organises it; the decision goes back to the trainee.",
-                 raised_by_trainee=True),
+                 raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("S8", "Study leave request, or cannot attend an educational session",
-                 (R.PA, R.PD), "mail/sop/s08_study_leave", raised_by_trainee=True),
+                 (R.PA, R.PD), "mail/sop/s08_study_leave", raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("S9", "Running late for a meeting", (R.CCG_SUPERVISOR, R.PROJECT_LEAD),
                  "mail/sop/s09_running_late",
                  "The people of that meeting: the caller names them when they differ.",
-                 raised_by_trainee=True),
+                 raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("S10", "Timetable change (activity, venue, time)", (R.TRAINEE,),
                  "mail/sop/s10_timetable_change",
-                 "The trainees affected, and staff attending; with the updated calendar entry."),
+                 "The trainees affected, and staff attending; with the updated calendar entry.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S11", "Trainee submits project outcome and summary slide",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/sop/s11_project_submitted",
-                 raised_by_trainee=True),
+                 raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("S12", "Summary slide submitted to the committee", (R.COMMITTEE,),
                  "mail/sop/s12_committee_submission",
-                 "Sent by the CCG Supervisor or Project Lead."),
+                 "Sent by the CCG Supervisor or Project Lead.",
+                 reply_to=(R.CCG_SUPERVISOR,)),
     CatalogueRow("S13", "Presentation scheduled",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_scheduled",
-                 "A calendar invitation; invitees reply and attendance is recorded."),
+                 "A calendar invitation; invitees reply and attendance is recorded.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S14", "CCG Supervisor raises a concern", (R.PD,), "mail/sop/s14_concern_supervisor",
-                 "Says a concern was raised; the concern itself is read in the service."),
+                 "Says a concern was raised; the concern itself is read in the service.",
+                 reply_to=(RAISED_BY,)),
     CatalogueRow("S15", "Project Lead raises a concern", (R.CCG_SUPERVISOR, R.DEPUTY_CHAIR),
                  "mail/sop/s15_concern_project_lead",
-                 "Says a concern was raised; the concern itself is read in the service."),
+                 "Says a concern was raised; the concern itself is read in the service.",
+                 reply_to=(RAISED_BY,)),
     CatalogueRow("S16", "Assessment outcome recorded", (R.TRAINEE, R.ES),
                  "mail/sop/s16_assessment_recorded",
-                 "No marks in the email: the outcome is read in the service."),
+                 "No marks in the email: the outcome is read in the service.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S17", "End of rotation", (R.COHORT_TRAINEES,), "mail/sop/s17_evaluation",
-                 "The evaluation survey; the results later go to participants and stakeholders."),
+                 "The evaluation survey; the results later go to participants and stakeholders.",
+                 reply_to=(R.PD,)),
     # Rows added by the assessments app (presentation day, reflective entries, evaluation).
     CatalogueRow("S13U", "Presentation day moved",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_updated",
-                 "To everyone invited: the updated calendar invitation (same UID, higher SEQUENCE)."),
+                 "To everyone invited: the updated calendar invitation (same UID, higher SEQUENCE).",
+                 reply_to=(R.PD,)),
     CatalogueRow("S13X", "Presentation day cancelled",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_cancelled",
-                 "To everyone invited: a calendar cancellation (METHOD:CANCEL)."),
+                 "To everyone invited: a calendar cancellation (METHOD:CANCEL).",
+                 reply_to=(R.PD,)),
     CatalogueRow("S13R", "Presentation invitation not answered",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_chase",
-                 "Sent when a PD chases: only to invitees who have not replied, at most daily."),
+                 "Sent when a PD chases: only to invitees who have not replied, at most daily.",
+                 reply_to=(R.PD,)),
     CatalogueRow("S17R", "Evaluation results shared", (R.COHORT_TRAINEES, R.CCG_SUPERVISOR,
                  R.PROJECT_LEAD, R.ES, R.DEPUTY_CHAIR, R.PD, R.PA),
                  "mail/assessments/evaluation_results",
-                 "Counts and averages only; sent by a PD to participants and stakeholders."),
+                 "Counts and averages only; sent by a PD to participants and stakeholders.",
+                 reply_to=(R.PD,)),
     CatalogueRow("REFLECT", "Fewer than 2 reflective entries logged this week", (R.TRAINEE,),
                  "mail/assessments/reflective_reminder",
-                 "The weekly beat, once per trainee per week, to trainees below 2 that week."),
+                 "The weekly beat, once per trainee per week, to trainees below 2 that week.",
+                 reply_to=(R.PD,)),
     # Rows added by the projects app (SOP meetings: "a reminder goes out when one is due").
     CatalogueRow("MEETING_DUE", "An SOP meeting is due and not recorded as held",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.TRAINEE), "mail/projects/meeting_due",
                  "To whoever arranges it: the CCG Supervisor (first meeting, week 8/12/16 reviews; "
                  "the Project Lead's meeting while none is named), the Project Lead (project "
-                 "meeting), the trainee (Deputy Clinical Chair). From the Monday of its week."),
+                 "meeting), the trainee (Deputy Clinical Chair). From the Monday of its week.",
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("MEETING_OVERDUE", "An SOP meeting is still not recorded a week after it fell due",
                  (R.CCG_SUPERVISOR, R.PD), "mail/projects/meeting_overdue",
                  "To the CCG Supervisor; to the PDs for the supervisor's own meetings. "
-                 "Not for the optional Deputy Clinical Chair meetings."),
+                 "Not for the optional Deputy Clinical Chair meetings.",
+                 reply_to=(ARRANGER,)),
+    CatalogueRow("MEETING_INVITE", "An SOP meeting is arranged or moved", (R.TRAINEE,),
+                 "mail/projects/meeting_invitation",
+                 "A calendar invitation (METHOD:REQUEST); a move sends the update (same UID, "
+                 "higher SEQUENCE). The other attendees see it in their diary and calendar feed.",
+                 reply_to=(ARRANGED_BY,)),
+    CatalogueRow("MEETING_CANCELLED", "An arranged SOP meeting is cancelled", (R.TRAINEE,),
+                 "mail/projects/meeting_cancelled",
+                 "A calendar cancellation (METHOD:CANCEL) that takes it out of the calendar.",
+                 reply_to=(ARRANGED_BY,)),
+    CatalogueRow("PROJECT_AGREED", "The CCG Supervisor agrees the project", (R.TRAINEE, R.PD),
+                 "mail/projects/project_agreed",
+                 "The trainee can start; the PDs confirm that the project suits the rotation.",
+                 reply_to=(R.CCG_SUPERVISOR,)),
     # Rows added by the absences app (what follows an S5-S9 report, and leave decisions).
     CatalogueRow("ABS-SICK-CHANGED", "Sickness report changed, or closed when the trainee is back",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),
                  "mail/absences/sickness_changed",
                  "Only the people its S5/S6 emails reached, each with their own days. Dates only.",
-                 health_data=True, raised_by_trainee=True),
+                 health_data=True, raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("ABS-SICK-WITHDRAWN", "Sickness report withdrawn",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),
                  "mail/absences/sickness_withdrawn",
                  "Only the people its S5/S6 emails reached. Dates only.",
-                 health_data=True, raised_by_trainee=True),
+                 health_data=True, raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("ABS-CHANGED", "Leave request, cannot-attend or running-late note changed or withdrawn",
                  (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/absences/changed",
-                 "Only the people its S7, S8 or S9 email reached.", raised_by_trainee=True),
+                 "Only the people its S7, S8 or S9 email reached.", raised_by_trainee=True,
+                 reply_to=(R.TRAINEE,)),
     CatalogueRow("ABS-DECISION", "Leave request approved or declined", (R.TRAINEE,),
                  "mail/absences/decision",
-                 "By the PD, or a PA on the PD's behalf, with their comment."),
+                 "By the PD, or a PA on the PD's behalf, with their comment.",
+                 reply_to=(DECIDED_BY,)),
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
-                 "To the person invited: a link to set their password.", confidential=True),
+                 "To the person invited: a link to set their password.", confidential=True,
+                 reply_to=(INVITED_BY,)),
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
                  "To the account holder; worded by the sign-in system.", confidential=True),
 )
@@ -185,6 +254,13 @@ def row_for(code: str) -> CatalogueRow:
         return BY_CODE[code]
     except KeyError:
         raise ValueError(f"No row {code!r} in the email catalogue.") from None
+
+
+def reply_to_descriptions(row: CatalogueRow) -> list[str]:
+    """Whom a reply to the row's email reaches, in plain words; empty when nobody."""
+    return [target.description if isinstance(target, NamedPerson)
+            else "The trainee the email is about" if target == Recipient.TRAINEE
+            else RECIPIENT_DESCRIPTIONS[target] for target in row.reply_to]
 
 
 def code_choices() -> list[tuple[str, str]]:

@@ -33,6 +33,17 @@ def _example_world():
     return cohort, placement, people
 
 
+def _example_addressee(role: Recipient, people: dict, cohort) -> Addressee:
+    if role in (Recipient.CCG_ADMIN, Recipient.COMMITTEE):
+        return Addressee(email=(cohort.ccg.admin_mailbox if role == Recipient.CCG_ADMIN
+                                else cohort.ccg.committee_email))
+    person = people[{Recipient.TRAINEE: "trainee", Recipient.COHORT_TRAINEES: "trainee",
+                     Recipient.PEERS: "trainee", Recipient.PROJECT_LEAD: "lead",
+                     Recipient.ES: "es", Recipient.PD: "pd", Recipient.PA: "pd",
+                     Recipient.DEPUTY_CHAIR: "pd"}.get(role, "supervisor")]
+    return Addressee(email=person.email, name=person.full_name)
+
+
 def example_context(row: CatalogueRow) -> dict:
     cohort, placement, people = _example_world()
     day = cohort.start_date + datetime.timedelta(weeks=3, days=3)
@@ -40,20 +51,21 @@ def example_context(row: CatalogueRow) -> dict:
         cohort.end_date - datetime.timedelta(days=2), datetime.time(14, 0)))
     meeting_time = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     role = row.recipients[0] if row.recipients else Recipient.TRAINEE
-    person = {Recipient.TRAINEE: "trainee", Recipient.COHORT_TRAINEES: "trainee",
-              Recipient.PEERS: "trainee", Recipient.PROJECT_LEAD: "lead", Recipient.ES: "es",
-              Recipient.PD: "pd", Recipient.PA: "pd", Recipient.DEPUTY_CHAIR: "pd"}.get(
-                  role, "supervisor")
-    mailbox = role in (Recipient.CCG_ADMIN, Recipient.COMMITTEE)
-    recipient = Addressee(
-        email="mailbox@example.nhs.net" if mailbox else people[person].email,
-        name="" if mailbox else people[person].full_name,
-        roles=[role.label] if row.recipients else [], role_codes=[role.value],
-        placements=[placement])
+    recipient = _example_addressee(role, people, cohort)
+    recipient.roles, recipient.role_codes = [role.label] if row.recipients else [], [role.value]
+    recipient.placements = [placement]
+    named = {"raised_by": people["supervisor"], "decided_by": people["pd"],
+             "invited_by": people["pd"], "arranger_person": people["supervisor"],
+             "arranged_by": people["supervisor"]}
+    replies = [_example_addressee(target, people, cohort) if isinstance(target, Recipient)
+               else Addressee(email=named[target.context_key].email,
+                              name=named[target.context_key].full_name)
+               for target in row.reply_to]
     return {
+        **named, "replies_reach": [reply for reply in replies if reply.email != recipient.email],
         "row": row, "cohort": cohort, "ccg": cohort.ccg, "placement": placement,
         "trainee": placement.trainee, "placements": [placement], "recipient": recipient,
-        "user": people["trainee"], "invited_by": people["pd"],
+        "user": people["trainee"],
         "url": "https://clic.example/invitation/…/", "days": [day], "part": "",
         "kind": "study_leave", "meeting": "Project review with the CCG Supervisor",
         "meeting_time": meeting_time, "expected_time": "10:20", "changes": ["Venue: Room 2 to Room 5"],
@@ -66,6 +78,23 @@ def example_context(row: CatalogueRow) -> dict:
         "day": SimpleNamespace(date=when.date(), start_time=datetime.time(13, 30),
                                end_time=datetime.time(16, 30), venue="CCG offices, Canterbury",
                                online_url=""),
+        "agreed_by": people["supervisor"],
+        "project": SimpleNamespace(title="Frailty pathway audit",
+                                   ccg_priority="Ageing well: frailty and falls",
+                                   get_commissioning_stage_display=(
+                                       "Strategic planning: assess needs, review current "
+                                       "services, decide priorities")),
+        "arranged_meeting": SimpleNamespace(date=day, start_time=datetime.time(10, 0),
+                                            end_time=datetime.time(11, 0),
+                                            venue="CCG offices, room 4"),
+        "others": [people["supervisor"].full_name, people["lead"].full_name],
+        # The first mandatory Wednesday (S2).
+        "wednesday": [SimpleNamespace(title=title, week=1, venue=cohort.teaching_venue,
+                                      date=cohort.start_date + datetime.timedelta(days=2),
+                                      start_time=datetime.time(*start), end_time=datetime.time(*end))
+                      for title, start, end in (
+                          ("Teaching session / leadership workshop", (9, 30), (12, 30)),
+                          ("Action learning set", (13, 30), (16, 30)))],
         "slots": [SimpleNamespace(start_time=datetime.time(13, 30), placement=placement,
                                   title="Frailty pathway audit")],
     }

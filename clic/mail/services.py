@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import Message
 from email.mime.base import MIMEBase
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -39,7 +39,7 @@ from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from .catalogue import HEALTH_DATA_CONTEXT_KEYS, Recipient, row_for
+from .catalogue import HEALTH_DATA_CONTEXT_KEYS, CatalogueRow, NamedPerson, Recipient, row_for
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -82,15 +82,20 @@ def email_queue_template(*, code: str, to: Sequence[str], template: str, context
     """Queue a templated email, one row per address, rendered for each recipient."""
     from clic.accounts.models import User
 
-    row_for(code)
+    row = row_for(code)
     addresses = _unique_addresses(to)
     names = dict(User.objects.filter(email__in=addresses).values_list("email", "full_name"))
     addressees = [Addressee(email=address, name=names.get(address, "")) for address in addresses]
     placement, cohort = _placement_and_cohort(about)
+    replies = reply_addressees(row, addressees=addressees, placement=placement, cohort=cohort,
+                               placements=[placement] if placement is not None else [],
+                               context=context)
     return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
                   placement=placement, cohort=cohort, attachments=attachments,
+                  reply_to=replies,
                   render=lambda addressee: render_email(
-                      template, {**context, "recipient": addressee}))
+                      template, {**context, "recipient": addressee,
+                                 "replies_reach": replies[addressee.email]}))
 
 
 @transaction.atomic
@@ -144,11 +149,18 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
     if not row.health_data:
         base["about"] = about
 
+    # Resolved from the caller's whole context: the person who raised a concern or decided
+    # is named there even when a sickness row's template may not see it.
+    replies = reply_addressees(row, addressees=addressees, placement=placement, cohort=cohort,
+                               placements=placements, context=context or {})
+
     def render(addressee: Addressee):
-        return render_email(row.template, {**base, "recipient": addressee})
+        return render_email(row.template, {**base, "recipient": addressee,
+                                           "replies_reach": replies[addressee.email]})
 
     return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
-                  placement=placement, cohort=cohort, attachments=attachments, render=render)
+                  placement=placement, cohort=cohort, attachments=attachments, render=render,
+                  reply_to=replies)
 
 
 def sop_addressees(*, code: str, about=None, placement=None, cohort=None,
@@ -160,6 +172,33 @@ def sop_addressees(*, code: str, about=None, placement=None, cohort=None,
     return resolve_recipients(
         row_for(code).recipients if recipients_override is None else recipients_override,
         placement=placement, cohort=cohort, placements=placements)
+
+
+def reply_addressees(row: CatalogueRow, *, addressees: Sequence[Addressee], placement, cohort,
+                     placements: Sequence, context: dict) -> dict[str, list[Addressee]]:
+    """Whom a reply reaches, for each addressee: the row's `reply_to` roles resolved for the
+    event (for a cohort-wide event, only those about the addressee's own trainees) and the
+    people the event names in its context; never the addressee themselves."""
+    roles = [target for target in row.reply_to if isinstance(target, Recipient)]
+    found = (resolve_recipients(roles, placement=placement, cohort=cohort, placements=placements)
+             if roles and cohort is not None else [])
+    for target in row.reply_to:
+        person = context.get(target.context_key) if isinstance(target, NamedPerson) else None
+        if getattr(person, "email", "") and person.is_active:
+            found.append(Addressee(email=person.email.strip().lower(), name=person.full_name))
+    replies = {}
+    for addressee in addressees:
+        mine = addressee.placements
+        replies[addressee.email] = list({
+            reply.email: reply for reply in found
+            if reply.email != addressee.email
+            and (not mine or not reply.placements or any(p in reply.placements for p in mine))
+        }.values())
+    return replies
+
+
+def _reply_to_header(replies: Sequence[Addressee]) -> str:
+    return ", ".join(formataddr((reply.name, reply.email)) for reply in replies)
 
 
 def _event_scope(code: str, *, about, placement, cohort) -> tuple:
@@ -183,21 +222,26 @@ def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -
 
     found: dict[str, Addressee] = {}
     everyone: list = []
+    directors: list = []
 
     def cohort_placements():
         if not everyone:
             everyone.extend(_cohort_placements(cohort))
         return everyone
 
+    def cohort_directors():
+        if not directors:
+            directors.extend(cohort.directors.all())
+        return directors
+
     def add(email, name, role, for_placements=()):
         email = (email or "").strip().lower()
         if not email:
             return
         addressee = found.setdefault(email, Addressee(email=email, name=name))
-        label = role.label if isinstance(role, Recipient) else role
-        if label not in addressee.roles:
-            addressee.roles.append(label)
-            addressee.role_codes.append(role.value if isinstance(role, Recipient) else "named")
+        if role is not None and role.label not in addressee.roles:
+            addressee.roles.append(role.label)
+            addressee.role_codes.append(role.value)
         for p in for_placements:
             if p not in addressee.placements:
                 addressee.placements.append(p)
@@ -208,11 +252,15 @@ def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -
 
     for recipient in recipients:
         if not (isinstance(recipient, str) and recipient in Recipient.values):
-            # A person or an address named by the event itself.
-            if hasattr(recipient, "email"):
-                add_person(recipient, "Named by the event", placements)
-            else:
-                add(recipient, "", "Named by the event", placements)
+            # A person or an address the event names itself (the people of one session or
+            # meeting): told as whatever they are to the event's trainees, if anything.
+            person = recipient if hasattr(recipient, "email") else None
+            if person is not None and not person.is_active:
+                continue
+            email = person.email if person is not None else recipient
+            name = person.full_name if person is not None else ""
+            for role in named_roles(email, placements, cohort_directors) or [None]:
+                add(email, name, role, placements)
             continue
         role = Recipient(recipient)
         if role == Recipient.TRAINEE:
@@ -253,6 +301,20 @@ def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -
     return list(found.values())
 
 
+def named_roles(email: str, placements: Sequence, directors) -> list[Recipient]:
+    """The roles a person named by an event holds for its placements: trainee, CCG
+    Supervisor, Project Lead, Educational Supervisor or (`directors()`, asked only when none
+    of those) Programme Director of the cohort."""
+    email = (email or "").strip().lower()
+    roles = [role for p in placements for role, person in (
+        (Recipient.TRAINEE, p.trainee), (Recipient.CCG_SUPERVISOR, p.ccg_supervisor),
+        (Recipient.PROJECT_LEAD, p.project_lead), (Recipient.ES, p.educational_supervisor))
+        if person is not None and person.email.lower() == email]
+    if not roles and any(user.email.lower() == email for user in directors()):
+        roles.append(Recipient.PD)
+    return list(dict.fromkeys(roles))
+
+
 def _cohort_placements(cohort) -> list:
     return list(cohort.placements.select_related(
         "trainee", "ccg_supervisor", "project_lead", "educational_supervisor"))
@@ -285,7 +347,8 @@ def _unique_addresses(addresses) -> list[str]:
     return list(seen)
 
 
-def _queue(*, code, event_key, addressees, about, placement, cohort, attachments, render):
+def _queue(*, code, event_key, addressees, about, placement, cohort, attachments, render,
+           reply_to: dict[str, list[Addressee]] | None = None):
     """Write one row per addressee unless the event already made it; send after commit."""
     keys = {addressee.email: f"{event_key}:{addressee.email}" for addressee in addressees}
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys.values())
@@ -303,7 +366,9 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
         drafts.append(OutboundEmail(
             code=code, idempotency_key=key, message_id=_message_id(key),
             to_email=addressee.email, to_name=addressee.name[:200],
-            recipient_roles=addressee.roles_display[:300], subject=subject[:300],
+            recipient_roles=addressee.roles_display[:300],
+            reply_to=_reply_to_header((reply_to or {}).get(addressee.email, ())),
+            subject=subject[:300],
             body_text=text, body_html=html, attachments=stored_attachments,
             created_at=now, next_attempt_at=now, enqueued_at=now,
             content_type=content_type, object_id=about.pk if about is not None else None,
@@ -435,7 +500,7 @@ def _leave_for_the_sweeper(email_ids: Sequence[int]) -> None:
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_header], reply_to=list(settings.CLIC_REPLY_TO),
+        to=[email.to_header], reply_to=email.reply_to_addresses,
         headers={"Message-ID": email.message_id, "X-CLIC-SOP": email.code,
                  "Auto-Submitted": "auto-generated"})
     if email.body_html:

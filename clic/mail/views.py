@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from clic.paging import page_of
 
 from . import services
-from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS, is_confidential
+from .catalogue import CATALOGUE, RECIPIENT_DESCRIPTIONS, is_confidential, reply_to_descriptions
 from .examples import example_email
 from .forms import OutboxFilterForm
 from .rules import can_resend, can_view_catalogue, can_view_outbox
@@ -74,5 +74,6 @@ def catalogue(request):
     """Who is told what: every row of the SOP with its wording for an invented trainee."""
     _require(can_view_catalogue(request.user))
     rows = [{"row": row, "recipients": [RECIPIENT_DESCRIPTIONS[r] for r in row.recipients],
-             "example": example_email(row)} for row in CATALOGUE]
+             "reply_to": reply_to_descriptions(row), "example": example_email(row)}
+            for row in CATALOGUE]
     return render(request, "mail/catalogue.html", {"rows": rows})

@@ -20,12 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from clic.mail.catalogue import BY_CODE, Recipient
 from clic.mail.examples import example_email
 from clic.mail.models import OutboundEmail
-from clic.mail.services import _message_id
+from clic.mail.services import _message_id, named_roles
 
 from .bulk import Table
 
 EXAMPLE_TRAINEE = "Dr Alex Example"
-NAMED = "Named by the event"
 
 
 @dataclass
@@ -60,7 +59,7 @@ def resolve(recipients, *, placement, people: CohortPeople) -> list[Addressee]:
         if not email:
             return
         addressee = found.setdefault(email, Addressee(email=email, name=name))
-        if label not in addressee.roles:
+        if label is not None and label not in addressee.roles:
             addressee.roles.append(label)
         for p in for_placements:
             if p not in addressee.placements:
@@ -72,7 +71,8 @@ def resolve(recipients, *, placement, people: CohortPeople) -> list[Addressee]:
 
     for recipient in recipients:
         if not isinstance(recipient, str):
-            add_person(recipient, NAMED, placements)
+            for role in named_roles(recipient.email, placements, lambda: people.directors) or [None]:
+                add_person(recipient, role.label if role is not None else None, placements)
             continue
         role = Recipient(recipient)
         if role == Recipient.TRAINEE:

@@ -224,7 +224,6 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Email: every message is a row in the outbox (clic.mail) sent by a Celery task.
 DEFAULT_FROM_EMAIL = env("CLIC_FROM_EMAIL", default="CLIC service <clic-noreply@clic.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-CLIC_REPLY_TO = env.list("CLIC_REPLY_TO", default=["ekccgs.quality@nhs.net"])
 CLIC_DEFAULT_CCG_ADMIN_MAILBOX = "ekccgs.quality@nhs.net"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_TIMEOUT = 20

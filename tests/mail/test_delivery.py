@@ -74,7 +74,7 @@ def test_sickness_on_project_day_reaches_each_recipient_at_the_smtp_server(
     by_address = {m.rcpt_tos[0]: m.message for m in messages}
     supervisor = by_address["supervisor@nhs.test"]
     assert supervisor["To"] == "Dr Supervisor <supervisor@nhs.test>"
-    assert supervisor["Reply-To"] == "ekccgs.quality@nhs.net"
+    assert supervisor["Reply-To"] == "Dr Trainee <trainee@nhs.test>, ekccgs.quality@nhs.net"
     assert supervisor["Subject"].startswith("Sickness absence: Dr Trainee")
     assert "sickness absence on their CCG project day" in (
         supervisor.get_body(("plain",)).get_content())

@@ -29,9 +29,9 @@ Status = OutboundEmail.Status
 
 
 def queue_one(world, key="concern:1"):
-    """An S14 email: to the cohort's one PD."""
+    """An S14 email: to the cohort's one PD, a reply reaching the supervisor who raised it."""
     [row] = sop_notify(code="S14", event_key=key, about=world.placement,
-                       placement=world.placement)
+                       placement=world.placement, context={"raised_by": world.supervisor})
     return row
 
 
@@ -41,7 +41,6 @@ def make_due(row):
 
 def test_send_delivers_with_sender_reply_to_and_a_stable_message_id(world, mailoutbox, settings):
     settings.DEFAULT_FROM_EMAIL = "CLIC service <clic@nhs.test>"
-    settings.CLIC_REPLY_TO = ["ekccgs.quality@nhs.net"]
     row = queue_one(world)
 
     assert outbox_email_send(email_id=row.pk) == Status.SENT
@@ -49,7 +48,7 @@ def test_send_delivers_with_sender_reply_to_and_a_stable_message_id(world, mailo
     [sent] = mailoutbox
     assert sent.to == ["Dr Pd <pd@nhs.test>"]
     assert sent.from_email == "CLIC service <clic@nhs.test>"
-    assert sent.reply_to == ["ekccgs.quality@nhs.net"]
+    assert sent.reply_to == ["Dr Supervisor <supervisor@nhs.test>"]
     assert sent.extra_headers["Message-ID"] == row.message_id
     assert row.message_id.startswith("<clic.") and row.message_id.endswith("@nhs.test>")
     assert sent.alternatives[0].mimetype == "text/html"

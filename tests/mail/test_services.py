@@ -224,7 +224,7 @@ def test_email_body_says_who_what_and_what_to_do_with_a_link(world):
     rows = notify(world, code="S4", key="lead:1", context={"path": "/placements/1/"})
 
     lead_row = next(row for row in rows if row.to_email == "lead@nhs.test")
-    assert lead_row.subject == "CLIC: Dr Lead is Project Lead for Dr Trainee"
+    assert lead_row.subject == "CLIC: you are Project Lead for Dr Trainee"
     assert "Dear Dr Lead," in lead_row.body_text
     assert "please arrange to meet Dr Trainee in week 1 or 2" in lead_row.body_text
     assert "https://clic.test/placements/1/" in lead_row.body_text

@@ -34,6 +34,15 @@ def test_load_demo_builds_the_projects_part_through_the_services():
     assert {row.next_meeting.kind for row in rows} == {MeetingKind.REVIEW_8}
     assert any(row.hr_outstanding for row in rows)
     assert concern.placement.trainee.email == "trainee4@clic.test"
+    agreed = OutboundEmail.objects.filter(code="PROJECT_AGREED")
+    assert {"trainee1@clic.test", "trainee3@clic.test"} <= {e.to_email for e in agreed}
+    invitations = OutboundEmail.objects.filter(code="MEETING_INVITE")
+    assert {e.to_email for e in invitations} == {"trainee1@clic.test", "trainee2@clic.test",
+                                                 "trainee3@clic.test"}
+    assert [e.subject.split(":")[0] for e in invitations.filter(
+        to_email="trainee3@clic.test").order_by("pk")] == ["Invitation", "Moved"]
+    assert OutboundEmail.objects.filter(code="MEETING_CANCELLED",
+                                        to_email="trainee2@clic.test").exists()
 
 
 def test_scheduled_meetings_are_in_the_diary_of_attendees(world):

@@ -15,7 +15,8 @@ _TAG_COLOURS = {OutboundEmail.Status.SENT: "nhsuk-tag--green",
                 OutboundEmail.Status.FAILED: "nhsuk-tag--red",
                 OutboundEmail.Status.SENDING: "nhsuk-tag--blue"}
 
-_CELL = '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+_HEADING = '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+_CELL = f'<td class="nhsuk-table__cell">{_HEADING}'
 
 
 @register.simple_tag
@@ -65,7 +66,8 @@ def outbox_rows(context, emails, can_resend):
                 '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" '
                 'type="submit">Send again<span class="nhsuk-u-visually-hidden"> to '
                 f'{to_email}: {subject}</span></button></form>')
-        last_error = esc(Truncator(email.last_error).chars(160)) if email.last_error else "None"
+        last_error = (f'{_HEADING}Last error </span>{esc(Truncator(email.last_error).chars(160))}'
+                      if email.last_error else "")
         rows.append(
             '<tr class="nhsuk-table__row">'
             f'{_CELL}Created </span>{_when(email.created_at)}</td>'
@@ -76,5 +78,5 @@ def outbox_rows(context, emails, can_resend):
             f'{_CELL}Status </span>{status_tag(email)}{resend}</td>'
             f'{_CELL}Sent </span>{_when(email.sent_at) or "Not yet"}</td>'
             f'{_CELL}Attempts </span>{email.attempts}</td>'
-            f'{_CELL}Last error </span>{last_error}</td></tr>')
+            f'<td class="nhsuk-table__cell">{last_error}</td></tr>')
     return mark_safe("".join(rows))
