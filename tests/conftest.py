@@ -20,3 +20,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A test that found the broker down leaves this process's publishing paused
+    (clic.mail.services.broker_pause); each test starts with it lifted."""
+    from clic.mail.services import broker_pause
+
+    broker_pause.clear()
