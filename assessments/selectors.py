@@ -30,7 +30,7 @@ from .models import (
     PresentationSlot,
     ReflectiveEntry,
 )
-from .rules import directs_cohort_q, marks_scope_q
+from .rules import directs_cohort_q, marks_scope_q, reflective_scope_q
 
 # Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
 CHART_MAX = 6
@@ -246,14 +246,17 @@ def placement_for_assessor(user, placement_id) -> Placement:
 
 
 def placement_for_reflections(user, placement_id) -> Placement:
+    """Reflective entries: the trainee, their Educational Supervisor and the cohort's PDs."""
+    return get_object_or_404(
+        placements_visible_to(user).filter(reflective_scope_q(user)).distinct(), pk=placement_id)
+
+
+def placement_for_feedback(user, placement_id) -> Placement:
+    """Presentation feedback: the trainee and the cohort's PDs."""
     return get_object_or_404(
         placements_visible_to(user).filter(Q(trainee=user)
                                            | directs_cohort_q(user, prefix="cohort__")).distinct(),
         pk=placement_id)
-
-
-def placement_for_feedback(user, placement_id) -> Placement:
-    return placement_for_reflections(user, placement_id)
 
 
 def own_placements(user) -> QuerySet[Placement]:

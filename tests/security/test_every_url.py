@@ -327,8 +327,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                                                        placement), seen_by=("pd",)),
     "cbd_record": Page(OBJECT, url("cbd_record", placement), seen_by=("pd",)),
     "end_of_rotation_pdf": Page(OBJECT, url("end_of_rotation_pdf", placement), seen_by=MARKS),
+    # The Educational Supervisor reads them (linking learning to practice); only the trainee logs.
     "reflective_entries": Page(OBJECT, url("reflective_entries", placement),
-                               seen_by=("trainee", "pd")),
+                               seen_by=("trainee", "es", "pd")),
     "reflective_entry_delete": Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
                                     post=True),
     "reflective_overview": Page(OBJECT, url("reflective_overview", cohort), seen_by=("pd",)),
