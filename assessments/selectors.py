@@ -12,7 +12,13 @@ from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
-from trainees.selectors import PERSON_ROLES, RECENT, placements_visible_to, reach
+from trainees.selectors import (
+    PERSON_ROLES,
+    RECENT,
+    current_placements,
+    placements_visible_to,
+    reach,
+)
 
 from . import clock
 from .models import (
@@ -362,6 +368,35 @@ def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> d
                      "total": sum(cell["count"] for cell in cells),
                      "weeks_met": sum(1 for cell in cells if cell["met"])})
     return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
+
+
+def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict]:
+    """The trainees of the current cohorts a PD runs whose entries over the rotation's
+    completed weeks fall short of two a week: each with the entries logged and expected.
+    Three queries, however many trainees."""
+    today = today or clock.today()
+    placements = list(current_placements(
+        placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")), today)
+        .filter(cohort__start_date__lte=today - datetime.timedelta(weeks=1))
+        .select_related(None).select_related("cohort", "trainee").distinct()
+        .order_by("trainee__full_name", "pk"))
+    if not placements:
+        return []
+    logged: dict[int, list[datetime.date]] = {}
+    for placement_id, date in ReflectiveEntry.objects.filter(
+            placement_id__in=[p.pk for p in placements]).values_list("placement_id", "date"):
+        logged.setdefault(placement_id, []).append(date)
+    shortfalls = []
+    for placement in placements:
+        cohort = placement.cohort
+        weeks = min(ROTATION_WEEKS, (today - cohort.start_date).days // 7)
+        week_ends = cohort.monday_of_week(weeks + 1)
+        count = sum(1 for date in logged.get(placement.pk, ()) if date < week_ends)
+        expected = weeks * REFLECTIVE_ENTRIES_PER_WEEK
+        if count < expected:
+            shortfalls.append({"placement": placement, "logged": count, "expected": expected,
+                               "weeks": weeks})
+    return shortfalls
 
 
 # Evaluation ---------------------------------------------------------------------------------

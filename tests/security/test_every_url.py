@@ -240,9 +240,15 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "earlier_trainees": Page(PERSONAL, static("earlier_trainees")),
     "placement_detail": Page(OBJECT, url("placement_detail", placement),
                              seen_by=PLACEMENT_PEOPLE),
+    # Each section scoped as its own app's pages: tests/trainees/test_trainee_page.py.
+    "trainee_page": Page(OBJECT, url("trainee_page", placement), seen_by=PLACEMENT_PEOPLE),
     "placement_edit": Page(OBJECT, url("placement_edit", placement), seen_by=("pd",)),
 
     # --- projects -----------------------------------------------------------------------
+    # Those the SOP sends concerns to: PDs (S14), CCG Supervisors and Deputy Chairs (S15).
+    "concerns_received": Page(ROLE, static("concerns_received"),
+                              seen_by=("supervisor", "other_ccg_supervisor", "chair", "pd",
+                                       "other_pd")),
     "supervision": Page(ROLE, static("supervision"),
                         seen_by=("supervisor", "other_ccg_supervisor", "lead", "pd", "other_pd")),
     "project_detail": Page(OBJECT, url("project_detail", placement), seen_by=PROJECT_READERS),
