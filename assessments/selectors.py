@@ -285,6 +285,34 @@ def assessments_of(placement: Placement) -> dict:
     return {"presentation_assessment": presentation, "cbd": cbd}
 
 
+def not_yet_presented(placement: Placement, today: datetime.date | None = None) -> str:
+    """Why neither end-of-placement assessment can be recorded yet, or "" once the trainee
+    has presented: a slot on a presentation day that was held (not cancelled, today or
+    earlier) and that they were not recorded as missing. Both assessments judge the project
+    and learning the trainee presents, as the programme's summative sign-off."""
+    today = today or clock.today()
+    name = placement.trainee.full_name
+    slot = (PresentationSlot.objects.filter(placement=placement)
+            .exclude(day__status=PresentationDay.Status.CANCELLED)
+            .select_related("day").order_by("day__date").last())
+    if slot is None:
+        return (f"{name} has no presentation scheduled. The presentation assessment and the "
+                "Case-based Discussion are recorded after the trainee has presented: schedule "
+                "their presentation first.")
+    day = slot.day
+    if day.date > today:
+        return (f"{name} presents on {day.date:%A} {day.date.day} {day.date:%B %Y}. Record "
+                "the assessments on or after that day.")
+    missed = day.invitations.filter(
+        person_id=placement.trainee_id, attendance__in=[PresentationInvitation.Attendance.ABSENT,
+                                                        PresentationInvitation.Attendance.APOLOGIES])
+    if missed.exists():
+        return (f"{name} was recorded as not attending the presentation day on {day.date.day} "
+                f"{day.date:%B %Y}. Record the assessments once they have presented: give them "
+                "a slot on a new day, or correct the attendance if they did present.")
+    return ""
+
+
 # Feedback ---------------------------------------------------------------------------------
 
 
