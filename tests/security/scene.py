@@ -7,8 +7,8 @@ caused."""
 import datetime
 import io
 import zipfile
-from unittest import mock
 from dataclasses import dataclass
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
