@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.selectors import DIRECTS
 
-from .models import Cohort, CohortChange, Session, TimetablePack
+from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
 
 # How much of the past and future a calendar feed carries.
 FEED_PAST = datetime.timedelta(days=400)
@@ -203,3 +203,70 @@ def user_for_calendar_token(token: str) -> User | None:
 def feed_sessions(user, today: datetime.date) -> QuerySet[Session]:
     return sessions_visible_to(user, today - FEED_PAST, today + FEED_FUTURE)
 
+
+
+# The 16-week overview ------------------------------------------------------------------------
+
+PART_WORDS = {Session.Part.AM: "morning", Session.Part.PM: "afternoon", Session.Part.DAY: ""}
+
+
+@dataclass
+class OverviewSession:
+    """Sessions of one date, half and activity (a cohort-wide one, or the same project day of
+    several trainees), with who they are for and who of them is away."""
+
+    date: datetime.date
+    part: str
+    title: str
+    cancelled: bool
+    bank_holiday: bool
+    trainees: list[str]  # empty for the whole cohort
+    away: list[str]
+
+    @property
+    def part_word(self) -> str:
+        return PART_WORDS.get(self.part, "")
+
+
+def _halves_meet(one: str, other: str) -> bool:
+    return Session.Part.DAY in (one, other) or one == other
+
+
+def timetable_overview(user, cohort: Cohort) -> list[dict]:
+    """The cohort's 16 weeks, one row each, with its sessions in brief and who is away on
+    each: absences as the person's diary lays them over the timetable (their scope, their
+    words; only names are shown here), leave not yet decided left out. A fixed number of
+    queries."""
+    from .diary import only_cohort, overlays
+
+    sessions = list(cohort_sessions(cohort).select_related(None).select_related(
+        "placement__trainee"))
+    trainee_ids = {s.placement.trainee_id for s in sessions if s.placement_id}
+    away: dict[datetime.date, list] = {}
+    for entry in overlays(user, cohort.start_date, cohort.end_date,
+                          keep=only_cohort(cohort, trainee_ids)):
+        # "Requested": leave waiting for a decision, not (yet) an absence.
+        if entry.person is not None and entry.kind_label != "Requested":
+            away.setdefault(entry.date, []).append(entry)
+    grouped: dict[tuple, OverviewSession] = {}
+    weeks: dict[int, list[OverviewSession]] = {week: [] for week in range(1, ROTATION_WEEKS + 1)}
+    for session in sessions:
+        key = (session.date, session.part, session.title, session.status,
+               session.placement_id is None)
+        item = grouped.get(key)
+        if item is None:
+            item = grouped[key] = OverviewSession(
+                date=session.date, part=session.part, title=session.title,
+                cancelled=session.is_cancelled,
+                bank_holiday=session.kind == Session.Kind.BANK_HOLIDAY, trainees=[], away=[])
+            weeks.setdefault(session.week, []).append(item)
+        trainee = session.placement.trainee if session.placement_id else None
+        if trainee is not None:
+            item.trainees.append(trainee.full_name)
+        for entry in away.get(session.date, ()):
+            if (_halves_meet(entry.part, session.part)
+                    and (trainee is None or entry.person.pk == trainee.pk)
+                    and entry.person.full_name not in item.away):
+                item.away.append(entry.person.full_name)
+    return [{"week": week, "monday": cohort.monday_of_week(week), "sessions": items}
+            for week, items in sorted(weeks.items())]

@@ -201,6 +201,8 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_publish": Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True),
     "cohort_changes": Page(OBJECT, url("cohort_changes", cohort), seen_by=PROGRAMME),
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
+    "cohort_timetable_overview": Page(OBJECT, url("cohort_timetable_overview", cohort),
+                                      seen_by=PROGRAMME),
     "session_edit": Page(OBJECT, url("session_edit", cohort, lambda s: s.cohort_session.pk),
                          seen_by=("pd",)),
     "session_cancel": Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
