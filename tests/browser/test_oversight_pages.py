@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clic.accounts.demo import demo_email
+from rotations.demo import running_cohort
 from tests.browser.test_login import sign_in
 from tests.fixtures.browser import axe_check
-from trainees.models import Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,7 @@ def test_a_pd_works_from_the_to_do_panel_and_the_trainee_page(page, live_server,
     assert "Migraine" not in page.content()
     axe_check(page)
 
-    cohort = Placement.objects.get(trainee__email=demo_email("trainee4")).cohort_id
-    page.goto(f"{live_server.url}{reverse('cohort_timetable', args=[cohort])}")
+    page.goto(f"{live_server.url}{reverse('cohort_timetable', args=[running_cohort().pk])}")
     page.get_by_role("link", name="All 16 weeks at a glance, with who is away").click()
     assert page.get_by_role("link", name="Week 16").is_visible()
     axe_check(page)

@@ -7,8 +7,6 @@ failed email."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from absences.models import Absence
@@ -21,6 +19,7 @@ from rotations.services import cohort_publish
 from tests.factories import UserFactory, this_monday
 from tests.fixtures.people import give_role
 from tests.rotations.helpers import cohort_with_trainees
+from tests.scale.test_query_counts import _queries
 
 pytestmark = pytest.mark.django_db
 
@@ -67,23 +66,14 @@ PAGES = {
 }
 
 
-def _queries(client, user, url) -> tuple[int, str]:
-    client.force_login(user)
-    client.get(url)  # warm the per-process caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 def test_to_do_panels_and_trainee_pages_make_the_same_queries_for_2_and_5_trainees(
         client, settings):
     settings.CLIC_MFA_ENFORCED = False
     small, large = _cohort(2, "small"), _cohort(5, "large")
     different = {}
     for page, (who, url) in PAGES.items():
-        (fewer, _), (more, html) = (_queries(client, world[who], url(world))
-                                    for world in (small, large))
+        (fewer, _, _), (more, _, html) = (_queries(client, world[who], url(world))
+                                          for world in (small, large))
         if fewer != more:
             different[page] = (fewer, more)
         if page.startswith(("home", "concerns", "timetable")):
