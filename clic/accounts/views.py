@@ -121,8 +121,13 @@ def person_detail(request, pk):
                                 organisation=form.cleaned_data["organisation"])
         messages.success(request, "Role added.")
         return redirect("person_detail", person.pk)
+    from trainees.selectors import placements_visible_to
+
     return render(request, "accounts/person_detail.html", {
         "person": person, "form": form,
+        # A trainee's rotations, each linking to their trainee page.
+        "trainee_placements": placements_visible_to(request.user).filter(trainee=person)
+        .select_related(None).select_related("cohort").order_by("-cohort__start_date"),
         "memberships": person.memberships.select_related("organisation"),
         "invitations": person.invitations.all(),
     })

@@ -99,6 +99,8 @@ def test_staff_lists_of_trainees_link_to_the_page(client, scene):
     assert url in client.get(reverse("home")).content.decode()
     assert url in client.get(reverse("cohort_detail", args=[scene.world.cohort.pk])
                              ).content.decode()
+    assert url in client.get(reverse("person_detail", args=[scene.world.trainee.pk])
+                             ).content.decode()
     client.force_login(scene.world.supervisor)
     assert url in client.get(reverse("home")).content.decode()
 
