@@ -232,9 +232,11 @@ def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
                                                    today, rows=rows)
     if assessment_rules.can_see_reflective_entries(user, placement):
         weeks = assessment_selectors.reflective_weeks(placement, today)
+        # The week under way may yet reach two: only finished weeks count as below.
         overview["reflective"] = {
             "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
-            "weeks_below": [week for week in weeks if not week["met"]]}
+            "weeks_below": [week for week in weeks if not week["met"]
+                            and week["monday"] + datetime.timedelta(weeks=1) <= today]}
     if assessment_rules.can_see_marks(user, placement):
         overview["assessments"] = assessment_selectors.assessments_of(placement)
     return overview

@@ -140,3 +140,17 @@ def test_the_page_makes_the_same_queries_however_much_the_trainee_has_done(clien
                            first_day=day, last_day=day, reported_by=world.trainee)
     after = {who: _count(client, getattr(world, who), world.placement) for who in SEEN}
     assert after == before
+
+
+def test_reflective_entries_say_which_finished_weeks_fell_below_two(client, world, settings):
+    from assessments.models import Capability, ReflectiveEntry
+    from assessments.services import reflective_entry_log
+
+    settings.CLIC_MFA_ENFORCED = False
+    start = world.cohort.start_date  # the cohort is in week 6
+    for offset in (0, 1, 7, 14, 15, 21, 22, 28, 29):  # two a week but one in week 2
+        reflective_entry_log(placement=world.placement, date=start + datetime.timedelta(days=offset),
+                             title=f"Entry {offset}", kind=ReflectiveEntry.Kind.LEARNING_LOG,
+                             capability=Capability.LEADERSHIP)
+    html = _page(client, world.es, world.placement)
+    assert "9 entries logged in 6 weeks of the rotation so far; fewer than 2 in week 2." in html
