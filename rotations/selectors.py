@@ -233,11 +233,11 @@ def _halves_meet(one: str, other: str) -> bool:
 
 
 def timetable_overview(user, cohort: Cohort) -> list[dict]:
-    """The cohort's 16 weeks, one row each, with its sessions in brief and who is away on
-    each: absences as the person's diary lays them over the timetable (their scope, their
-    words; only names are shown here), leave not yet decided left out. A fixed number of
-    queries."""
-    from .diary import only_cohort, overlays
+    """The cohort's 16 weeks, one row each and a cell for each weekday it meets on, with its
+    sessions in brief and who is away on each: absences as the person's diary lays them over
+    the timetable (their scope; only names are shown here), leave not yet decided left out.
+    A fixed number of queries."""
+    from .diary import PART_ORDER, only_cohort, overlays
 
     sessions = list(cohort_sessions(cohort).select_related(None).select_related(
         "placement__trainee"))
@@ -249,7 +249,7 @@ def timetable_overview(user, cohort: Cohort) -> list[dict]:
         if entry.person is not None and entry.kind_label != "Requested":
             away.setdefault(entry.date, []).append(entry)
     grouped: dict[tuple, OverviewSession] = {}
-    weeks: dict[int, list[OverviewSession]] = {week: [] for week in range(1, ROTATION_WEEKS + 1)}
+    by_date: dict[datetime.date, list[OverviewSession]] = {}
     for session in sessions:
         key = (session.date, session.part, session.title, session.status,
                session.placement_id is None)
@@ -259,7 +259,7 @@ def timetable_overview(user, cohort: Cohort) -> list[dict]:
                 date=session.date, part=session.part, title=session.title,
                 cancelled=session.is_cancelled,
                 bank_holiday=session.kind == Session.Kind.BANK_HOLIDAY, trainees=[], away=[])
-            weeks.setdefault(session.week, []).append(item)
+            by_date.setdefault(session.date, []).append(item)
         trainee = session.placement.trainee if session.placement_id else None
         if trainee is not None:
             item.trainees.append(trainee.full_name)
@@ -268,5 +268,15 @@ def timetable_overview(user, cohort: Cohort) -> list[dict]:
                     and (trainee is None or entry.person.pk == trainee.pk)
                     and entry.person.full_name not in item.away):
                 item.away.append(entry.person.full_name)
-    return [{"week": week, "monday": cohort.monday_of_week(week), "sessions": items}
-            for week, items in sorted(weeks.items())]
+    # Only the weekdays the cohort meets on (Wednesday and its project days): a column for
+    # a day with no session in 16 weeks would only push the others apart.
+    weekdays = sorted({day.weekday() for day in by_date})
+    weeks = []
+    for week in range(1, ROTATION_WEEKS + 1):
+        monday = cohort.monday_of_week(week)
+        days = [monday + datetime.timedelta(days=offset) for offset in weekdays]
+        weeks.append({"week": week, "monday": monday, "days": [
+            {"date": day, "sessions": sorted(by_date.get(day, ()),
+                                             key=lambda item: PART_ORDER[item.part])}
+            for day in days]})
+    return weeks

@@ -26,9 +26,12 @@ def _week_rows(html: str) -> dict[int, str]:
 
 
 def _line(row: str, session: Session) -> str:
-    when = f"{session.date:%a} {session.date.day} {session.date:%b}" + {
-        "am": " morning", "pm": " afternoon", "day": ""}[session.part] + "</strong>: "
-    (line,) = [li for li in re.findall(r"<li[^>]*>(.*?)</li>", row, re.S) if when in li]
+    """The session's line in its week's row: the cell of its date, the line of its half."""
+    (cell,) = [td for td in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+               if f"</span>{session.date.day} {session.date:%b}" in td]
+    half = {"am": "Morning: ", "pm": "Afternoon: "}.get(session.part, "")
+    (line,) = [li for li in re.findall(r"<li[^>]*>(.*?)</li>", cell, re.S)
+               if re.search(rf"</span>{half}", li) or (not half and "</span>" not in li)]
     return line
 
 
