@@ -255,7 +255,7 @@ def concerns_visible_to(user, placement) -> QuerySet[Concern]:
 def concerns_addressed_to(user) -> QuerySet[Concern]:
     """The concerns whose SOP email went to the person, newest first: S14 (a CCG Supervisor's)
     to the cohort's Programme Directors, S15 (a Project Lead's) to the trainee's CCG
-    Supervisor and the CCG's Deputy Clinical Chair. Each is one concern_for shows them."""
+    Supervisor and the CCG's Deputy Clinical Chair. concern_for opens each for them."""
     if not getattr(user, "is_authenticated", False):
         return Concern.objects.none()
     found = reach(user)

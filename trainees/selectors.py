@@ -194,10 +194,6 @@ def placement_to_manage(user, placement_id) -> Placement:
 
 # The trainee's page -------------------------------------------------------------------------
 
-# Those who see something of a placement's absences (absences.selectors): the trainee and
-# their programme's people in full, CCG people their CCG days. Not the Educational Supervisor.
-ABSENCE_READERS = frozenset({"trainee", "ccg_supervisor", "project_lead", "pd", "pa",
-                             "deputy_chair", "ccg_admin"})
 PROGRESS_SHOWN = 3
 
 
@@ -211,21 +207,25 @@ def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
     from projects import rules as project_rules
     from projects import selectors as project_selectors
 
+    # Those who see something of a placement's absences (absences.selectors): the trainee and
+    # their programme's people in full, CCG people their CCG days; not the ES.
+    absence_readers = {project_rules.TRAINEE, project_rules.SUPERVISOR, project_rules.LEAD,
+                       project_rules.PD, project_rules.PA, project_rules.DEPUTY_CHAIR,
+                       project_rules.CCG_ADMIN}
     cohort = placement.cohort
     overview = {"project": None, "concerns": None, "absences": None, "reflective": None,
                 "presentation": None, "assessments": None}
     if project_rules.can_view_project(user, placement):
-        plan = project_selectors.meeting_plan(placement, today)
         overview["project"] = {
             "project": project_selectors.project_of(placement),
-            "meetings": plan, "overdue": [item for item in plan if item.is_overdue],
+            "meetings": project_selectors.meeting_plan(placement, today),
             "progress": list(project_selectors.progress_entries_of(placement)
                              .prefetch_related(None)[:PROGRESS_SHOWN])}
         # The people the presentation day invites (S13) are the project's readers.
         overview["presentation"] = {"slot": assessment_selectors.own_slot(placement)}
     if project_rules.can_see_concerns_page(user, placement):
         overview["concerns"] = list(project_selectors.concerns_visible_to(user, placement))
-    if project_rules.relations(user, placement) & ABSENCE_READERS:
+    if project_rules.relations(user, placement) & absence_readers:
         rows = feed_absences(user, cohort.start_date, cohort.end_date).filter(
             placement_id=placement.pk)
         overview["absences"] = absences_visible_to(user, cohort.start_date, cohort.end_date,
