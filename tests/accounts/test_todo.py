@@ -44,6 +44,18 @@ def test_every_app_registers_its_part_in_ready():
                                      "projects-trainees"}
 
 
+def test_the_core_registry_imports_no_app():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(todo))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    apps = ("rotations", "trainees", "projects", "absences", "assessments")
+    assert not [name for name in imported if name.split(".")[0] in apps]
+
+
 def test_trainees_and_educational_supervisors_have_no_panel(client, world):
     assert panel(client, world.trainee) is None
     assert panel(client, world.es) is None

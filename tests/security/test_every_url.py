@@ -19,7 +19,7 @@ Matrices follow domain.md's "People and what each may see" and the apps' rules.p
 PDs run their cohorts; PAs see the programme's trainees and absences but no marks or
 projects; CCG Supervisors and Project Lead see their trainees' projects and CCG-day absences;
 CCG admin see CCG-day absences and the diary, never a project, a mark or a note; ESs read
-their trainees' projects and marks; the Deputy Clinical Chair sees the CCG's trainees'
+their trainees' projects, marks and reflective entries; the Deputy Clinical Chair sees the CCG's trainees'
 projects and the concerns sent to them. Outsiders of each kind get 404 everywhere.
 """
 
