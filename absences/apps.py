@@ -15,3 +15,10 @@ class AbsencesConfig(AppConfig):
 
         diary.register("absences", diary_entries)
         feeds.register("absences", feed_events, changes=feed_absences)
+
+        # Leave waiting for a decision is on the PDs' and PA's to-do panels.
+        from clic import todo
+
+        from .todo import leave_to_decide
+
+        todo.register("absences", leave_to_decide)

@@ -957,12 +957,19 @@ def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
 # Home-page panels --------------------------------------------------------------------------
 
 
-def pending_requests_count(user) -> int:
-    """Leave requests waiting for this PD's or PA's decision."""
+def pending_requests(user) -> QuerySet[Absence]:
+    """Leave requests waiting for this PD's or PA's decision, oldest first, with their
+    trainees."""
     found = reach(user)
     return Absence.objects.filter(
         placement_id__in=found.placements_in(found.cohort_ids(Role.PD, Role.PA, DIRECTS)),
-        kind__in=LEAVE_KINDS, state=Absence.State.PENDING).count()
+        kind__in=LEAVE_KINDS, state=Absence.State.PENDING).select_related(
+        "placement__trainee").order_by("first_day", "pk")
+
+
+def pending_requests_count(user) -> int:
+    """Leave requests waiting for this PD's or PA's decision."""
+    return pending_requests(user).select_related(None).order_by().count()
 
 
 def ccg_away_today(user, today=None) -> list[CcgEntry]:

@@ -2,6 +2,7 @@
 
 - PDs (of the cohort's programme, or named directors of the cohort) run the presentation day,
   record assessments, see the reflective-entry charts and the evaluation results.
+- The Educational Supervisor reads their trainee's reflective entries; only the trainee logs.
 - Marks (presentation assessment, CbD, the end-of-rotation record) are for the trainee, their
   Educational Supervisor and the PDs only: never the PA or CCG staff.
 """
@@ -57,8 +58,19 @@ def can_see_marks(user, placement) -> bool:
             or is_pd_of_cohort(user, placement.cohort))
 
 
+def reflective_scope_q(user) -> Q:
+    """Placements whose reflective entries the person may read: their own, their trainees' as
+    Educational Supervisor (linking learning to practice is their job; read-only) and their
+    cohorts' as PD."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return (Q(trainee=user) | Q(educational_supervisor=user)
+            | directs_cohort_q(user, prefix="cohort__"))
+
+
 def can_see_reflective_entries(user, placement) -> bool:
-    return placement.trainee_id == user.pk or is_pd_of_cohort(user, placement.cohort)
+    return (placement.trainee_id == user.pk or placement.educational_supervisor_id == user.pk
+            or is_pd_of_cohort(user, placement.cohort))
 
 
 def can_log_reflective_entry(user, placement) -> bool:

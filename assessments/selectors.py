@@ -12,7 +12,13 @@ from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
-from trainees.selectors import PERSON_ROLES, RECENT, placements_visible_to, reach
+from trainees.selectors import (
+    PERSON_ROLES,
+    RECENT,
+    current_placements,
+    placements_visible_to,
+    reach,
+)
 
 from . import clock
 from .models import (
@@ -30,7 +36,7 @@ from .models import (
     PresentationSlot,
     ReflectiveEntry,
 )
-from .rules import directs_cohort_q, marks_scope_q
+from .rules import directs_cohort_q, marks_scope_q, reflective_scope_q
 
 # Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
 CHART_MAX = 6
@@ -246,14 +252,17 @@ def placement_for_assessor(user, placement_id) -> Placement:
 
 
 def placement_for_reflections(user, placement_id) -> Placement:
+    """Reflective entries: the trainee, their Educational Supervisor and the cohort's PDs."""
+    return get_object_or_404(
+        placements_visible_to(user).filter(reflective_scope_q(user)).distinct(), pk=placement_id)
+
+
+def placement_for_feedback(user, placement_id) -> Placement:
+    """Presentation feedback: the trainee and the cohort's PDs."""
     return get_object_or_404(
         placements_visible_to(user).filter(Q(trainee=user)
                                            | directs_cohort_q(user, prefix="cohort__")).distinct(),
         pk=placement_id)
-
-
-def placement_for_feedback(user, placement_id) -> Placement:
-    return placement_for_reflections(user, placement_id)
 
 
 def own_placements(user) -> QuerySet[Placement]:
@@ -274,6 +283,34 @@ def assessments_of(placement: Placement) -> dict:
     cbd = (CaseBasedDiscussion.objects.filter(placement=placement).select_related("assessed_by")
            .prefetch_related("capabilities").first())
     return {"presentation_assessment": presentation, "cbd": cbd}
+
+
+def not_yet_presented(placement: Placement, today: datetime.date | None = None) -> str:
+    """Why neither end-of-placement assessment can be recorded yet, or "" once the trainee
+    has presented: a slot on a presentation day that was held (not cancelled, today or
+    earlier) and that they were not recorded as missing. Both assessments judge the project
+    and learning the trainee presents, as the programme's summative sign-off."""
+    today = today or clock.today()
+    name = placement.trainee.full_name
+    slot = (PresentationSlot.objects.filter(placement=placement)
+            .exclude(day__status=PresentationDay.Status.CANCELLED)
+            .select_related("day").order_by("day__date").last())
+    if slot is None:
+        return (f"{name} has no presentation scheduled. The presentation assessment and the "
+                "Case-based Discussion are recorded after the trainee has presented: schedule "
+                "their presentation first.")
+    day = slot.day
+    if day.date > today:
+        return (f"{name} presents on {day.date:%A} {day.date.day} {day.date:%B %Y}. Record "
+                "the assessments on or after that day.")
+    missed = day.invitations.filter(
+        person_id=placement.trainee_id, attendance__in=[PresentationInvitation.Attendance.ABSENT,
+                                                        PresentationInvitation.Attendance.APOLOGIES])
+    if missed.exists():
+        return (f"{name} was recorded as not attending the presentation day on {day.date.day} "
+                f"{day.date:%B %Y}. Record the assessments once they have presented: give them "
+                "a slot on a new day, or correct the attendance if they did present.")
+    return ""
 
 
 # Feedback ---------------------------------------------------------------------------------
@@ -359,6 +396,35 @@ def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> d
                      "total": sum(cell["count"] for cell in cells),
                      "weeks_met": sum(1 for cell in cells if cell["met"])})
     return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
+
+
+def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict]:
+    """The trainees of the current cohorts a PD runs whose entries over the rotation's
+    completed weeks fall short of two a week: each with the entries logged and expected.
+    Three queries, however many trainees."""
+    today = today or clock.today()
+    placements = list(current_placements(
+        placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")), today)
+        .filter(cohort__start_date__lte=today - datetime.timedelta(weeks=1))
+        .select_related(None).select_related("cohort", "trainee").distinct()
+        .order_by("trainee__full_name", "pk"))
+    if not placements:
+        return []
+    logged: dict[int, list[datetime.date]] = {}
+    for placement_id, date in ReflectiveEntry.objects.filter(
+            placement_id__in=[p.pk for p in placements]).values_list("placement_id", "date"):
+        logged.setdefault(placement_id, []).append(date)
+    shortfalls = []
+    for placement in placements:
+        cohort = placement.cohort
+        weeks = min(ROTATION_WEEKS, (today - cohort.start_date).days // 7)
+        week_ends = cohort.monday_of_week(weeks + 1)
+        count = sum(1 for date in logged.get(placement.pk, ()) if date < week_ends)
+        expected = weeks * REFLECTIVE_ENTRIES_PER_WEEK
+        if count < expected:
+            shortfalls.append({"placement": placement, "logged": count, "expected": expected,
+                               "weeks": weeks})
+    return shortfalls
 
 
 # Evaluation ---------------------------------------------------------------------------------

@@ -489,6 +489,15 @@ def presentation_feedback_give(*, slot: PresentationSlot, giver: User, went_well
 # Assessments (PD only) ---------------------------------------------------------------------
 
 
+def _require_presented(placement: Placement) -> None:
+    """Neither assessment before the trainee has presented (selectors.not_yet_presented)."""
+    from .selectors import not_yet_presented
+
+    reason = not_yet_presented(placement)
+    if reason:
+        raise ValidationError(reason)
+
+
 def _assessment_notify(*, kind: str, label: str, record, placement: Placement) -> None:
     sop_notify(code="S16", event_key=f"assessment:{kind}:{record.pk}:v{record.version}",
                about=record, placement=placement,
@@ -510,6 +519,7 @@ def presentation_assessment_record(*, placement: Placement, by: User, relevance:
         errors.setdefault("feedback", []).append("Give the trainee your feedback.")
     if errors:
         raise ValidationError(errors)
+    _require_presented(placement)
     assessment = (PresentationAssessment.objects.select_for_update()
                   .filter(placement=placement).first())
     if assessment is None:
@@ -566,6 +576,7 @@ def case_based_discussion_record(*, placement: Placement, by: User, case: str,
         errors.setdefault("__all__", []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    _require_presented(placement)
     cbd = CaseBasedDiscussion.objects.select_for_update().filter(placement=placement).first()
     if cbd is None:
         cbd = CaseBasedDiscussion(placement=placement, version=0)

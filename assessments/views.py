@@ -305,6 +305,7 @@ def presentation_assessment_record(request, placement_id):
             return redirect("assessment_detail", placement.pk)
     return render(request, "assessments/presentation_assessment_form.html", {
         "placement": placement, "form": form,
+        "not_presented": selectors.not_yet_presented(placement),
         "feedback": selectors.feedback_summary(selectors.own_slot(placement))})
 
 
@@ -330,6 +331,7 @@ def cbd_record(request, placement_id):
             return redirect("assessment_detail", placement.pk)
     return render(request, "assessments/cbd_form.html", {
         "placement": placement, "form": form, "capability_forms": grades,
+        "not_presented": selectors.not_yet_presented(placement),
         "error_items": error_summary_items(form, *grades)})
 
 

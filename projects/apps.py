@@ -14,3 +14,11 @@ class ProjectsConfig(AppConfig):
 
         diary.register("meetings", meeting_diary_entries)
         feeds.register("meetings", feed_events, changes=meetings_visible_to)
+
+        # Concerns, overdue meetings and projects waiting are on staff to-do panels.
+        from clic import todo
+
+        from .todo import open_concerns, trainees_waiting
+
+        todo.register("projects-concerns", open_concerns)
+        todo.register("projects-trainees", trainees_waiting)

@@ -172,3 +172,11 @@ def can_open_supervision_list(user) -> bool:
     from clic.accounts.selectors import user_roles
 
     return bool(user_roles(user) & {Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD})
+
+
+def can_open_concerns_received(user) -> bool:
+    """Those the SOP sends concerns to: PDs (S14), CCG Supervisors and Deputy Clinical Chairs
+    (S15)."""
+    from clic.accounts.selectors import user_roles
+
+    return bool(user_roles(user) & {Role.PD, Role.CCG_SUPERVISOR, Role.DEPUTY_CHAIR})

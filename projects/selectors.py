@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from clic.accounts.models import Role, User
-from clic.accounts.selectors import DIRECTS
+from clic.accounts.selectors import DIRECTS, user_roles
 from clic.queries import AnyOf
 from trainees.models import Placement
 from trainees.selectors import (
@@ -250,6 +250,25 @@ def concerns_visible_to(user, placement) -> QuerySet[Concern]:
     if rules.TRAINEE in found:
         scope |= Q(shared_with_trainee=True)
     return concerns.filter(scope)
+
+
+def concerns_addressed_to(user) -> QuerySet[Concern]:
+    """The concerns whose SOP email went to the person, newest first: S14 (a CCG Supervisor's)
+    to the cohort's Programme Directors, S15 (a Project Lead's) to the trainee's CCG
+    Supervisor and the CCG's Deputy Clinical Chair. concern_for opens each for them."""
+    if not getattr(user, "is_authenticated", False):
+        return Concern.objects.none()
+    found = reach(user)
+    # As relations(): a cohort's director receives S14 while they hold a PD role.
+    to_directors = (Q(raised_as=Concern.RaisedAs.CCG_SUPERVISOR,
+                      placement__cohort_id__in=found.cohort_ids(DIRECTS))
+                    if Role.PD in user_roles(user) else Q(pk__in=[]))
+    to_supervisor_and_chair = Q(raised_as=Concern.RaisedAs.PROJECT_LEAD) & (
+        Q(placement_id__in=found.placement_ids(Role.CCG_SUPERVISOR))
+        | Q(placement__cohort_id__in=found.cohort_ids(Role.DEPUTY_CHAIR)))
+    return (Concern.objects.filter(to_directors | to_supervisor_and_chair)
+            .select_related("placement__trainee", "placement__cohort", "raised_by")
+            .order_by("-created_at", "-pk"))
 
 
 def concern_for(user, placement, concern_id) -> Concern:

@@ -6,6 +6,7 @@ placement = "placements/<int:placement_id>/"
 
 urlpatterns = [
     path("supervision/", views.supervision_list, name="supervision"),
+    path("concerns/", views.concerns_received, name="concerns_received"),
     path(f"{placement}project/", views.project_detail, name="project_detail"),
     path(f"{placement}project/edit/", views.project_edit, name="project_edit"),
     path(f"{placement}project/<slug:action>/", views.project_action, name="project_action"),

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from clic.paging import page_of
+
 from . import rules, selectors, services
 from .forms import (
     ConcernForm,
@@ -363,6 +365,15 @@ def hr_agreement_download(request, placement_id):
 
 
 # Concerns -----------------------------------------------------------------------------------
+
+
+def concerns_received(request):
+    """Every concern sent to the person (S14, S15), across their trainees, a page at a time."""
+    if not rules.can_open_concerns_received(request.user):
+        raise Http404("No concerns are sent to you.")
+    page = page_of(selectors.concerns_addressed_to(request.user), request)
+    return render(request, "projects/concerns_received.html",
+                  {"page": page, "concerns": page.object_list})
 
 
 def concerns(request, placement_id):

@@ -124,6 +124,18 @@ def _mark_missed(entries: list[DiaryEntry], viewer) -> None:
                         or all((entry.date, person, half) in away for half in halves))
 
 
+def overlays(user, start: datetime.date, end: datetime.date,
+             keep: Keep | None = None) -> list[DiaryEntry]:
+    """Only what other features lay over the timetable (absences) between two dates, as the
+    person may see it, in order: for pages that show the timetable's sessions themselves."""
+    entries = []
+    for name, provider in _providers.items():
+        if name != "timetable":
+            entries.extend(entry for entry in provider(user, start, end)
+                           if entry.overlay and (keep is None or keep(entry)))
+    return sorted(entries, key=lambda e: e.sort_key)
+
+
 def only_placement(placement) -> Keep:
     """One trainee's diary: their own entries and their cohort's cohort-wide sessions."""
     def keep(entry: DiaryEntry) -> bool:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.selectors import DIRECTS
 
-from .models import Cohort, CohortChange, Session, TimetablePack
+from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
 
 # How much of the past and future a calendar feed carries.
 FEED_PAST = datetime.timedelta(days=400)
@@ -219,3 +219,80 @@ def user_for_calendar_token(token: str) -> User | None:
 def feed_sessions(user, today: datetime.date) -> QuerySet[Session]:
     return sessions_visible_to(user, today - FEED_PAST, today + FEED_FUTURE)
 
+
+
+# The 16-week overview ------------------------------------------------------------------------
+
+PART_WORDS = {Session.Part.AM: "morning", Session.Part.PM: "afternoon", Session.Part.DAY: ""}
+
+
+@dataclass
+class OverviewSession:
+    """Sessions of one date, half and activity (a cohort-wide one, or the same project day of
+    several trainees), with who they are for and who of them is away."""
+
+    date: datetime.date
+    part: str
+    title: str
+    cancelled: bool
+    bank_holiday: bool
+    trainees: list[str]  # empty for the whole cohort
+    away: list[str]
+
+    @property
+    def part_word(self) -> str:
+        return PART_WORDS.get(self.part, "")
+
+
+def _halves_meet(one: str, other: str) -> bool:
+    return Session.Part.DAY in (one, other) or one == other
+
+
+def timetable_overview(user, cohort: Cohort) -> list[dict]:
+    """The cohort's 16 weeks, one row each and a cell for each weekday it meets on, with its
+    sessions in brief and who is away on each: absences as the person's diary lays them over
+    the timetable (their scope; only names are shown here), leave not yet decided left out.
+    A fixed number of queries."""
+    from .diary import PART_ORDER, only_cohort, overlays
+
+    sessions = list(cohort_sessions(cohort).select_related(None).select_related(
+        "placement__trainee"))
+    trainee_ids = {s.placement.trainee_id for s in sessions if s.placement_id}
+    away: dict[datetime.date, list] = {}
+    for entry in overlays(user, cohort.start_date, cohort.end_date,
+                          keep=only_cohort(cohort, trainee_ids)):
+        # "Requested": leave waiting for a decision, not (yet) an absence.
+        if entry.person is not None and entry.kind_label != "Requested":
+            away.setdefault(entry.date, []).append(entry)
+    grouped: dict[tuple, OverviewSession] = {}
+    by_date: dict[datetime.date, list[OverviewSession]] = {}
+    for session in sessions:
+        key = (session.date, session.part, session.title, session.status,
+               session.placement_id is None)
+        item = grouped.get(key)
+        if item is None:
+            item = grouped[key] = OverviewSession(
+                date=session.date, part=session.part, title=session.title,
+                cancelled=session.is_cancelled,
+                bank_holiday=session.kind == Session.Kind.BANK_HOLIDAY, trainees=[], away=[])
+            by_date.setdefault(session.date, []).append(item)
+        trainee = session.placement.trainee if session.placement_id else None
+        if trainee is not None:
+            item.trainees.append(trainee.full_name)
+        for entry in away.get(session.date, ()):
+            if (_halves_meet(entry.part, session.part)
+                    and (trainee is None or entry.person.pk == trainee.pk)
+                    and entry.person.full_name not in item.away):
+                item.away.append(entry.person.full_name)
+    # Only the weekdays the cohort meets on (Wednesday and its project days): a column for
+    # a day with no session in 16 weeks would only push the others apart.
+    weekdays = sorted({day.weekday() for day in by_date})
+    weeks = []
+    for week in range(1, ROTATION_WEEKS + 1):
+        monday = cohort.monday_of_week(week)
+        days = [monday + datetime.timedelta(days=offset) for offset in weekdays]
+        weeks.append({"week": week, "monday": monday, "days": [
+            {"date": day, "sessions": sorted(by_date.get(day, ()),
+                                             key=lambda item: PART_ORDER[item.part])}
+            for day in days]})
+    return weeks

@@ -10,6 +10,8 @@ urlpatterns = [
     path("cohorts/<int:pk>/publish/", views.cohort_publish, name="cohort_publish"),
     path("cohorts/<int:pk>/changes/", views.cohort_changes, name="cohort_changes"),
     path("cohorts/<int:pk>/timetable/", views.cohort_timetable, name="cohort_timetable"),
+    path("cohorts/<int:pk>/timetable/overview/", views.cohort_timetable_overview,
+         name="cohort_timetable_overview"),
     path("cohorts/<int:pk>/sessions/<int:session_pk>/", views.session_edit, name="session_edit"),
     path("cohorts/<int:pk>/sessions/<int:session_pk>/cancel/", views.session_cancel,
          name="session_cancel"),

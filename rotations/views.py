@@ -125,6 +125,14 @@ def cohort_timetable(request, pk):
         "can_edit": rules.can_edit_timetable(request.user, cohort)})
 
 
+def cohort_timetable_overview(request, pk):
+    """All 16 weeks at a glance, a row a week, marking who is away on each session."""
+    cohort = selectors.cohort_for(request.user, pk)
+    return render(request, "rotations/cohort_timetable_overview.html", {
+        "cohort": cohort, "weeks": selectors.timetable_overview(request.user, cohort)
+        if cohort.is_published else []})
+
+
 def _timetable_url(cohort_id, week) -> str:
     return reverse("cohort_timetable", args=[cohort_id]) + f"?week={week}"
 

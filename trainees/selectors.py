@@ -190,3 +190,53 @@ def placement_to_manage(user, placement_id) -> Placement:
 
     return get_object_or_404(placements_visible_to(user).filter(
         cohort__in=cohorts_managed_by(user).values("pk")), pk=placement_id)
+
+
+# The trainee's page -------------------------------------------------------------------------
+
+PROGRESS_SHOWN = 3
+
+
+def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
+    """One trainee as the person asking may see them, section by section, each read through
+    its own app's selector and rule: a section the person may not see is None. A fixed number
+    of queries, however much the trainee has done."""
+    from absences.selectors import absences_visible_to, feed_absences
+    from assessments import rules as assessment_rules
+    from assessments import selectors as assessment_selectors
+    from projects import rules as project_rules
+    from projects import selectors as project_selectors
+
+    # Those who see something of a placement's absences (absences.selectors): the trainee and
+    # their programme's people in full, CCG people their CCG days; not the ES.
+    absence_readers = {project_rules.TRAINEE, project_rules.SUPERVISOR, project_rules.LEAD,
+                       project_rules.PD, project_rules.PA, project_rules.DEPUTY_CHAIR,
+                       project_rules.CCG_ADMIN}
+    cohort = placement.cohort
+    overview = {"project": None, "concerns": None, "absences": None, "reflective": None,
+                "presentation": None, "assessments": None}
+    if project_rules.can_view_project(user, placement):
+        overview["project"] = {
+            "project": project_selectors.project_of(placement),
+            "meetings": project_selectors.meeting_plan(placement, today),
+            "progress": list(project_selectors.progress_entries_of(placement)
+                             .prefetch_related(None)[:PROGRESS_SHOWN])}
+        # The people the presentation day invites (S13) are the project's readers.
+        overview["presentation"] = {"slot": assessment_selectors.own_slot(placement)}
+    if project_rules.can_see_concerns_page(user, placement):
+        overview["concerns"] = list(project_selectors.concerns_visible_to(user, placement))
+    if project_rules.relations(user, placement) & absence_readers:
+        rows = feed_absences(user, cohort.start_date, cohort.end_date).filter(
+            placement_id=placement.pk)
+        overview["absences"] = absences_visible_to(user, cohort.start_date, cohort.end_date,
+                                                   today, rows=rows)
+    if assessment_rules.can_see_reflective_entries(user, placement):
+        weeks = assessment_selectors.reflective_weeks(placement, today)
+        # The week under way may yet reach two: only finished weeks count as below.
+        overview["reflective"] = {
+            "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
+            "weeks_below": [week for week in weeks if not week["met"]
+                            and week["monday"] + datetime.timedelta(weeks=1) <= today]}
+    if assessment_rules.can_see_marks(user, placement):
+        overview["assessments"] = assessment_selectors.assessments_of(placement)
+    return overview

@@ -11,7 +11,7 @@ from rotations.selectors import cohort_to_manage, placement_sessions, session_sc
 from . import services
 from .forms import PlacementForm, TraineeForm, TraineeUploadForm
 from .importers import COLUMNS, parse_trainees_csv, template_csv
-from .selectors import earlier_placements, placement_for, placement_to_manage
+from .selectors import earlier_placements, placement_for, placement_to_manage, trainee_overview
 
 
 def trainee_add(request, pk):
@@ -72,6 +72,15 @@ def placement_detail(request, pk):
         "placement": placement, "cohort": placement.cohort,
         "can_manage": rotation_rules.can_manage_cohort(request.user, placement.cohort),
         "sessions": sessions})
+
+
+def trainee_page(request, pk):
+    """One trainee, everything the person asking may see of them (each section as that
+    app's own pages scope it); anyone who may not see the trainee gets 404."""
+    placement = placement_for(request.user, pk)
+    return render(request, "trainees/trainee_page.html", {
+        "placement": placement, "cohort": placement.cohort,
+        **trainee_overview(request.user, placement, timezone.localdate())})
 
 
 def placement_edit(request, pk):

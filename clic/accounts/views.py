@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
 from clic.paging import page_of
+from clic.todo import TODO_ROLES, todo_items
 
 from . import exporters, services
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
@@ -51,6 +52,7 @@ def home(request):
               for role in Role if role in roles]
     return render(request, "accounts/home.html", {
         "panels": panels,
+        "todo": todo_items(request.user, today) if roles & TODO_ROLES else None,
         "projects_trainee": projects_trainee,
         "projects_supervisor": projects_supervisor,
         "project_panel_role": project_panel_role,
@@ -119,8 +121,13 @@ def person_detail(request, pk):
                                 organisation=form.cleaned_data["organisation"])
         messages.success(request, "Role added.")
         return redirect("person_detail", person.pk)
+    from trainees.selectors import placements_visible_to
+
     return render(request, "accounts/person_detail.html", {
         "person": person, "form": form,
+        # A trainee's rotations, each linking to their trainee page.
+        "trainee_placements": placements_visible_to(request.user).filter(trainee=person)
+        .select_related(None).select_related("cohort").order_by("-cohort__start_date"),
         "memberships": person.memberships.select_related("organisation"),
         "invitations": person.invitations.all(),
     })

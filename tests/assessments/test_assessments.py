@@ -5,9 +5,18 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Capability, CaseBasedDiscussion, Grade, PresentationAssessment
 
-from .helpers import addresses, emails
+from .helpers import addresses, emails, schedule
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def presented(world, clock):
+    """The trainee has presented: both assessments are recorded after that (see
+    test_assessment_rule.py for before)."""
+    day = schedule(world.cohort, world.pd)
+    clock.set(day.date)
+    return day
 
 CBD_POST = {
     "case": "Frail patient, repeated admissions", "outcome": Grade.COMPETENT,

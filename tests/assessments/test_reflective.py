@@ -77,11 +77,32 @@ def test_pd_sees_the_cohort_by_week(client, world):
     assert client.get(reverse("reflective_entries", args=[world.placement.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["pa", "supervisor", "es", "ccg_admin", "other_trainee", "other_pd"])
-def test_reflective_entries_are_for_the_trainee_and_pds(client, world, who):
+@pytest.mark.parametrize("who", ["pa", "supervisor", "ccg_admin", "other_trainee", "other_pd"])
+def test_reflective_entries_are_for_the_trainee_their_es_and_pds(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get(reverse("reflective_entries", args=[world.placement.pk])).status_code == 404
     assert client.get(reverse("reflective_overview", args=[world.cohort.pk])).status_code == 404
+
+
+def test_the_educational_supervisor_reads_the_entries_without_changing_them(client, world):
+    entry = log(world.placement, world.cohort.start_date, title="Governing body meeting")
+    client.force_login(world.es)
+    page = client.get(reverse("reflective_entries", args=[world.placement.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Governing body meeting" in html
+    assert "Log an entry" not in html and "Remove" not in html
+    response = client.post(reverse("reflective_entries", args=[world.placement.pk]), {
+        "date": world.cohort.start_date.isoformat(), "title": "x",
+        "kind": ReflectiveEntry.Kind.OTHER, "capability": Capability.LEADERSHIP})
+    assert response.status_code == 404
+    assert client.post(reverse("reflective_entry_delete", args=[entry.pk])).status_code == 404
+    assert list(ReflectiveEntry.objects.values_list("title", flat=True)) == [
+        "Governing body meeting"]
+    # The cohort's chart and the presentation feedback stay the PDs'.
+    assert client.get(reverse("reflective_overview", args=[world.cohort.pk])).status_code == 404
+    assert client.get(reverse("presentation_feedback", args=[world.placement.pk])
+                      ).status_code == 404
 
 
 def test_a_pd_cannot_log_entries_for_the_trainee(client, world):

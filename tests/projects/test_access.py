@@ -36,11 +36,12 @@ def every_url(world, pdf_bytes) -> list[str]:
 
 
 def test_every_placement_url_is_covered():
-    assert len(PLACEMENT_URLS) == len(urlpatterns) - 1  # all but the supervision list
+    # All but the supervision list and the concerns sent to you (no placement in either).
+    assert len(PLACEMENT_URLS) == len(urlpatterns) - 2
 
 
 def test_anonymous_people_are_sent_to_sign_in_everywhere(client, world, pdf_bytes):
-    for url in [*every_url(world, pdf_bytes), reverse("supervision")]:
+    for url in [*every_url(world, pdf_bytes), reverse("supervision"), reverse("concerns_received")]:
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 302, url

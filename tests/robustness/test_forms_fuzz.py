@@ -463,6 +463,7 @@ READ_ONLY = {
     "end_of_rotation_pdf", "reflective_overview", "evaluation_results", "absences:mine",
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
     "absences:ccg_register", "data_export", "data_export_download",
+    "trainee_page", "concerns_received", "cohort_timetable_overview",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}

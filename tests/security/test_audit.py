@@ -3,6 +3,7 @@ concerns, placements and timetable sessions, and who looked at a trainee's sickn
 append-only, without health details, readable by the programme's PDs only."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -104,9 +105,10 @@ def test_assessments_are_recorded_each_time(scene):
     from assessments import services as assessment_services
 
     world = scene.world
-    assessment_services.presentation_assessment_record(
-        placement=world.placement, by=world.pd, relevance=5, leadership=5, communication=5,
-        outcome="excellent", feedback="Even better")
+    with mock.patch("assessments.clock.today", return_value=scene.day.date):  # presented
+        assessment_services.presentation_assessment_record(
+            placement=world.placement, by=world.pd, relevance=5, leadership=5, communication=5,
+            outcome="excellent", feedback="Even better")
     presentation = PresentationAssessment.objects.get()
     assert [e.action for e in events(object_type="presentation assessment",
                                      object_id=presentation.pk)] == ["created", "changed"]

@@ -19,7 +19,7 @@ Matrices follow docs/security.md's "Who sees what" and the apps' rules.py:
 PDs run their cohorts; PAs see the programme's trainees and absences but no marks or
 projects; CCG Supervisors and Project Lead see their trainees' projects and CCG-day absences;
 CCG admin see CCG-day absences and the diary, never a project, a mark or a note; ESs read
-their trainees' projects and marks; the Deputy Clinical Chair sees the CCG's trainees'
+their trainees' projects, marks and reflective entries; the Deputy Clinical Chair sees the CCG's trainees'
 projects and the concerns sent to them. Outsiders of each kind get 404 everywhere.
 """
 
@@ -203,6 +203,8 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_publish": Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True),
     "cohort_changes": Page(OBJECT, url("cohort_changes", cohort), seen_by=PROGRAMME),
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
+    "cohort_timetable_overview": Page(OBJECT, url("cohort_timetable_overview", cohort),
+                                      seen_by=PROGRAMME),
     "session_edit": Page(OBJECT, url("session_edit", cohort, lambda s: s.cohort_session.pk),
                          seen_by=("pd",)),
     "session_cancel": Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
@@ -242,9 +244,15 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "earlier_trainees": Page(PERSONAL, static("earlier_trainees")),
     "placement_detail": Page(OBJECT, url("placement_detail", placement),
                              seen_by=PLACEMENT_PEOPLE),
+    # Each section scoped as its own app's pages: tests/trainees/test_trainee_page.py.
+    "trainee_page": Page(OBJECT, url("trainee_page", placement), seen_by=PLACEMENT_PEOPLE),
     "placement_edit": Page(OBJECT, url("placement_edit", placement), seen_by=("pd",)),
 
     # --- projects -----------------------------------------------------------------------
+    # Those the SOP sends concerns to: PDs (S14), CCG Supervisors and Deputy Chairs (S15).
+    "concerns_received": Page(ROLE, static("concerns_received"),
+                              seen_by=("supervisor", "other_ccg_supervisor", "chair", "pd",
+                                       "other_pd")),
     "supervision": Page(ROLE, static("supervision"),
                         seen_by=("supervisor", "other_ccg_supervisor", "lead", "pd", "other_pd")),
     "project_detail": Page(OBJECT, url("project_detail", placement), seen_by=PROJECT_READERS),
@@ -332,8 +340,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                                                        placement), seen_by=("pd",)),
     "cbd_record": Page(OBJECT, url("cbd_record", placement), seen_by=("pd",)),
     "end_of_rotation_pdf": Page(OBJECT, url("end_of_rotation_pdf", placement), seen_by=MARKS),
+    # The Educational Supervisor reads them (linking learning to practice); only the trainee logs.
     "reflective_entries": Page(OBJECT, url("reflective_entries", placement),
-                               seen_by=("trainee", "pd")),
+                               seen_by=("trainee", "es", "pd")),
     "reflective_entry_delete": Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
                                     post=True),
     "reflective_overview": Page(OBJECT, url("reflective_overview", cohort), seen_by=("pd",)),

@@ -4,6 +4,7 @@ from django.db import transaction
 from absences import demo as absences_demo
 from assessments import demo as assessments_demo
 from clic.accounts import demo as accounts_demo
+from clic.mail import demo as mail_demo
 from projects import demo as projects_demo
 from rotations import demo as rotations_demo
 from trainees import demo as trainees_demo
@@ -15,6 +16,7 @@ DEMO_STEPS = [
     absences_demo.load,
     assessments_demo.load,
     projects_demo.load,
+    mail_demo.load,
 ]
 
 

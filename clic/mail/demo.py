@@ -1,0 +1,38 @@
+"""The outbox's part of the demo: one email the receiving server refused, sent through the
+outbox's own sending service, so that PDs and the PA find it failed in the outbox and on
+their to-do panels, ready to be sent again."""
+
+import smtplib
+from email.utils import parseaddr
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test.utils import override_settings
+
+from clic.accounts.demo import DemoData
+
+from .models import OutboundEmail
+from .selectors import outbox_visible_to
+from .services import outbox_emails_send
+
+REFUSAL = (550, b"5.1.1 The email account that you tried to reach does not exist")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient, as one does for a mistyped address."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({parseaddr(recipient)[1]: REFUSAL
+                                             for message in email_messages
+                                             for recipient in message.recipients()})
+
+
+def load(data: DemoData) -> None:
+    """The Educational Supervisor's latest email bounces: a permanent refusal, so it fails at
+    once rather than waiting for its retries."""
+    email = (outbox_visible_to(data.people["pd"])
+             .filter(status=OutboundEmail.Status.QUEUED, to_email=data.people["es"].email)
+             .order_by("-pk").first())
+    if email is None:
+        return
+    with override_settings(EMAIL_BACKEND=f"{__name__}.RefusingBackend"):
+        outbox_emails_send(email_ids=[email.pk])
