@@ -7,7 +7,7 @@ from rotations.models import Session
 from trainees.models import Placement
 from trainees.selectors import current_placements
 
-from . import services
+from . import rules, services
 from .models import LEAVE_KINDS, Absence
 from .selectors import meetings_today, sessions_to_miss, sessions_today
 
@@ -64,10 +64,14 @@ class AbsenceForm(forms.Form):
         self.existing: Absence | None = None
         on_behalf = actor.pk != placement.trainee_id
         self.fields["note"].help_text = NOTE_HELP_ON_BEHALF if on_behalf else NOTE_HELP
+        if not rules.sees_everything_of(actor, placement):
+            # CCG admin recording from the mailbox: they may not read a note, so write none,
+            # and they record whole CCG days that have ended or are known.
+            del self.fields["note"]
         if kind == Absence.Kind.SICKNESS:
             self.fields["first_day"].label = "First day off sick"
             self.fields["last_day"].label = "Last day off sick"
-            self.fields["last_day"].required = False
+            self.fields["last_day"].required = not rules.can_report_for(actor, placement)
             self.fields["last_day"].help_text = (
                 "Leave this empty if you do not know yet, and tell us when you are back.")
         elif kind in LEAVE_KINDS:

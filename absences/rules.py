@@ -34,6 +34,12 @@ def can_report_for(user, placement) -> bool:
     return is_trainee_of(user, placement) or manages(user, placement)
 
 
+def records_from_mailbox(user, placement) -> bool:
+    """CCG admin of the trainee's CCG: they may record, on the trainee's behalf, a sickness on
+    CCG project days that reached the CCG admin mailbox by email."""
+    return user.is_authenticated and (Role.CCG_ADMIN, placement.cohort.ccg_id) in user_memberships(user)
+
+
 def can_record_past_dates(user, placement) -> bool:
     """Backdating beyond the sickness allowance (and any leave backdating) is for PAs/PDs."""
     return manages(user, placement)
@@ -61,6 +67,13 @@ def can_decide(user, absence: Absence) -> bool:
     """The PD, or a PA on the PD's behalf, decides a leave request (and may revisit it)."""
     return (absence.kind in LEAVE_KINDS and absence.state != Absence.State.WITHDRAWN
             and manages(user, absence.placement))
+
+
+def decides_as_pd(user, placement) -> bool:
+    """A Programme Director of the cohort decides leave in their own right; a PA decides on
+    the Programme Directors' behalf (the page and the email say so)."""
+    return (placement.cohort_id in directed_cohort_ids(user)
+            or (Role.PD, placement.cohort.programme_id) in user_memberships(user))
 
 
 def can_view_programme_absences(user) -> bool:

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -96,7 +97,8 @@ def _form_page(request, *, placement, kind, instance=None):
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
             try:
-                absence = _save(form, request.user, instance)
+                absence = _save(form, request.user, instance,
+                                submission=_submission(request.POST.get("submission")))
             except services.AbsenceRefused as refused:
                 form.add_error(refused.field if refused.field in form.fields else None,
                                refused.message)
@@ -105,20 +107,31 @@ def _form_page(request, *, placement, kind, instance=None):
                 messages.success(request, _sent_message(absence, instance))
                 return redirect("absences:detail", absence.pk)
         else:
-            context["told"] = selectors.who_is_told(placement, form.plan.codes,
-                                                    reporter=request.user,
-                                                    session=form.plan.session,
-                                                    meeting=form.plan.meeting)
+            if instance is None:
+                notices = services.report_notices(placement=placement, plan=form.plan)
+            else:
+                notices = services.change_notices(
+                    absence=instance, plan=form.plan, today=today,
+                    expected_arrival=form.cleaned_data.get("expected_arrival"))
+            context["told"] = selectors.who_is_told(placement, notices, reporter=request.user)
             context["plan"] = form.plan
+            context["submission"] = uuid.uuid4()
             return render(request, "absences/preview.html", context)
     return render(request, "absences/report.html", context)
 
 
-def _save(form, user, instance):
+def _submission(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _save(form, user, instance, *, submission):
     arguments = form.service_arguments()
     if instance is None:
         return services.absence_report(placement=form.placement, kind=form.kind,
-                                       reported_by=user, **arguments)
+                                       reported_by=user, submission=submission, **arguments)
     arguments.pop("meeting")  # a late note stays with its meeting
     return services.absence_update(absence=instance, changed_by=user, **arguments)
 
@@ -133,7 +146,7 @@ def _sent_message(absence: Absence, instance) -> str:
 
 def report(request, placement_id, kind_slug):
     kind = _kind_from_slug(kind_slug)
-    placement = selectors.placement_to_report_for(request.user, placement_id)
+    placement = selectors.placement_to_report_for(request.user, placement_id, kind=kind)
     return _form_page(request, placement=placement, kind=kind)
 
 
@@ -166,6 +179,7 @@ def detail(request, pk):
         "can_change": view.full and rules.can_change(user, absence),
         "can_close": view.full and rules.can_close(user, absence),
         "can_decide": view.full and rules.can_decide(user, absence),
+        "decides_as_pd": rules.decides_as_pd(user, absence.placement),
     })
 
 
@@ -176,39 +190,55 @@ def withdraw(request, pk):
         messages.info(request, "This report has already been withdrawn or declined.")
         return redirect("absences:detail", absence.pk)
     if request.method == "POST":
-        services.absence_withdraw(absence=absence, withdrawn_by=request.user)
-        messages.success(request, "The report is withdrawn. The people told of it have been "
-                                  "emailed.")
+        try:
+            services.absence_withdraw(absence=absence, withdrawn_by=request.user)
+        except services.AbsenceRefused as refused:  # withdrawn meanwhile (a second click)
+            messages.info(request, refused.message)
+        else:
+            messages.success(request, "The report is withdrawn. The people told of it have "
+                                      "been emailed.")
         return redirect("absences:detail", absence.pk)
-    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
-                                 reporter=request.user, session=absence.session,
-                                 meeting=absence.meeting)
+    told = selectors.who_is_told(absence.placement,
+                                 services.withdraw_notices(absence=absence),
+                                 reporter=request.user)
     return render(request, "absences/withdraw.html", {"absence": absence, "told": told})
 
 
 @require_http_methods(["GET", "POST"])
 def back(request, pk):
-    """ "I'm back": give an open-ended sickness its last day."""
+    """ "I'm back": give an open-ended sickness its last day, in two steps without
+    JavaScript: the day, then a preview naming everyone who will be emailed."""
     absence = selectors.absence_to_change(request.user, pk)
     if not rules.can_close(request.user, absence):
+        if absence.last_day is not None and request.method == "POST":
+            return redirect("absences:detail", absence.pk)  # closed meanwhile (a second click)
         raise Http404
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    form = CloseForm(request.POST or None,
-                     initial={"last_day": max(yesterday, absence.first_day)})
-    if request.method == "POST" and form.is_valid():
+    form = CloseForm(request.POST if request.method == "POST" and "change" not in request.POST
+                     else None, initial={"last_day": request.POST.get("last_day")
+                                         or max(yesterday, absence.first_day)})
+    context = {"absence": absence, "form": form}
+    if form.is_bound and form.is_valid():
+        last_day = form.cleaned_data["last_day"]
         try:
-            services.sickness_close(absence=absence, last_day=form.cleaned_data["last_day"],
-                                    closed_by=request.user, today=today)
+            if "confirm" in request.POST:
+                services.sickness_close(absence=absence, last_day=last_day,
+                                        closed_by=request.user, today=today)
+                messages.success(request, "Welcome back. The people told of your sickness have "
+                                          "been emailed its last day.")
+                return redirect("absences:detail", absence.pk)
+            plan = services.close_check(absence=absence, last_day=last_day,
+                                        closed_by=request.user, today=today)
         except services.AbsenceRefused as refused:
             form.add_error("last_day", refused.message)
         else:
-            messages.success(request, "Welcome back. The people told of your sickness have been "
-                                      "emailed its last day.")
-            return redirect("absences:detail", absence.pk)
-    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
-                                 reporter=request.user)
-    return render(request, "absences/back.html", {"absence": absence, "form": form, "told": told})
+            context["told"] = selectors.who_is_told(
+                absence.placement, services.change_notices(absence=absence, plan=plan, today=today),
+                reporter=request.user)
+            context["last_day"] = last_day
+            return render(request, "absences/back_preview.html", context)
+    return render(request, "absences/back.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,11 +256,16 @@ def decide(request, pk):
             form.add_error("comment", refused.message)
         else:
             messages.success(request, f"The request is {'approved' if approve else 'declined'}. "
-                                      f"{absence.placement.trainee} has been emailed.")
+                                      "Everyone named on the decision page has been emailed.")
             return redirect("absences:detail", absence.pk)
     view = selectors.absence_for(request.user, pk)
-    return render(request, "absences/decide.html", {"absence": absence, "view": view,
-                                                    "form": form})
+    return render(request, "absences/decide.html", {
+        "absence": absence, "view": view, "form": form,
+        "told": selectors.who_is_told(absence.placement,
+                                      services.decision_notices(absence=absence),
+                                      reporter=request.user),
+        "as_pd": rules.decides_as_pd(request.user, absence.placement),
+        "teaching_missed": selectors.educational_sessions_missed(absence, view.routing)})
 
 
 def mine(request):
