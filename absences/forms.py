@@ -71,7 +71,7 @@ class AbsenceForm(forms.Form):
         if kind == Absence.Kind.SICKNESS:
             self.fields["first_day"].label = "First day off sick"
             self.fields["last_day"].label = "Last day off sick"
-            self.fields["last_day"].required = not rules.can_report_for(actor, placement)
+            self.fields["last_day"].required = False
             self.fields["last_day"].help_text = (
                 "Leave this empty if you do not know yet, and tell us when you are back.")
         elif kind in LEAVE_KINDS:

@@ -402,12 +402,14 @@ def _send_now(absence: Absence, notices: list[Notice]) -> None:
     absence.save(update_fields=["notified_codes", "updated_at"])
 
 
-def _event(absence: Absence, action: str, actor: User | None, summary: str) -> AbsenceEvent:
+def _event(absence: Absence, action: str, actor: User | None, summary: str, *,
+           how: str = "") -> AbsenceEvent:
     """The report's own history, and the same step in the audit log: there without names,
-    as the log is never changed, not even when a former trainee is anonymised."""
+    as the log is never changed, not even when a former trainee is anonymised. `how`: how it
+    came, in words without names."""
     audit.record(actor=actor, obj=absence,
                  action=audit.CREATED if action == AbsenceEvent.Action.REPORTED else audit.CHANGED,
-                 summary=f"{AbsenceEvent.Action(action).label}: {_describe(absence)}")
+                 summary=f"{AbsenceEvent.Action(action).label}: {_describe(absence)}{how}")
     return AbsenceEvent.objects.create(absence=absence, action=action, actor=actor,
                                        summary=summary[:500])
 
@@ -455,14 +457,17 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
         note=note.strip(), reported_by=reported_by, submission=submission,
         state=Absence.State.PENDING if kind in LEAVE_KINDS else Absence.State.REPORTED)
     _send_now(absence, report_notices(placement=placement, plan=plan))
+    how = ""
     if reported_by.pk == placement.trainee_id:
         by = f"reported by {reported_by}"
-    elif rules.records_from_mailbox(reported_by, placement):
+    elif not rules.can_report_for(reported_by, placement):
+        how = " (recorded by CCG admin on the trainee's behalf, from an email to the mailbox)"
         by = (f"recorded by {reported_by} (CCG admin) on behalf of {placement.trainee}, "
               "from an email to the CCG admin mailbox")
     else:
         by = f"reported by {reported_by} on behalf of {placement.trainee}"
-    _event(absence, AbsenceEvent.Action.REPORTED, reported_by, f"{_describe(absence)}: {by}.")
+    _event(absence, AbsenceEvent.Action.REPORTED, reported_by, f"{_describe(absence)}: {by}.",
+           how=how)
     return absence
 
 
