@@ -73,7 +73,9 @@ class AbsenceForm(forms.Form):
             self.fields["last_day"].label = "Last day off sick"
             self.fields["last_day"].required = False
             self.fields["last_day"].help_text = (
-                "Leave this empty if you do not know yet, and tell us when you are back.")
+                "Leave this empty if you do not know yet, and tell us when you are back."
+                if rules.can_report_for(actor, placement) else
+                "The last day off sick that the email gave.")
         elif kind in LEAVE_KINDS:
             self.fields["first_day"].label = "First day of leave"
             self.fields["last_day"].label = "Last day of leave"

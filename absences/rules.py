@@ -37,7 +37,11 @@ def can_report_for(user, placement) -> bool:
 def records_from_mailbox(user, placement) -> bool:
     """CCG admin of the trainee's CCG: they may record, on the trainee's behalf, a sickness on
     CCG project days that reached the CCG admin mailbox by email."""
-    return user.is_authenticated and (Role.CCG_ADMIN, placement.cohort.ccg_id) in user_memberships(user)
+    return is_ccg_admin_of(user, placement.cohort.ccg_id)
+
+
+def is_ccg_admin_of(user, ccg_id) -> bool:
+    return (Role.CCG_ADMIN, ccg_id) in user_memberships(user)
 
 
 def can_record_past_dates(user, placement) -> bool:
@@ -78,6 +82,13 @@ def decides_as_pd(user, placement) -> bool:
 
 def can_view_programme_absences(user) -> bool:
     return bool(user_roles(user) & MANAGER_ROLES) or bool(directed_cohort_ids(user))
+
+
+SUPERVISING_ROLES = frozenset({Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
+
+
+def can_view_supervised_absences(user) -> bool:
+    return bool(user_roles(user) & SUPERVISING_ROLES)
 
 
 def can_view_ccg_dashboard(user) -> bool:

@@ -812,8 +812,22 @@ def ccg_register(user, today=None) -> list[RegisterRow]:
     ccgs, cohorts = ccg_cohorts_of(user)
     if not ccgs:
         raise Http404
-    placements = list(Placement.objects.filter(cohort__in=cohorts)
-                      .select_related("trainee", "cohort"))
+    return _register_rows(Placement.objects.filter(cohort__in=cohorts), today)
+
+
+def supervised_absences(user, today=None) -> list[RegisterRow]:
+    """A CCG Supervisor's or Project Lead's trainees' absences on their CCG project days,
+    one row per day, in one word (as the CCG register): never a note or a reason, nothing
+    of their other days."""
+    if not rules.can_view_supervised_absences(user):
+        raise Http404
+    found = reach(user)
+    return _register_rows(Placement.objects.filter(
+        pk__in=found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD)), today)
+
+
+def _register_rows(placements: QuerySet[Placement], today) -> list[RegisterRow]:
+    placements = list(placements.select_related("trainee", "cohort"))
     if not placements:
         return []
     first = min(p.cohort.start_date for p in placements)

@@ -12,6 +12,7 @@ from clic.audit import services as audit
 from clic.paging import page_of
 
 from . import rules, selectors, services
+from .exporters import programme_csv as programme_csv_text
 from .exporters import register_csv
 from .forms import AbsenceForm, CloseForm, DecisionForm, ProgrammeFilterForm
 from .models import Absence
@@ -93,6 +94,7 @@ def _form_page(request, *, placement, kind, instance=None):
                "title": (f"Change: {instance.get_kind_display().lower()}" if instance
                          else KIND_INTROS[kind][0]),
                "on_behalf": placement.trainee_id != request.user.pk,
+               "from_mailbox": not rules.can_report_for(request.user, placement),
                "may_be_told": selectors.who_may_be_told(placement, kind, reporter=request.user)}
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
@@ -104,7 +106,8 @@ def _form_page(request, *, placement, kind, instance=None):
                                refused.message)
                 form.existing = refused.existing
             else:
-                messages.success(request, _sent_message(absence, instance))
+                messages.success(request, _sent_message(absence, instance,
+                                                        from_mailbox=context["from_mailbox"]))
                 return redirect("absences:detail", absence.pk)
         else:
             if instance is None:
@@ -136,7 +139,10 @@ def _save(form, user, instance, *, submission):
     return services.absence_update(absence=instance, changed_by=user, **arguments)
 
 
-def _sent_message(absence: Absence, instance) -> str:
+def _sent_message(absence: Absence, instance, *, from_mailbox: bool) -> str:
+    if from_mailbox:
+        return ("Recorded. Everyone named on the previous page has been emailed, and the "
+                "Programme Administrator can see who recorded it.")
     if instance is not None:
         return "Your change is saved. The people told of this report have been emailed."
     if absence.kind in (Absence.Kind.ANNUAL_LEAVE, Absence.Kind.STUDY_LEAVE):
@@ -285,9 +291,8 @@ def mine(request):
                     for k in Absence.Kind.values]})
 
 
-def programme(request):
-    """PD/PA: the absences of their current cohorts, or of one cohort of theirs, filtered,
-    with totals and emails; the reports a page at a time."""
+def _programme_absences(request):
+    """The programme absences page's filters and what they select (the page and its CSV)."""
     if not rules.can_view_programme_absences(request.user):
         raise Http404
     today = timezone.localdate()
@@ -295,12 +300,6 @@ def programme(request):
     form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements,
                                today=today)
     filters = form.filters()
-    if filters["trainee"] and filters["kind"] in ("", Absence.Kind.SICKNESS):
-        # One trainee's absences, sickness among them: as much a look at their sickness
-        # records as opening one.
-        audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
-                     object_type="sickness records",
-                     summary="A trainee's absences listed on the programme's absences page")
     # The trainees shown are those the trainee select offers: the chosen cohort's (even when
     # another filter is invalid, as the cohort select still shows it), else the current
     # cohorts'.
@@ -309,10 +308,39 @@ def programme(request):
         placement_id=filters["trainee"].pk if filters["trainee"] else None,
         kind=filters["kind"], start=filters["start"], end=filters["end"],
         today=today)
+    return form, filters, result
+
+
+def programme(request):
+    """PD/PA: the absences of their current cohorts, or of one cohort of theirs, filtered,
+    with totals and emails; the reports a page at a time."""
+    form, filters, result = _programme_absences(request)
+    if filters["trainee"] and filters["kind"] in ("", Absence.Kind.SICKNESS):
+        # One trainee's absences, sickness among them: as much a look at their sickness
+        # records as opening one.
+        audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
+                     object_type="sickness records",
+                     summary="A trainee's absences listed on the programme's absences page")
     return render(request, "absences/programme.html", {
         "form": form, "result": result, "page": page_of(result.absences, request),
-        "shown_cohort": form.chosen_cohort,
+        "shown_cohort": form.chosen_cohort, "csv_query": request.GET.urlencode(),
     })
+
+
+def programme_csv(request):
+    """PD/PA: what the programme absences page shows, with its filters, as a CSV file (one
+    row per day; no notes). Each cohort exported is noted in the audit log."""
+    _, _, result = _programme_absences(request)
+    for cohort in {a.placement.cohort for a in result.absences}:
+        audit.record(actor=request.user, action=audit.VIEWED, obj=cohort,
+                     object_type="sickness records",
+                     summary="Programme absences exported as CSV")
+    response = HttpResponse(programme_csv_text(result.absences),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="programme-absences-{timezone.localdate():%Y-%m-%d}.csv"')
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _month_param(value: str | None) -> datetime.date | None:
@@ -333,7 +361,19 @@ def ccg(request):
     dashboard = selectors.ccg_dashboard(request.user,
                                         cohort_id=_int_param(request.GET.get("cohort")),
                                         month=_month_param(request.GET.get("month")))
-    return render(request, "absences/ccg.html", {"dashboard": dashboard})
+    return render(request, "absences/ccg.html", {
+        "dashboard": dashboard,
+        "records_from_mailbox": dashboard.cohort is not None and rules.is_ccg_admin_of(
+            request.user, dashboard.cohort.ccg_id)})
+
+
+def supervised(request):
+    """CCG Supervisor / Project Lead: their trainees' absences on CCG project days."""
+    today = timezone.localdate()
+    rows = selectors.supervised_absences(request.user, today)
+    return render(request, "absences/supervised.html", {"sections": [
+        ("Today and coming up", [r for r in rows if r.date >= today]),
+        ("Earlier, latest first", [r for r in reversed(rows) if r.date < today])]})
 
 
 def ccg_register(request):
