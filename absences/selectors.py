@@ -803,6 +803,15 @@ class RegisterRow:
     state: str
     reported_on: datetime.date
 
+    # As CcgEntry names them, for the templates that list both.
+    @property
+    def trainee_name(self) -> str:
+        return self.trainee
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "requested"
+
 
 def ccg_register(user, today=None) -> list[RegisterRow]:
     """The CCG's absence register: each CCG-day absence of every trainee placed at the

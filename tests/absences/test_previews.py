@@ -61,6 +61,12 @@ def _other_day_before(live, day):
     raise AssertionError("no ordinary day before " + str(day))
 
 
+def _sickness(live, first, last, **today):
+    return services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
+                                   first_day=first, last_day=last,
+                                   reported_by=live.world.trainee, **today)
+
+
 def _preview_then_confirm(client, url, data):
     before = _newest_id()
     preview = client.post(url, {**data, "preview": "1"})
@@ -98,9 +104,7 @@ def test_a_change_names_the_people_told_and_those_told_for_the_first_time(client
     client.force_login(live.world.trainee)
     project_day = live.project_day()
     other = _other_day_before(live, project_day)
-    absence = services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
-                                      first_day=other, last_day=other,
-                                      reported_by=live.world.trainee)
+    absence = _sickness(live, other, other)
     url = reverse("absences:change", args=[absence.pk])
     shown, sent = _preview_then_confirm(client, url, _days(other, project_day))
     # The CCG is told of its project day for the first time (the PA and PD hear of the change
@@ -119,9 +123,7 @@ def test_im_back_names_the_ccg_when_the_last_day_covered_a_project_day(client, l
     be told, then also sent S5 to the supervisor, lead and CCG mailbox."""
     project_day = live.project_day()
     first = _other_day_before(live, project_day)
-    absence = services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
-                                      first_day=first, last_day=None,
-                                      reported_by=live.world.trainee, today=first)
+    absence = _sickness(live, first, OPEN, today=first)
     assert absence.notified_codes == ["S6"]
     client.force_login(live.world.trainee)
     url = reverse("absences:back", args=[absence.pk])
@@ -151,9 +153,7 @@ def test_withdrawing_names_exactly_whom_it_tells(client, live):
     client.force_login(live.world.trainee)
     project_day = live.project_day()
     other = _other_day_before(live, project_day)
-    absence = services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
-                                      first_day=other, last_day=project_day,
-                                      reported_by=live.world.trainee)
+    absence = _sickness(live, other, project_day)
     url = reverse("absences:withdraw", args=[absence.pk])
     shown = _shown(client.get(url))
     before = _newest_id()
