@@ -163,9 +163,10 @@ class CloseForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Your decision", widget=forms.RadioSelect,
                                  choices=[("approve", "Approve"), ("decline", "Decline")])
-    comment = forms.CharField(label="Comment for the trainee", required=False, max_length=2000,
+    comment = forms.CharField(label="Comment", required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="Emailed to the trainee. Needed when you decline.")
+                              help_text="Emailed with your decision to everyone listed above. Needed "
+                                        "when you decline.")
 
     def clean(self):
         data = super().clean()

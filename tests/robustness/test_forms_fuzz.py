@@ -462,7 +462,8 @@ READ_ONLY = {
     "presentation_invitations", "presentation_feedback", "assessment_detail",
     "end_of_rotation_pdf", "reflective_overview", "evaluation_results", "absences:mine",
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
-    "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export", "data_export_download",
+    "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
+    "data_export_download",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}
