@@ -927,10 +927,6 @@ class Telling:
     later: bool = False
 
     @property
-    def addresses(self) -> list[str]:
-        return [a.email for a in self.addressees]
-
-    @property
     def sentence(self) -> str:
         if not self.people:
             return "Nobody can be emailed: no one holds these roles yet"
@@ -983,8 +979,7 @@ def who_may_be_told(placement: Placement, kind: str, *, reporter) -> list[Tellin
 
     if kind == Absence.Kind.SICKNESS:
         ccg_day = telling(SICKNESS_CCG, "For a CCG project day")
-        if rules.records_from_mailbox(reporter, placement) and not rules.can_report_for(
-                reporter, placement):
+        if not rules.can_report_for(reporter, placement):  # CCG admin, from the mailbox
             return [ccg_day]
         return [ccg_day, telling(SICKNESS_OTHER, "For any other day")]
     if kind == Absence.Kind.RUNNING_LATE:

@@ -293,10 +293,10 @@ class Notice:
         return f"{self.code}:{self.change}" if self.change else self.code
 
 
-def _first_notice(code: str, days, *, placement, session, meeting, later=False) -> Notice:
+def _first_notice(code: str, days, *, placement, session, meeting) -> Notice:
     recipients = (tuple(recipients_of(code, placement=placement, session=session,
                                       meeting=meeting)) if code == RUNNING_LATE else None)
-    return Notice(row=code, code=code, days=tuple(days), recipients=recipients, later=later)
+    return Notice(row=code, code=code, days=tuple(days), recipients=recipients)
 
 
 def _later_notices(kind: str, last_day, told) -> list[Notice]:
