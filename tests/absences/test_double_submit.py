@@ -3,6 +3,7 @@ send one set of emails and show every click the "sent" page, never a server erro
 (issue 19, section 6): real concurrent requests against the live server on PostgreSQL, and
 SQLite's transactions as `make run` configures them."""
 
+import datetime
 import http.client
 import re
 import threading
@@ -160,3 +161,62 @@ def test_sqlite_deferred_transactions_fail_with_database_is_locked(tmp_path, dja
     path = _database(tmp_path / "deferred.sqlite3")
     with django_db_blocker.unblock():
         assert _read_then_write_at_once(path, {"timeout": 20}) == ["database is locked"]
+
+
+def _emails_of(absence) -> list[str]:
+    return sorted(OutboundEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(Absence), object_id=absence.pk)
+        .values_list("idempotency_key", flat=True))
+
+
+def _twice(client, url, data) -> tuple:
+    """The same form sent from two tabs opened before either was sent."""
+    return client.post(url, data), client.post(url, data)
+
+
+@pytest.mark.django_db
+def test_a_second_withdraw_i_am_back_decision_or_change_sends_nothing_more(client, live):
+    from absences import services
+
+    client.force_login(live.world.trainee)
+    day = live.project_day()
+    sickness = services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
+                                       first_day=day, last_day=day,
+                                       reported_by=live.world.trainee)
+    change = reverse("absences:change", args=[sickness.pk])
+    data = {"first_day": day.isoformat(), "last_day": day.isoformat(), "part": "am",
+            "confirm": "1"}
+    first, second = _twice(client, change, data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    after_change = _emails_of(sickness)
+
+    withdraw = reverse("absences:withdraw", args=[sickness.pk])
+    first, second = _twice(client, withdraw, {})
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"]
+    withdrawn = _emails_of(sickness)
+    assert len(withdrawn) == len(after_change) + 3  # the CCG's three people, once
+
+    other = live.other_day(near=live.today - datetime.timedelta(days=3))
+    open_sickness = services.absence_report(placement=live.placement,
+                                            kind=Absence.Kind.SICKNESS, first_day=other,
+                                            last_day=None, reported_by=live.world.trainee)
+    before = _emails_of(open_sickness)
+    back = reverse("absences:back", args=[open_sickness.pk])
+    first, second = _twice(client, back, {"last_day": other.isoformat(), "confirm": "1"})
+    assert (first.status_code, second.status_code) == (302, 302)
+    closed = _emails_of(open_sickness)
+    assert len(closed) > len(before)
+    client.post(back, {"last_day": other.isoformat(), "confirm": "1"})
+    assert _emails_of(open_sickness) == closed
+
+    leave_day = live.other_day(near=live.today + datetime.timedelta(days=20))
+    leave = services.absence_report(placement=live.placement, kind=Absence.Kind.ANNUAL_LEAVE,
+                                    first_day=leave_day, last_day=leave_day,
+                                    reported_by=live.world.trainee)
+    client.force_login(live.world.pd)
+    decide = reverse("absences:decide", args=[leave.pk])
+    first, second = _twice(client, decide, {"decision": "approve", "comment": "Enjoy"})
+    assert (first.status_code, second.status_code) == (302, 302)
+    decisions = [key for key in _emails_of(leave) if ":decision:" in key]
+    assert len(decisions) == 5  # the trainee, the PA, the PD, the supervisor and the lead
