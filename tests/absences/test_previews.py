@@ -204,6 +204,7 @@ def test_ccg_admin_records_a_project_day_sickness_from_the_mailbox(client, live)
     client.force_login(live.world.ccg_admin)
     form = client.get(_report_url(live)).content.decode()
     assert 'name="note"' not in form
+    assert "For a CCG project day" in form and "For any other day" not in form
     shown, sent = _preview_then_confirm(client, _report_url(live), _days(day))
     assert shown == sent == CCG_PEOPLE
     absence = Absence.objects.get()
