@@ -1,7 +1,9 @@
 """The demo's absences, through the services, so their SOP emails sit in the outbox:
-a recent sickness on a CCG project day (S5), a sickness on a Monday (S6), annual leave
-approved and another pending (S7), a study leave request (S8) and a running-late note for
-today's (or the latest) session (S9). Dates are relative to today (week 6 of 16)."""
+a recent sickness on a CCG project day (S5), another that Ben emailed to the CCG admin
+mailbox and the CCG admin recorded for him (S5), a sickness on a Monday (S6), annual leave
+approved (the decision to Chloe and everyone told of her request) and another pending (S7),
+a study leave request (S8) and a running-late note for today's (or the latest) session (S9).
+Dates are relative to today (week 6 of 16)."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -26,6 +28,15 @@ def _first_that_works(candidates: Iterable, attempt: Callable):
     return None
 
 
+def _project_days_before(placement, today: datetime.date):
+    """The trainee's CCG project days in the rotation before today, latest first."""
+    return (Session.objects.filter(placement=placement, date__lt=today,
+                                   date__gte=placement.cohort.start_date,
+                                   status=Session.Status.SCHEDULED)
+            .exclude(kind=Session.Kind.BANK_HOLIDAY)
+            .order_by("-date").values_list("date", flat=True).distinct())
+
+
 def load(data: DemoData) -> None:
     cohort = data.extras["running_cohort"]
     today = data.today
@@ -36,11 +47,7 @@ def load(data: DemoData) -> None:
     week = datetime.timedelta(weeks=1)
 
     # S5: Amy was off sick on her latest CCG project day.
-    project_days = (Session.objects.filter(placement=amy, date__lt=today, date__gte=cohort.start_date,
-                                           status=Session.Status.SCHEDULED)
-                    .exclude(kind=Session.Kind.BANK_HOLIDAY)
-                    .order_by("-date").values_list("date", flat=True).distinct())
-    _first_that_works(project_days, lambda day: absence_report(
+    _first_that_works(_project_days_before(amy, today), lambda day: absence_report(
         placement=amy, kind=Absence.Kind.SICKNESS, first_day=day, last_day=day,
         note="Migraine: visible only to me, the PA and the PDs.", reported_by=amy.trainee,
         today=today))
@@ -51,6 +58,12 @@ def load(data: DemoData) -> None:
     _first_that_works(mondays, lambda day: absence_report(
         placement=ben, kind=Absence.Kind.SICKNESS, first_day=day, last_day=day,
         reported_by=ben.trainee, today=today))
+
+    # S5 from the mailbox: Ben emailed the CCG admin mailbox that he was off sick on his
+    # latest CCG project day, and the CCG admin recorded it for him.
+    _first_that_works(_project_days_before(ben, today), lambda day: absence_report(
+        placement=ben, kind=Absence.Kind.SICKNESS, first_day=day, last_day=day,
+        reported_by=people["ccgadmin"], today=today))
 
     # S7: Chloe's annual leave in week 9, approved by the PD; Amy's in week 11, pending.
     approved = _first_that_works(

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.conf import settings
 
 REGISTER_HEADER = ["Trainee", "Cohort", "Date", "Part of day", "Absence", "State", "Reported on"]
+PROGRAMME_HEADER = ["Trainee", "Cohort", "Date", "Part of day", "Absence", "CCG project day",
+                    "State", "Open-ended", "Reported on"]
 PART_WORDS = {"day": "all day", "am": "morning", "pm": "afternoon"}
 
 
@@ -17,16 +19,38 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def register_csv(rows: Iterable) -> str:
-    """selectors.ccg_register rows, one per CCG day absent: no notes, no reasons."""
+def _csv(header: list[str], rows: Iterable[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(REGISTER_HEADER)
-    for row in rows:
-        writer.writerow([_cell(row.trainee), _cell(row.cohort), row.date.isoformat(),
-                         PART_WORDS.get(row.part, row.part), row.word, row.state,
-                         row.reported_on.isoformat()])
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
+
+
+def register_csv(rows: Iterable) -> str:
+    """selectors.ccg_register rows, one per CCG day absent: no notes, no reasons."""
+    return _csv(REGISTER_HEADER, ([row.trainee, row.cohort, row.date.isoformat(),
+                                   PART_WORDS.get(row.part, row.part), row.word, row.state,
+                                   row.reported_on.isoformat()] for row in rows))
+
+
+def programme_csv(absences: Iterable) -> str:
+    """The programme's absences (selectors.programme_absences, each with its routing), one
+    row per rotation day or half day they cover (a running-late note: its day). Notes stay in
+    the service: an exported file travels further than the page."""
+    from django.utils import timezone
+
+    def rows():
+        for absence in absences:
+            days = [(d.date, d.part, "yes" if d.ccg else "no") for d in absence.routing.days]
+            for date, part, ccg in days or [(absence.first_day, absence.part, "")]:
+                yield [absence.placement.trainee.full_name, absence.placement.cohort.name,
+                       date.isoformat(), PART_WORDS.get(part, part), absence.get_kind_display(),
+                       ccg, absence.get_state_display(),
+                       "yes" if absence.is_open else "no",
+                       timezone.localtime(absence.created_at).date().isoformat()]
+
+    return _csv(PROGRAMME_HEADER, rows())
 
 
 def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None,

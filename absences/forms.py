@@ -7,7 +7,7 @@ from rotations.models import Session
 from trainees.models import Placement
 from trainees.selectors import current_placements
 
-from . import services
+from . import rules, services
 from .models import LEAVE_KINDS, Absence
 from .selectors import meetings_today, sessions_to_miss, sessions_today
 
@@ -64,12 +64,18 @@ class AbsenceForm(forms.Form):
         self.existing: Absence | None = None
         on_behalf = actor.pk != placement.trainee_id
         self.fields["note"].help_text = NOTE_HELP_ON_BEHALF if on_behalf else NOTE_HELP
+        if not rules.sees_everything_of(actor, placement):
+            # CCG admin recording from the mailbox: they may not read a note, so write none,
+            # and they record whole CCG days that have ended or are known.
+            del self.fields["note"]
         if kind == Absence.Kind.SICKNESS:
             self.fields["first_day"].label = "First day off sick"
             self.fields["last_day"].label = "Last day off sick"
             self.fields["last_day"].required = False
             self.fields["last_day"].help_text = (
-                "Leave this empty if you do not know yet, and tell us when you are back.")
+                "Leave this empty if you do not know yet, and tell us when you are back."
+                if rules.can_report_for(actor, placement) else
+                "The last day off sick that the email gave.")
         elif kind in LEAVE_KINDS:
             self.fields["first_day"].label = "First day of leave"
             self.fields["last_day"].label = "Last day of leave"
@@ -157,9 +163,10 @@ class CloseForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Your decision", widget=forms.RadioSelect,
                                  choices=[("approve", "Approve"), ("decline", "Decline")])
-    comment = forms.CharField(label="Comment for the trainee", required=False, max_length=2000,
+    comment = forms.CharField(label="Comment", required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="Emailed to the trainee. Needed when you decline.")
+                              help_text="Emailed with your decision to everyone listed above. Needed "
+                                        "when you decline.")
 
     def clean(self):
         data = super().clean()

@@ -57,6 +57,9 @@ class Absence(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The SOP codes (S5...S9) whose people have been told of this report so far.
     notified_codes = models.JSONField(default=list, blank=True)
+    # The preview page a report was confirmed from: confirming it again (a double click, a
+    # second tab) finds this report rather than making and sending another.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,6 +34,16 @@ def can_report_for(user, placement) -> bool:
     return is_trainee_of(user, placement) or manages(user, placement)
 
 
+def records_from_mailbox(user, placement) -> bool:
+    """CCG admin of the trainee's CCG: they may record, on the trainee's behalf, a sickness on
+    CCG project days that reached the CCG admin mailbox by email."""
+    return is_ccg_admin_of(user, placement.cohort.ccg_id)
+
+
+def is_ccg_admin_of(user, ccg_id) -> bool:
+    return (Role.CCG_ADMIN, ccg_id) in user_memberships(user)
+
+
 def can_record_past_dates(user, placement) -> bool:
     """Backdating beyond the sickness allowance (and any leave backdating) is for PAs/PDs."""
     return manages(user, placement)
@@ -63,8 +73,22 @@ def can_decide(user, absence: Absence) -> bool:
             and manages(user, absence.placement))
 
 
+def decides_as_pd(user, placement) -> bool:
+    """A Programme Director of the cohort decides leave in their own right; a PA decides on
+    the Programme Directors' behalf (the page and the email say so)."""
+    return (placement.cohort_id in directed_cohort_ids(user)
+            or (Role.PD, placement.cohort.programme_id) in user_memberships(user))
+
+
 def can_view_programme_absences(user) -> bool:
     return bool(user_roles(user) & MANAGER_ROLES) or bool(directed_cohort_ids(user))
+
+
+SUPERVISING_ROLES = frozenset({Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
+
+
+def can_view_supervised_absences(user) -> bool:
+    return bool(user_roles(user) & SUPERVISING_ROLES)
 
 
 def can_view_ccg_dashboard(user) -> bool:

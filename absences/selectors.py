@@ -149,9 +149,16 @@ def placements_reportable_by(user) -> QuerySet[Placement]:
     return _placement_related(Placement.objects.filter(pk__in=_full_placement_ids(user)))
 
 
-def placement_to_report_for(user, placement_id) -> Placement:
-    """404 for a placement the person may not report for (someone else's, edited URL)."""
-    return get_object_or_404(placements_reportable_by(user), pk=placement_id)
+def placement_to_report_for(user, placement_id, *, kind: str | None = None) -> Placement:
+    """404 for a placement the person may not report for (someone else's, edited URL). A
+    sickness may also be recorded by the CCG admin of the trainee's CCG, from the mailbox."""
+    placements = placements_reportable_by(user)
+    if kind == Absence.Kind.SICKNESS and user.is_authenticated:
+        found = reach(user)
+        placements = _placement_related(Placement.objects.filter(
+            pk__in=sorted(set(_full_placement_ids(user))
+                          | set(found.placements_in(found.cohort_ids(Role.CCG_ADMIN))))))
+    return get_object_or_404(placements, pk=placement_id)
 
 
 def current_placement_of(trainee, today=None) -> Placement | None:
@@ -200,6 +207,25 @@ def sessions_today(placement: Placement, today=None) -> QuerySet[Session]:
                                    status=Session.Status.SCHEDULED)
             .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True))
             .exclude(kind=Session.Kind.BANK_HOLIDAY).order_by("start_time", "part"))
+
+
+def educational_sessions_missed(absence: Absence, routing: Routing) -> list[Session]:
+    """The cohort's teaching, action learning sets and presentations (mandatory for every
+    trainee) that fall on the days an absence covers, on whatever weekday the cohort's
+    timetable holds them."""
+    from .routing import EDUCATIONAL_KINDS, SESSION_PART_HALVES
+
+    halves = {(day.date, half) for day in routing.days
+              for half in (("am", "pm") if day.part == "day" else (day.part,))}
+    if not halves:
+        return []
+    sessions = (Session.objects.filter(cohort_id=absence.placement.cohort_id,
+                                       placement__isnull=True, kind__in=EDUCATIONAL_KINDS,
+                                       status=Session.Status.SCHEDULED,
+                                       date__in={day for day, _ in halves})
+                .order_by("date", "start_time", "part"))
+    return [session for session in sessions
+            if any((session.date, half) in halves for half in SESSION_PART_HALVES[session.part])]
 
 
 def live_absences_of(placement: Placement, *, exclude_pk=None) -> list[Absence]:
@@ -778,6 +804,15 @@ class RegisterRow:
     state: str
     reported_on: datetime.date
 
+    # As CcgEntry names them, for the templates that list both.
+    @property
+    def trainee_name(self) -> str:
+        return self.trainee
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "requested"
+
 
 def ccg_register(user, today=None) -> list[RegisterRow]:
     """The CCG's absence register: each CCG-day absence of every trainee placed at the
@@ -787,8 +822,22 @@ def ccg_register(user, today=None) -> list[RegisterRow]:
     ccgs, cohorts = ccg_cohorts_of(user)
     if not ccgs:
         raise Http404
-    placements = list(Placement.objects.filter(cohort__in=cohorts)
-                      .select_related("trainee", "cohort"))
+    return _register_rows(Placement.objects.filter(cohort__in=cohorts), today)
+
+
+def supervised_absences(user, today=None) -> list[RegisterRow]:
+    """A CCG Supervisor's or Project Lead's trainees' absences on their CCG project days,
+    one row per day, in one word (as the CCG register): never a note or a reason, nothing
+    of their other days."""
+    if not rules.can_view_supervised_absences(user):
+        raise Http404
+    found = reach(user)
+    return _register_rows(Placement.objects.filter(
+        pk__in=found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD)), today)
+
+
+def _register_rows(placements: QuerySet[Placement], today) -> list[RegisterRow]:
+    placements = list(placements.select_related("trainee", "cohort"))
     if not placements:
         return []
     first = min(p.cohort.start_date for p in placements)
@@ -818,60 +867,72 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def describe_recipients(placement: Placement, recipients: Sequence, *, possessive: str) -> str:
-    """ "your CCG Supervisor Claire Morgan, your Project Lead Tom Bennett and the CCG admin
-    mailbox": the people an SOP row will reach for this placement, as clic.mail resolves
-    them now."""
-    from clic.mail.catalogue import Recipient
-    from clic.mail.services import resolve_recipients
+ROLE_PHRASES = {
+    "ccg_supervisor": ("{possessive} CCG Supervisor {people}", "{possessive} CCG Supervisors {people}"),
+    "project_lead": ("{possessive} Project Lead {people}", "{possessive} Project Leads {people}"),
+    "ccg_admin": ("the CCG admin mailbox {people}", "the CCG admin mailboxes {people}"),
+    "pd": ("{possessive} Programme Director {people}", "{possessive} Programme Directors {people}"),
+    "pa": ("the Programme Administrator {people}", "the Programme Administrators {people}"),
+    "trainee": ("{people}", "{people}"),
+}
 
-    phrases, seen = [], set()
-    for recipient in recipients:
-        if isinstance(recipient, str) and recipient in Recipient.values:
-            found = [a for a in resolve_recipients([recipient], placement=placement,
-                                                   cohort=placement.cohort,
-                                                   placements=[placement])
-                     if a.email not in seen]
-            if not found:
-                continue
-            seen.update(a.email for a in found)
-            people = _names([a.name or a.email for a in found])
-            plural = len(found) > 1
-            phrase = {
-                Recipient.CCG_SUPERVISOR: f"{possessive} CCG Supervisor {people}",
-                Recipient.PROJECT_LEAD: f"{possessive} Project Lead {people}",
-                Recipient.CCG_ADMIN: f"the CCG admin mailbox ({people})",
-                Recipient.PD: f"{possessive} Programme Director{'s' if plural else ''} {people}",
-                Recipient.PA: f"the Programme Administrator{'s' if plural else ''} {people}",
-            }.get(recipient, f"{Recipient(recipient).label} {people}")
-            phrases.append(phrase)
-        elif getattr(recipient, "email", None) and recipient.email.lower() not in seen:
-            seen.add(recipient.email.lower())
-            phrases.append(_person_phrase(placement, recipient, possessive))
+
+def _named(addressee) -> str:
+    """ "Dr Claire Morgan (claire.morgan@nhs.net)"; a mailbox by its address alone."""
+    return f"{addressee.name} ({addressee.email})" if addressee.name else f"({addressee.email})"
+
+
+def describe_addressees(placement: Placement, addressees: Sequence, *, possessive: str) -> str:
+    """ "your CCG Supervisor Claire Morgan (claire.morgan@nhs.net), your Project Lead ... and
+    the CCG admin mailbox (ekccgs.quality@nhs.net)": clic.mail's addressees of an email, each
+    with its address and why they get it."""
+    from clic.mail.catalogue import Recipient
+
+    by_role: dict[str, list] = {}
+    for addressee in addressees:
+        by_role.setdefault(addressee.role_codes[0] if addressee.role_codes else "named",
+                           []).append(addressee)
+    phrases = []
+    for role, group in by_role.items():
+        if role == "named":  # a person named by the event: a facilitator, a meeting's attendee
+            phrases += [_person_phrase(placement, a, possessive) for a in group]
+            continue
+        people = _names([_named(a) for a in group])
+        if role == "trainee" and possessive == "your":
+            people = f"you {_names([f'({a.email})' for a in group])}"
+        one, many = ROLE_PHRASES.get(role, ("{role} {people}", "{role} {people}"))
+        phrases.append((one if len(group) == 1 else many).format(
+            possessive=possessive, people=people, role=Recipient(role).label))
     return _names(phrases)
 
 
-def _person_phrase(placement: Placement, person, possessive: str) -> str:
-    """A person named by the event (a session's facilitator, a meeting's attendee)."""
-    name = person.full_name or person.email
-    if person.pk == placement.ccg_supervisor_id:
-        return f"{possessive} CCG Supervisor {name}"
-    if person.pk == placement.project_lead_id:
-        return f"{possessive} Project Lead {name}"
-    return name
+def _person_phrase(placement: Placement, addressee, possessive: str) -> str:
+    if addressee.email == (placement.ccg_supervisor.email.lower()
+                           if placement.ccg_supervisor_id else None):
+        return f"{possessive} CCG Supervisor {_named(addressee)}"
+    if addressee.email == (placement.project_lead.email.lower()
+                           if placement.project_lead_id else None):
+        return f"{possessive} Project Lead {_named(addressee)}"
+    return _named(addressee)
 
 
 @dataclass
 class Telling:
+    """One email (or, `later`, a possible one) as a preview names it."""
+
     code: str
     people: str
     days: list[RoutedDay]
     heading: str = ""
+    addressees: list = field(default_factory=list)
+    later: bool = False
 
     @property
     def sentence(self) -> str:
-        return f"{self.people[:1].upper()}{self.people[1:]} will be emailed" if self.people else (
-            "Nobody can be emailed: no one holds these roles yet")
+        if not self.people:
+            return "Nobody can be emailed: no one holds these roles yet"
+        people = f"{self.people[:1].upper()}{self.people[1:]}"
+        return f"{people} will be emailed{' on the morning of that day' if self.later else ''}"
 
 
 def _possessive(placement: Placement, reporter) -> str:
@@ -879,50 +940,55 @@ def _possessive(placement: Placement, reporter) -> str:
         f"{placement.trainee.full_name}'s")
 
 
-def who_is_told(placement: Placement, codes: dict, *, reporter, session=None,
-                meeting=None) -> list[Telling]:
-    """For a checked report: each SOP row it sends, the people it reaches, and the days."""
-    from clic.mail.catalogue import row_for
+LATER_HEADINGS = {"S5": "If still off sick on a CCG project day",
+                  "S6": "If still off sick on any other rotation day"}
 
-    from .routing import RUNNING_LATE, late_meeting_recipients, late_recipients
+
+def who_is_told(placement: Placement, notices: Sequence, *, reporter) -> list[Telling]:
+    """Who each email a service is about to send (absences.services.*_notices) reaches, by
+    name and address, from clic.mail's own resolution (sop_addressees): what the page says is
+    what the outbox gets."""
+    from clic.mail.services import sop_addressees
 
     possessive = _possessive(placement, reporter)
     told = []
-    for code, days in codes.items():
-        if code == RUNNING_LATE and meeting is not None:
-            recipients = late_meeting_recipients(meeting, placement)
-        elif code == RUNNING_LATE and session is not None:
-            recipients = late_recipients(session, placement)
-        else:
-            recipients = row_for(code).recipients
-        told.append(Telling(code=code, days=days, people=describe_recipients(
-            placement, recipients, possessive=possessive)))
+    for notice in notices:
+        addressees = sop_addressees(code=notice.row, placement=placement,
+                                    recipients_override=notice.recipients)
+        told.append(Telling(code=notice.code, days=list(notice.days), addressees=addressees,
+                            people=describe_addressees(placement, addressees,
+                                                       possessive=possessive),
+                            heading=LATER_HEADINGS.get(notice.code, "") if notice.later else "",
+                            later=notice.later))
     return told
 
 
 def who_may_be_told(placement: Placement, kind: str, *, reporter) -> list[Telling]:
     """Before any dates are entered: who each kind of report reaches (SOP S5-S9)."""
-    from clic.mail.catalogue import Recipient, row_for
+    from clic.mail.catalogue import Recipient
+    from clic.mail.services import sop_addressees
 
     from .routing import CODE_BY_KIND, SICKNESS_CCG, SICKNESS_OTHER
 
     possessive = _possessive(placement, reporter)
 
-    def people(code):
-        return describe_recipients(placement, row_for(code).recipients, possessive=possessive)
+    def telling(code, heading="", recipients=None, prefix=""):
+        addressees = sop_addressees(code=code, placement=placement,
+                                    recipients_override=recipients)
+        people = describe_addressees(placement, addressees, possessive=possessive)
+        return Telling(code, prefix + people, [], heading, addressees)
 
     if kind == Absence.Kind.SICKNESS:
-        return [Telling(SICKNESS_CCG, people(SICKNESS_CCG), [], "For a CCG project day"),
-                Telling(SICKNESS_OTHER, people(SICKNESS_OTHER), [], "For any other day")]
+        ccg_day = telling(SICKNESS_CCG, "For a CCG project day")
+        if not rules.can_report_for(reporter, placement):  # CCG admin, from the mailbox
+            return [ccg_day]
+        return [ccg_day, telling(SICKNESS_OTHER, "For any other day")]
     if kind == Absence.Kind.RUNNING_LATE:
-        ccg = describe_recipients(placement, [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD],
-                                  possessive=possessive)
-        pds = describe_recipients(placement, [Recipient.PD], possessive=possessive)
-        return [Telling("S9", ccg, [], "For a CCG session or meeting"),
-                Telling("S9", f"the session's facilitator and {pds}", [],
-                        "For teaching or the action learning set")]
-    code = CODE_BY_KIND[kind]
-    return [Telling(code, people(code), [])]
+        return [telling("S9", "For a CCG session or meeting",
+                        [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD]),
+                telling("S9", "For teaching or the action learning set", [Recipient.PD],
+                        prefix="the session's facilitator and ")]
+    return [telling(CODE_BY_KIND[kind])]
 
 
 # The diary provider (registered with rotations.diary in AbsencesConfig.ready) -------------

@@ -5,6 +5,7 @@ emails it causes (clic.mail's outbox), so a refused report saves nothing and sen
 Emails carry no note and, for sickness, nothing but "sickness absence" and the dates."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -97,8 +98,16 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
     from .selectors import known_last_day, live_absences_of, timetable_for
 
     today = today or timezone.localdate()
-    if not rules.can_report_for(actor, placement):
+    # CCG admin record, on the trainee's behalf, a sickness on CCG project days that reached
+    # the CCG admin mailbox by email; nothing else.
+    from_mailbox = not rules.can_report_for(actor, placement)
+    if from_mailbox and not (kind == Absence.Kind.SICKNESS
+                             and rules.records_from_mailbox(actor, placement)):
         raise PermissionDenied
+    if from_mailbox and last_day is None:
+        raise AbsenceRefused("Enter the last day off sick. Only the trainee, the Programme "
+                             "Administrator or a Programme Director can report a sickness "
+                             "without an end.", field="last_day")
     manager = rules.can_record_past_dates(actor, placement)
     cohort = placement.cohort
     if kind not in Absence.Kind.values:
@@ -182,6 +191,11 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
         if routing.is_empty:
             raise AbsenceRefused(excluded_message(routing, rotation_start=cohort.start_date,
                                                   rotation_end=cohort.end_date))
+        if from_mailbox and routing.other_days:
+            raise AbsenceRefused(
+                f"{routing.other_days[0]} is not one of {placement.trainee}'s CCG project days. "
+                "The CCG admin mailbox records CCG project days only: the trainee reports "
+                "other days to the Programme Administrator.", field="first_day")
 
     for other in live_absences_of(placement, exclude_pk=current.pk if current else None):
         if kind == Absence.Kind.RUNNING_LATE:
@@ -246,45 +260,156 @@ def _context(absence: Absence, code: str, days: list[RoutedDay]) -> dict:
     return context
 
 
-def recipients_of(code: str, absence: Absence) -> list:
+def recipients_of(code: str, *, placement: Placement, session: Session | None = None,
+                  meeting=None) -> list:
     """The people an SOP row reaches for this report (as Recipient roles or people)."""
     from clic.mail.catalogue import row_for
 
     if code == RUNNING_LATE:
-        if absence.meeting is not None:
-            return late_meeting_recipients(absence.meeting, absence.placement)
-        return late_recipients(absence.session, absence.placement) if absence.session else []
+        if meeting is not None:
+            return late_meeting_recipients(meeting, placement)
+        return late_recipients(session, placement) if session else []
     return list(row_for(code).recipients)
 
 
-def _notify(absence: Absence, code: str, days: list[RoutedDay], suffix: str = "") -> list:
+@dataclass(frozen=True)
+class Notice:
+    """One email an absence sends (or, `later`, may send): the catalogue row, the SOP code
+    (S5-S9) whose people it reaches, the days it lists and the people it goes to (None: the
+    row's own). What the preview pages name and what the services send are both read from
+    these, so the two cannot disagree."""
+
+    row: str
+    code: str
+    days: tuple[RoutedDay, ...]
+    recipients: tuple | None = None
+    change: str = ""  # "", "changed" or "withdrawn"
+    # An open-ended sickness: sent on the morning it first reaches such a day
+    # (sickness_open_follow_up), not now.
+    later: bool = False
+
+    @property
+    def event(self) -> str:
+        return f"{self.code}:{self.change}" if self.change else self.code
+
+
+def _first_notice(code: str, days, *, placement, session, meeting) -> Notice:
+    recipients = (tuple(recipients_of(code, placement=placement, session=session,
+                                      meeting=meeting)) if code == RUNNING_LATE else None)
+    return Notice(row=code, code=code, days=tuple(days), recipients=recipients)
+
+
+def _later_notices(kind: str, last_day, told) -> list[Notice]:
+    """An open-ended sickness tells a kind of day's people on the morning it first reaches
+    one (S5 for a CCG project day, S6 for any other)."""
+    if kind != Absence.Kind.SICKNESS or last_day is not None:
+        return []
+    return [Notice(row=code, code=code, days=(), later=True)
+            for code in (SICKNESS_CCG, SICKNESS_OTHER) if code not in told]
+
+
+def report_notices(*, placement: Placement, plan: Plan) -> list[Notice]:
+    """What a new report sends now, and (open-ended sickness) may send later."""
+    now = [_first_notice(code, plan.codes[code], placement=placement, session=plan.session,
+                         meeting=plan.meeting) for code in CODE_ORDER if code in plan.codes]
+    return now + _later_notices(plan.kind, plan.last_day, plan.codes)
+
+
+def change_notices(*, absence: Absence, plan: Plan, expected_arrival=None,
+                   today: datetime.date | None = None) -> list[Notice]:
+    """What changing a report to `plan` sends: the people already told hear of a change of
+    their days (each row once more; all of them when an open-ended sickness gets its last
+    day), the people of a kind of day it did not cover before are told for the first time.
+    A change of note alone sends nothing."""
+    today = today or timezone.localdate()
+    session = absence.session if absence.kind == Absence.Kind.RUNNING_LATE else plan.session
+    meeting = absence.meeting if absence.kind == Absence.Kind.RUNNING_LATE else None
+    if _unchanged(absence, plan, expected_arrival):
+        return []
+    before_codes = sop_days(absence.kind, _current_plan(absence, today))
+    closing = absence.is_open and plan.last_day is not None
+    row = SICKNESS_CHANGED if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
+    notices, told = [], list(absence.notified_codes)
+    for code in CODE_ORDER:
+        days = plan.codes.get(code, [])
+        if code in absence.notified_codes:
+            unchanged = [str(d) for d in days] == [str(d) for d in before_codes.get(code, [])]
+            if unchanged and not closing and code != RUNNING_LATE:
+                continue
+            notices.append(Notice(row=row, code=code, days=tuple(days), change="changed",
+                                  recipients=tuple(recipients_of(
+                                      code, placement=absence.placement, session=session,
+                                      meeting=meeting))))
+        elif days:
+            notices.append(_first_notice(code, days, placement=absence.placement,
+                                         session=session, meeting=meeting))
+            told.append(code)
+    return notices + _later_notices(absence.kind, plan.last_day, told)
+
+
+def _unchanged(absence: Absence, plan: Plan, expected_arrival) -> bool:
+    """Whether a change leaves the report's days, session and arrival time as they were."""
+    if absence.kind == Absence.Kind.RUNNING_LATE:
+        return absence.expected_arrival == expected_arrival
+    return (plan.first_day, plan.last_day, plan.part, plan.session) == (
+        absence.first_day, absence.last_day, absence.part, absence.session)
+
+
+def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) -> list[Notice]:
+    """Withdrawing tells everyone told of the report, each row once more."""
+    days_by_code = sop_days(absence.kind, _current_plan(absence, today or timezone.localdate()))
+    row = SICKNESS_WITHDRAWN if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
+    return [Notice(row=row, code=code, days=tuple(days_by_code.get(code, [])), change="withdrawn",
+                   recipients=tuple(recipients_of(code, placement=absence.placement,
+                                                  session=absence.session,
+                                                  meeting=absence.meeting)))
+            for code in CODE_ORDER if code in absence.notified_codes]
+
+
+def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[Notice]:
+    """A leave decision goes to the trainee and to everyone its request email reached."""
+    from clic.mail.catalogue import Recipient
+
+    recipients = [Recipient.TRAINEE]
+    for code in CODE_ORDER:
+        if code in absence.notified_codes:
+            recipients += [r for r in recipients_of(code, placement=absence.placement)
+                           if r not in recipients]
+    routing = _current_plan(absence, today or timezone.localdate())
+    return [Notice(row=LEAVE_DECISION, code=LEAVE_DECISION, days=tuple(routing.days),
+                   recipients=tuple(recipients))]
+
+
+def _send(absence: Absence, notice: Notice) -> list:
     from clic.mail.services import sop_notify
 
-    override = recipients_of(code, absence) if code == RUNNING_LATE else None
-    return sop_notify(code=code, event_key=f"absence:{absence.pk}:v{absence.version}:{code}{suffix}",
-                      about=absence, placement=absence.placement,
-                      context=_context(absence, code, days), recipients_override=override)
+    context = _context(absence, notice.code, list(notice.days))
+    if notice.change and absence.kind != Absence.Kind.SICKNESS:
+        context["change"] = notice.change
+    return sop_notify(code=notice.row,
+                      event_key=f"absence:{absence.pk}:v{absence.version}:{notice.event}",
+                      about=absence, placement=absence.placement, context=context,
+                      recipients_override=notice.recipients)
 
 
-def _notify_follow_up(absence: Absence, row: str, told_code: str, days: list[RoutedDay],
-                      change: str) -> list:
-    """Tell the people first told under `told_code` that the report changed or was withdrawn."""
-    from clic.mail.services import sop_notify
-
-    context = _context(absence, told_code, days)
-    if absence.kind != Absence.Kind.SICKNESS:
-        context["change"] = change
-    return sop_notify(code=row, event_key=f"absence:{absence.pk}:v{absence.version}:{told_code}:"
-                      f"{change}", about=absence, placement=absence.placement, context=context,
-                      recipients_override=recipients_of(told_code, absence))
+def _send_now(absence: Absence, notices: list[Notice]) -> None:
+    """Send the notices due now and note whose people have been told."""
+    sent = [notice for notice in notices if not notice.later]
+    for notice in sent:
+        _send(absence, notice)
+    told = set(absence.notified_codes) | {n.code for n in sent}
+    absence.notified_codes = [code for code in CODE_ORDER if code in told]
+    absence.save(update_fields=["notified_codes", "updated_at"])
 
 
-def _event(absence: Absence, action: str, actor: User | None, summary: str) -> AbsenceEvent:
+def _event(absence: Absence, action: str, actor: User | None, summary: str, *,
+           how: str = "") -> AbsenceEvent:
     """The report's own history, and the same step in the audit log: there without names,
-    as the log is never changed, not even when a former trainee is anonymised."""
+    as the log is never changed, not even when a former trainee is anonymised. `how`: how it
+    came, in words without names."""
     audit.record(actor=actor, obj=absence,
                  action=audit.CREATED if action == AbsenceEvent.Action.REPORTED else audit.CHANGED,
-                 summary=f"{AbsenceEvent.Action(action).label}: {_describe(absence)}")
+                 summary=f"{AbsenceEvent.Action(action).label}: {_describe(absence)}{how}")
     return AbsenceEvent.objects.create(absence=absence, action=action, actor=actor,
                                        summary=summary[:500])
 
@@ -311,9 +436,17 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
                    last_day: datetime.date | None, part: str = Absence.Part.DAY, note: str = "",
                    reported_by: User, session: Session | None = None, meeting=None,
                    expected_arrival: datetime.time | None = None,
+                   submission: uuid.UUID | None = None,
                    today: datetime.date | None = None) -> Absence:
-    """Record a report and email the SOP's people for each of its days (S5-S9)."""
+    """Record a report and email the SOP's people for each of its days (S5-S9).
+
+    `submission` names the preview it was confirmed from: confirming the same preview again
+    (a double click, a second tab) returns the report already made and sends nothing."""
     _lock(placement)
+    if submission is not None:
+        made = Absence.objects.filter(placement=placement, submission=submission).first()
+        if made is not None:
+            return made
     plan = absence_check(placement=placement, kind=kind, first_day=first_day, last_day=last_day,
                          part=part, session=session, meeting=meeting, actor=reported_by,
                          today=today)
@@ -321,16 +454,20 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
         placement=placement, kind=kind, first_day=plan.first_day, last_day=plan.last_day,
         part=plan.part, session=plan.session, meeting=plan.meeting,
         expected_arrival=expected_arrival if kind == Absence.Kind.RUNNING_LATE else None,
-        note=note.strip(), reported_by=reported_by,
+        note=note.strip(), reported_by=reported_by, submission=submission,
         state=Absence.State.PENDING if kind in LEAVE_KINDS else Absence.State.REPORTED)
-    for code in CODE_ORDER:
-        if code in plan.codes:
-            _notify(absence, code, plan.codes[code])
-    absence.notified_codes = [code for code in CODE_ORDER if code in plan.codes]
-    absence.save(update_fields=["notified_codes"])
-    on_behalf = "" if reported_by.pk == placement.trainee_id else f" on behalf of {placement.trainee}"
-    _event(absence, AbsenceEvent.Action.REPORTED, reported_by,
-           f"{_describe(absence)}: reported by {reported_by}{on_behalf}.")
+    _send_now(absence, report_notices(placement=placement, plan=plan))
+    how = ""
+    if reported_by.pk == placement.trainee_id:
+        by = f"reported by {reported_by}"
+    elif not rules.can_report_for(reported_by, placement):
+        how = " (recorded by CCG admin on the trainee's behalf, from an email to the mailbox)"
+        by = (f"recorded by {reported_by} (CCG admin) on behalf of {placement.trainee}, "
+              "from an email to the CCG admin mailbox")
+    else:
+        by = f"reported by {reported_by} on behalf of {placement.trainee}"
+    _event(absence, AbsenceEvent.Action.REPORTED, reported_by, f"{_describe(absence)}: {by}.",
+           how=how)
     return absence
 
 
@@ -345,13 +482,11 @@ def _current_plan(absence: Absence, today) -> Routing:
 
 def _apply_change(*, absence: Absence, first_day, last_day, part, session, expected_arrival,
                   note: str, actor: User, action: str, today) -> Absence:
+    _lock(absence.placement)
+    # What another request (a second click, a second tab) saved while this one waited.
+    absence.refresh_from_db()
     if not rules.can_change(actor, absence):
         raise AbsenceRefused("This report has been withdrawn or declined and cannot be changed.")
-    _lock(absence.placement)
-    before_codes = sop_days(absence.kind, _current_plan(absence, today))
-    was_open = absence.is_open
-    before = (absence.first_day, absence.last_day, absence.part, absence.session_id,
-              absence.expected_arrival)
     meeting = None
     if absence.kind == Absence.Kind.RUNNING_LATE:
         # A late note stays with its session or meeting.
@@ -359,12 +494,12 @@ def _apply_change(*, absence: Absence, first_day, last_day, part, session, expec
     plan = absence_check(placement=absence.placement, kind=absence.kind, first_day=first_day,
                          last_day=last_day, part=part, session=session, meeting=meeting,
                          actor=actor, current=absence, today=today)
-    after = (plan.first_day, plan.last_day, plan.part, plan.session.pk if plan.session else None,
-             expected_arrival if absence.kind == Absence.Kind.RUNNING_LATE else None)
+    notices = change_notices(absence=absence, plan=plan, expected_arrival=expected_arrival,
+                             today=today)
     old_description = _describe(absence)
     note_changed = note.strip() != absence.note
     absence.note = note.strip()
-    if after == before:
+    if _unchanged(absence, plan, expected_arrival):
         absence.save(update_fields=["note", "updated_at"])
         if note_changed:
             _event(absence, AbsenceEvent.Action.CHANGED, actor, f"Note changed by {actor}.")
@@ -372,7 +507,8 @@ def _apply_change(*, absence: Absence, first_day, last_day, part, session, expec
 
     absence.first_day, absence.last_day, absence.part = plan.first_day, plan.last_day, plan.part
     absence.session = plan.session
-    absence.expected_arrival = after[4]
+    absence.expected_arrival = (expected_arrival if absence.kind == Absence.Kind.RUNNING_LATE
+                                else None)
     absence.version += 1
     went_back_to_pending = False
     if absence.kind in LEAVE_KINDS and absence.state in (Absence.State.APPROVED,
@@ -380,21 +516,7 @@ def _apply_change(*, absence: Absence, first_day, last_day, part, session, expec
         absence.state = Absence.State.PENDING
         went_back_to_pending = True
     absence.save()
-    closing = was_open and not absence.is_open
-    told = list(absence.notified_codes)
-    for code in CODE_ORDER:
-        days = plan.codes.get(code, [])
-        if code in told:
-            unchanged = [str(d) for d in days] == [str(d) for d in before_codes.get(code, [])]
-            if unchanged and not closing and code != RUNNING_LATE:
-                continue
-            row = SICKNESS_CHANGED if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
-            _notify_follow_up(absence, row, code, days, "changed")
-        elif days:
-            _notify(absence, code, days)
-            told.append(code)
-    absence.notified_codes = [code for code in CODE_ORDER if code in told]
-    absence.save(update_fields=["notified_codes"])
+    _send_now(absence, notices)
     summary = f"{old_description} changed to: {_describe(absence)}, by {actor}."
     if action == AbsenceEvent.Action.CLOSED:
         summary = f"Back at work: the last day off was {_long(absence.last_day)} (told by {actor})."
@@ -417,36 +539,49 @@ def absence_update(*, absence: Absence, first_day: datetime.date | None,
                          today=today or timezone.localdate())
 
 
-@transaction.atomic
-def sickness_close(*, absence: Absence, last_day: datetime.date, closed_by: User,
-                   today: datetime.date | None = None) -> Absence:
-    """ "I'm back": an open-ended sickness gets its last day; everyone told hears."""
+def close_check(*, absence: Absence, last_day: datetime.date | None, closed_by: User,
+                today: datetime.date | None = None) -> Plan:
+    """Check an "I'm back" (the sickness's last day) and work out who it tells; touches
+    nothing."""
     if not absence.is_open:
         raise AbsenceRefused("This sickness already has a last day: change the report instead.")
     if last_day is None:
         raise AbsenceRefused("Enter your last day off sick.", field="last_day")
+    return absence_check(placement=absence.placement, kind=absence.kind,
+                         first_day=absence.first_day, last_day=last_day, part=absence.part,
+                         actor=closed_by, current=absence, today=today)
+
+
+@transaction.atomic
+def sickness_close(*, absence: Absence, last_day: datetime.date, closed_by: User,
+                   today: datetime.date | None = None) -> Absence:
+    """ "I'm back": an open-ended sickness gets its last day; everyone told hears, and the
+    people of a kind of day it now covers for the first time are told of it."""
+    _lock(absence.placement)
+    absence.refresh_from_db()
+    if absence.last_day is not None and absence.last_day == last_day:
+        return absence  # the same "I'm back", sent twice
+    today = today or timezone.localdate()
+    close_check(absence=absence, last_day=last_day, closed_by=closed_by, today=today)
     return _apply_change(absence=absence, first_day=absence.first_day, last_day=last_day,
                          part=absence.part, session=None, expected_arrival=None,
                          note=absence.note, actor=closed_by, action=AbsenceEvent.Action.CLOSED,
-                         today=today or timezone.localdate())
+                         today=today)
 
 
 @transaction.atomic
 def absence_withdraw(*, absence: Absence, withdrawn_by: User,
                      today: datetime.date | None = None) -> Absence:
     """Withdraw a report: everyone it was sent to hears that it no longer stands."""
+    _lock(absence.placement)
+    absence.refresh_from_db()
     if not rules.can_withdraw(withdrawn_by, absence):
         raise AbsenceRefused("This report has already been withdrawn or declined.")
-    _lock(absence.placement)
-    today = today or timezone.localdate()
-    days_by_code = sop_days(absence.kind, _current_plan(absence, today))
+    notices = withdraw_notices(absence=absence, today=today)
     absence.state = Absence.State.WITHDRAWN
     absence.version += 1
     absence.save()
-    for code in CODE_ORDER:
-        if code in absence.notified_codes:
-            row = SICKNESS_WITHDRAWN if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
-            _notify_follow_up(absence, row, code, days_by_code.get(code, []), "withdrawn")
+    _send_now(absence, notices)
     _event(absence, AbsenceEvent.Action.WITHDRAWN, withdrawn_by,
            f"{_describe(absence)}: withdrawn by {withdrawn_by}.")
     return absence
@@ -456,7 +591,7 @@ def absence_withdraw(*, absence: Absence, withdrawn_by: User,
 def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: User,
                  today: datetime.date | None = None) -> Absence:
     """The PD (or a PA on the PD's behalf) approves or declines a leave request; the trainee
-    is emailed the decision and the comment."""
+    and everyone its request email reached are emailed the decision and the comment."""
     from clic.mail.services import sop_notify
 
     if not rules.can_decide(decided_by, absence):
@@ -464,23 +599,35 @@ def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: U
     comment = comment.strip()
     if not approve and not comment:
         raise AbsenceRefused("Tell the trainee why the request is declined.", field="comment")
-    today = today or timezone.localdate()
-    absence.state = Absence.State.APPROVED if approve else Absence.State.DECLINED
+    _lock(absence.placement)
+    absence.refresh_from_db()
+    state = Absence.State.APPROVED if approve else Absence.State.DECLINED
+    if (absence.state, absence.decision_comment, absence.decided_by_id) == (
+            state, comment, decided_by.pk):
+        return absence  # the same decision, saved twice
+    absence.state = state
     absence.decision_comment = comment
     absence.decided_by = decided_by
     absence.decided_at = timezone.now()
     absence.save()
     event = _event(absence, AbsenceEvent.Action.APPROVED if approve else AbsenceEvent.Action.DECLINED,
                    decided_by, f"{_describe(absence)}: {'approved' if approve else 'declined'} by "
-                   f"{decided_by}.")
-    routing = _current_plan(absence, today)
-    dates, part = days_and_part(routing.days)
-    sop_notify(code=LEAVE_DECISION, event_key=f"absence:{absence.pk}:decision:{event.pk}",
-               about=absence, placement=absence.placement,
-               context={"approved": approve, "comment": comment, "decided_by": decided_by,
-                        "kind_label": absence.get_kind_display().lower(), "days": dates,
-                        "part": part, "path": _path(absence)})
+                   f"{decided_by}{_for_the_pds(decided_by, absence)}.")
+    for notice in decision_notices(absence=absence, today=today):
+        dates, part = days_and_part(list(notice.days))
+        sop_notify(code=notice.row, event_key=f"absence:{absence.pk}:decision:{event.pk}",
+                   about=absence, placement=absence.placement,
+                   recipients_override=notice.recipients,
+                   context={"approved": approve, "comment": comment, "decided_by": decided_by,
+                            "for_the_pds": bool(_for_the_pds(decided_by, absence)),
+                            "kind_label": absence.get_kind_display().lower(), "days": dates,
+                            "part": part, "path": _path(absence)})
     return absence
+
+
+def _for_the_pds(user: User, absence: Absence) -> str:
+    return "" if rules.decides_as_pd(user, absence.placement) else (
+        " on behalf of the Programme Directors")
 
 
 @transaction.atomic
@@ -499,10 +646,8 @@ def sickness_open_follow_up(*, today: datetime.date | None = None) -> int:
         new = [code for code in CODE_ORDER if code in codes and code not in absence.notified_codes]
         if not new:
             continue
-        for code in new:
-            _notify(absence, code, codes[code])
-        absence.notified_codes = [c for c in CODE_ORDER if c in absence.notified_codes or c in new]
-        absence.save(update_fields=["notified_codes", "updated_at"])
+        _send_now(absence, [_first_notice(code, codes[code], placement=absence.placement,
+                                          session=None, meeting=None) for code in new])
         _event(absence, AbsenceEvent.Action.EXTENDED, None,
                f"Still off sick on {_long(today)}: {', '.join(new)} sent.")
         extended += 1

@@ -14,6 +14,8 @@ urlpatterns = [
     path("absences/<int:pk>/back/", views.back, name="back"),
     path("absences/<int:pk>/decide/", views.decide, name="decide"),
     path("absences/programme/", views.programme, name="programme"),
+    path("absences/programme/absences.csv", views.programme_csv, name="programme_csv"),
+    path("absences/supervised/", views.supervised, name="supervised"),
     path("absences/ccg/", views.ccg, name="ccg"),
     path("absences/ccg/register.csv", views.ccg_register, name="ccg_register"),
 ]

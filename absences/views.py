@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from clic.audit import services as audit
 from clic.paging import page_of
 
 from . import rules, selectors, services
+from .exporters import programme_csv as programme_csv_text
 from .exporters import register_csv
 from .forms import AbsenceForm, CloseForm, DecisionForm, ProgrammeFilterForm
 from .models import Absence
@@ -92,38 +94,55 @@ def _form_page(request, *, placement, kind, instance=None):
                "title": (f"Change: {instance.get_kind_display().lower()}" if instance
                          else KIND_INTROS[kind][0]),
                "on_behalf": placement.trainee_id != request.user.pk,
+               "from_mailbox": not rules.can_report_for(request.user, placement),
                "may_be_told": selectors.who_may_be_told(placement, kind, reporter=request.user)}
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
             try:
-                absence = _save(form, request.user, instance)
+                absence = _save(form, request.user, instance,
+                                submission=_submission(request.POST.get("submission")))
             except services.AbsenceRefused as refused:
                 form.add_error(refused.field if refused.field in form.fields else None,
                                refused.message)
                 form.existing = refused.existing
             else:
-                messages.success(request, _sent_message(absence, instance))
+                messages.success(request, _sent_message(absence, instance,
+                                                        from_mailbox=context["from_mailbox"]))
                 return redirect("absences:detail", absence.pk)
         else:
-            context["told"] = selectors.who_is_told(placement, form.plan.codes,
-                                                    reporter=request.user,
-                                                    session=form.plan.session,
-                                                    meeting=form.plan.meeting)
+            if instance is None:
+                notices = services.report_notices(placement=placement, plan=form.plan)
+            else:
+                notices = services.change_notices(
+                    absence=instance, plan=form.plan, today=today,
+                    expected_arrival=form.cleaned_data.get("expected_arrival"))
+            context["told"] = selectors.who_is_told(placement, notices, reporter=request.user)
             context["plan"] = form.plan
+            context["submission"] = uuid.uuid4()
             return render(request, "absences/preview.html", context)
     return render(request, "absences/report.html", context)
 
 
-def _save(form, user, instance):
+def _submission(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _save(form, user, instance, *, submission):
     arguments = form.service_arguments()
     if instance is None:
         return services.absence_report(placement=form.placement, kind=form.kind,
-                                       reported_by=user, **arguments)
+                                       reported_by=user, submission=submission, **arguments)
     arguments.pop("meeting")  # a late note stays with its meeting
     return services.absence_update(absence=instance, changed_by=user, **arguments)
 
 
-def _sent_message(absence: Absence, instance) -> str:
+def _sent_message(absence: Absence, instance, *, from_mailbox: bool) -> str:
+    if from_mailbox:
+        return ("Recorded. Everyone named on the previous page has been emailed, and the "
+                "Programme Administrator can see who recorded it.")
     if instance is not None:
         return "Your change is saved. The people told of this report have been emailed."
     if absence.kind in (Absence.Kind.ANNUAL_LEAVE, Absence.Kind.STUDY_LEAVE):
@@ -133,7 +152,7 @@ def _sent_message(absence: Absence, instance) -> str:
 
 def report(request, placement_id, kind_slug):
     kind = _kind_from_slug(kind_slug)
-    placement = selectors.placement_to_report_for(request.user, placement_id)
+    placement = selectors.placement_to_report_for(request.user, placement_id, kind=kind)
     return _form_page(request, placement=placement, kind=kind)
 
 
@@ -166,6 +185,7 @@ def detail(request, pk):
         "can_change": view.full and rules.can_change(user, absence),
         "can_close": view.full and rules.can_close(user, absence),
         "can_decide": view.full and rules.can_decide(user, absence),
+        "decides_as_pd": rules.decides_as_pd(user, absence.placement),
     })
 
 
@@ -176,39 +196,55 @@ def withdraw(request, pk):
         messages.info(request, "This report has already been withdrawn or declined.")
         return redirect("absences:detail", absence.pk)
     if request.method == "POST":
-        services.absence_withdraw(absence=absence, withdrawn_by=request.user)
-        messages.success(request, "The report is withdrawn. The people told of it have been "
-                                  "emailed.")
+        try:
+            services.absence_withdraw(absence=absence, withdrawn_by=request.user)
+        except services.AbsenceRefused as refused:  # withdrawn meanwhile (a second click)
+            messages.info(request, refused.message)
+        else:
+            messages.success(request, "The report is withdrawn. The people told of it have "
+                                      "been emailed.")
         return redirect("absences:detail", absence.pk)
-    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
-                                 reporter=request.user, session=absence.session,
-                                 meeting=absence.meeting)
+    told = selectors.who_is_told(absence.placement,
+                                 services.withdraw_notices(absence=absence),
+                                 reporter=request.user)
     return render(request, "absences/withdraw.html", {"absence": absence, "told": told})
 
 
 @require_http_methods(["GET", "POST"])
 def back(request, pk):
-    """ "I'm back": give an open-ended sickness its last day."""
+    """ "I'm back": give an open-ended sickness its last day, in two steps without
+    JavaScript: the day, then a preview naming everyone who will be emailed."""
     absence = selectors.absence_to_change(request.user, pk)
     if not rules.can_close(request.user, absence):
+        if absence.last_day is not None and request.method == "POST":
+            return redirect("absences:detail", absence.pk)  # closed meanwhile (a second click)
         raise Http404
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    form = CloseForm(request.POST or None,
-                     initial={"last_day": max(yesterday, absence.first_day)})
-    if request.method == "POST" and form.is_valid():
+    form = CloseForm(request.POST if request.method == "POST" and "change" not in request.POST
+                     else None, initial={"last_day": request.POST.get("last_day")
+                                         or max(yesterday, absence.first_day)})
+    context = {"absence": absence, "form": form}
+    if form.is_bound and form.is_valid():
+        last_day = form.cleaned_data["last_day"]
         try:
-            services.sickness_close(absence=absence, last_day=form.cleaned_data["last_day"],
-                                    closed_by=request.user, today=today)
+            if "confirm" in request.POST:
+                services.sickness_close(absence=absence, last_day=last_day,
+                                        closed_by=request.user, today=today)
+                messages.success(request, "Welcome back. The people told of your sickness have "
+                                          "been emailed its last day.")
+                return redirect("absences:detail", absence.pk)
+            plan = services.close_check(absence=absence, last_day=last_day,
+                                        closed_by=request.user, today=today)
         except services.AbsenceRefused as refused:
             form.add_error("last_day", refused.message)
         else:
-            messages.success(request, "Welcome back. The people told of your sickness have been "
-                                      "emailed its last day.")
-            return redirect("absences:detail", absence.pk)
-    told = selectors.who_is_told(absence.placement, {code: [] for code in absence.notified_codes},
-                                 reporter=request.user)
-    return render(request, "absences/back.html", {"absence": absence, "form": form, "told": told})
+            context["told"] = selectors.who_is_told(
+                absence.placement, services.change_notices(absence=absence, plan=plan, today=today),
+                reporter=request.user)
+            context["last_day"] = last_day
+            return render(request, "absences/back_preview.html", context)
+    return render(request, "absences/back.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,11 +262,16 @@ def decide(request, pk):
             form.add_error("comment", refused.message)
         else:
             messages.success(request, f"The request is {'approved' if approve else 'declined'}. "
-                                      f"{absence.placement.trainee} has been emailed.")
+                                      "Everyone named on the decision page has been emailed.")
             return redirect("absences:detail", absence.pk)
     view = selectors.absence_for(request.user, pk)
-    return render(request, "absences/decide.html", {"absence": absence, "view": view,
-                                                    "form": form})
+    return render(request, "absences/decide.html", {
+        "absence": absence, "view": view, "form": form,
+        "told": selectors.who_is_told(absence.placement,
+                                      services.decision_notices(absence=absence),
+                                      reporter=request.user),
+        "as_pd": rules.decides_as_pd(request.user, absence.placement),
+        "teaching_missed": selectors.educational_sessions_missed(absence, view.routing)})
 
 
 def mine(request):
@@ -250,9 +291,8 @@ def mine(request):
                     for k in Absence.Kind.values]})
 
 
-def programme(request):
-    """PD/PA: the absences of their current cohorts, or of one cohort of theirs, filtered,
-    with totals and emails; the reports a page at a time."""
+def _programme_absences(request):
+    """The programme absences page's filters and what they select (the page and its CSV)."""
     if not rules.can_view_programme_absences(request.user):
         raise Http404
     today = timezone.localdate()
@@ -260,12 +300,6 @@ def programme(request):
     form = ProgrammeFilterForm(request.GET or None, cohorts=cohorts, placements=placements,
                                today=today)
     filters = form.filters()
-    if filters["trainee"] and filters["kind"] in ("", Absence.Kind.SICKNESS):
-        # One trainee's absences, sickness among them: as much a look at their sickness
-        # records as opening one.
-        audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
-                     object_type="sickness records",
-                     summary="A trainee's absences listed on the programme's absences page")
     # The trainees shown are those the trainee select offers: the chosen cohort's (even when
     # another filter is invalid, as the cohort select still shows it), else the current
     # cohorts'.
@@ -274,10 +308,39 @@ def programme(request):
         placement_id=filters["trainee"].pk if filters["trainee"] else None,
         kind=filters["kind"], start=filters["start"], end=filters["end"],
         today=today)
+    return form, filters, result
+
+
+def programme(request):
+    """PD/PA: the absences of their current cohorts, or of one cohort of theirs, filtered,
+    with totals and emails; the reports a page at a time."""
+    form, filters, result = _programme_absences(request)
+    if filters["trainee"] and filters["kind"] in ("", Absence.Kind.SICKNESS):
+        # One trainee's absences, sickness among them: as much a look at their sickness
+        # records as opening one.
+        audit.record(actor=request.user, action=audit.VIEWED, obj=filters["trainee"],
+                     object_type="sickness records",
+                     summary="A trainee's absences listed on the programme's absences page")
     return render(request, "absences/programme.html", {
         "form": form, "result": result, "page": page_of(result.absences, request),
-        "shown_cohort": form.chosen_cohort,
+        "shown_cohort": form.chosen_cohort, "csv_query": request.GET.urlencode(),
     })
+
+
+def programme_csv(request):
+    """PD/PA: what the programme absences page shows, with its filters, as a CSV file (one
+    row per day; no notes). Each cohort exported is noted in the audit log."""
+    _, _, result = _programme_absences(request)
+    for cohort in {a.placement.cohort for a in result.absences}:
+        audit.record(actor=request.user, action=audit.VIEWED, obj=cohort,
+                     object_type="sickness records",
+                     summary="Programme absences exported as CSV")
+    response = HttpResponse(programme_csv_text(result.absences),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="programme-absences-{timezone.localdate():%Y-%m-%d}.csv"')
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _month_param(value: str | None) -> datetime.date | None:
@@ -298,7 +361,19 @@ def ccg(request):
     dashboard = selectors.ccg_dashboard(request.user,
                                         cohort_id=_int_param(request.GET.get("cohort")),
                                         month=_month_param(request.GET.get("month")))
-    return render(request, "absences/ccg.html", {"dashboard": dashboard})
+    return render(request, "absences/ccg.html", {
+        "dashboard": dashboard,
+        "records_from_mailbox": dashboard.cohort is not None and rules.is_ccg_admin_of(
+            request.user, dashboard.cohort.ccg_id)})
+
+
+def supervised(request):
+    """CCG Supervisor / Project Lead: their trainees' absences on CCG project days."""
+    today = timezone.localdate()
+    rows = selectors.supervised_absences(request.user, today)
+    return render(request, "absences/supervised.html", {"sections": [
+        ("Today and coming up", [r for r in rows if r.date >= today]),
+        ("Earlier, latest first", [r for r in reversed(rows) if r.date < today])]})
 
 
 def ccg_register(request):

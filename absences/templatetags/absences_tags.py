@@ -109,6 +109,8 @@ def absences_home_panel(context, role: str, placements=None):
         panel["pending_count"] = selectors.pending_requests_count(user)
     elif role in (Role.CCG_ADMIN, Role.DEPUTY_CHAIR):
         panel["away_today"] = selectors.ccg_away_today(user, today)
+    elif role in rules.SUPERVISING_ROLES:
+        pass  # a link to their trainees' CCG-day absences
     else:
         return {"panel": None}
     return {"panel": panel, "request": context["request"], "csrf_token": context.get("csrf_token")}

@@ -229,9 +229,11 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/absences/changed",
                  "Only the people its S7, S8 or S9 email reached.", raised_by_trainee=True,
                  reply_to=(R.TRAINEE,)),
-    CatalogueRow("ABS-DECISION", "Leave request approved or declined", (R.TRAINEE,),
+    CatalogueRow("ABS-DECISION", "Leave request approved or declined",
+                 (R.TRAINEE, R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD),
                  "mail/absences/decision",
-                 "By the PD, or a PA on the PD's behalf, with their comment.",
+                 "By the PD, or a PA on the PD's behalf, with their comment. To the trainee "
+                 "and everyone its S7 or S8 request email reached.",
                  reply_to=(DECIDED_BY,)),
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
                  "To the person invited: a link to set their password.", confidential=True,

@@ -108,7 +108,18 @@ def database_from_env(default=environ.Env.NOTSET) -> dict:
     if database["ENGINE"] == "django.db.backends.postgresql" and env.bool(
             "DATABASE_PREPARED_STATEMENTS", default=True):
         database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return database
+
+
+# SQLite (`make run`) takes a write lock when a transaction begins, not at its first write:
+# a transaction that read first and wrote later (two "Confirm and send" clicks at once)
+# failed at once with "database is locked", as SQLite cannot wait there without risking a
+# deadlock. Begun IMMEDIATE, the second waits up to `timeout` seconds for the first; WAL
+# lets pages be read while a report is written.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
 
 
 DATABASES = {"default": database_from_env(default=f"sqlite:///{VAR_DIR / 'clic.sqlite3'}")}

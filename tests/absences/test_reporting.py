@@ -30,9 +30,9 @@ def test_the_form_is_prefilled_from_a_diary_day_and_says_who_may_be_told(client,
     # The date is in the NHS.UK date input's three boxes.
     for part, value in [("day", day.day), ("month", day.month), ("year", day.year)]:
         assert f'name="first_day-{part}" type="text" inputmode="numeric" value="{value}"' in content
-    assert ("Your CCG Supervisor Dr Supervisor, your Project Lead Dr Lead and the CCG admin "
-            "mailbox (ekccgs.quality@nhs.net) will be emailed") in content
-    assert "your Programme Director Dr Pd" in content
+    assert ("Your CCG Supervisor Dr Supervisor (supervisor@nhs.test), your Project Lead Dr Lead "
+            "(lead@nhs.test) and the CCG admin mailbox (ekccgs.quality@nhs.net) will be emailed") in content
+    assert "your Programme Director Dr Pd (pd@nhs.test)" in content
     assert content.count("<h1") == 1
     assert "style=" not in content and "<script>" not in content
 
@@ -53,8 +53,8 @@ def test_preview_names_exactly_who_and_saves_nothing_then_confirm_sends(client, 
     preview = client.post(_url(live), {**data, "preview": "1"})
     content = preview.content.decode()
     assert "Check before you send" in content
-    assert ("Your CCG Supervisor Dr Supervisor, your Project Lead Dr Lead and the CCG admin "
-            "mailbox (ekccgs.quality@nhs.net) will be emailed about "
+    assert ("Your CCG Supervisor Dr Supervisor (supervisor@nhs.test), your Project Lead Dr Lead "
+            "(lead@nhs.test) and the CCG admin mailbox (ekccgs.quality@nhs.net) will be emailed about "
             f"{day:%A} {day.day} {day:%B %Y}") in content
     assert "Programme Administrator" not in content.split("Who will be emailed")[1].split(
         "</ul>")[0]
@@ -92,8 +92,12 @@ def test_open_ended_sickness_then_im_back(client, live):
     home = client.get(reverse("absences:mine")).content.decode()
     assert reverse("absences:back", args=[absence.pk]) in home
     before = _absence_emails(absence).count()
+    preview = client.post(reverse("absences:back", args=[absence.pk]),
+                          {"last_day": first.isoformat(), "preview": "1"})
+    assert "Check before you send" in preview.content.decode()
+    assert _absence_emails(absence).count() == before
     response = client.post(reverse("absences:back", args=[absence.pk]),
-                           {"last_day": first.isoformat()})
+                           {"last_day": first.isoformat(), "confirm": "1"})
     assert response.status_code == 302
     absence.refresh_from_db()
     assert absence.last_day == first and absence.version == 2
@@ -210,7 +214,8 @@ def test_running_late_for_an_sop_meeting_tells_its_attendees(client, live):
     preview = html.unescape(client.post(_url(live, "running-late"), {
         "occasion": f"meeting:{meeting.pk}", "expected_arrival": "23:20", "preview": "1"}
     ).content.decode())
-    assert "Your CCG Supervisor Dr Supervisor and your Project Lead Dr Lead will be emailed" in preview
+    assert ("Your CCG Supervisor Dr Supervisor (supervisor@nhs.test) and your Project Lead "
+            "Dr Lead (lead@nhs.test) will be emailed") in preview
     client.post(_url(live, "running-late"), {"occasion": f"meeting:{meeting.pk}",
                                              "expected_arrival": "23:20", "confirm": "1"})
     absence = Absence.objects.get()
@@ -239,8 +244,16 @@ def test_study_leave_request_is_decided_by_the_pa_and_the_trainee_is_emailed(cli
                 {"decision": "approve", "comment": "Enjoy the course"})
     absence.refresh_from_db()
     assert absence.state == Absence.State.APPROVED and absence.decided_by == live.world.pa
-    decision = _absence_emails(absence).get(code="ABS-DECISION")
-    assert decision.to_email == "trainee@nhs.test" and "Enjoy the course" in decision.body_text
+    # The trainee, and everyone the S8 request reached (the PA and the PDs).
+    decisions = _absence_emails(absence).filter(code="ABS-DECISION")
+    assert set(decisions.values_list("to_email", flat=True)) == {
+        "trainee@nhs.test", "pa@nhs.test", "pd@nhs.test"}
+    decision = decisions.get(to_email="trainee@nhs.test")
+    assert "Enjoy the course" in decision.body_text
+    assert decision.subject == "Your study leave request is approved"
+    assert "on behalf of the Programme Directors" in decision.body_text
+    to_pd = decisions.get(to_email="pd@nhs.test")
+    assert to_pd.subject == "Dr Trainee's study leave request is approved"
     client.force_login(live.world.trainee)
     assert "Approved" in client.get(reverse("absences:detail", args=[absence.pk])).content.decode()
 

@@ -373,7 +373,7 @@ FORMS: list[Form] = [
          buttons=ABSENCE_BUTTONS),
     Form("absences:withdraw", "trainee1", lambda s: (s.leave.pk,)),
     Form("absences:back", "trainee3", lambda s: (s.open_sickness.pk,), lambda s: {
-        "last_day": date(*_near(s, -1, 0, -20, 5))}),
+        "last_day": date(*_near(s, -1, 0, -20, 5))}, buttons=ABSENCE_BUTTONS),
     Form("absences:decide", "pd", lambda s: (s.leave.pk,), lambda s: {
         "decision": choice("approve", "decline"), "comment": text("Enjoy it")}),
     # End of rotation
@@ -462,8 +462,8 @@ READ_ONLY = {
     "presentation_invitations", "presentation_feedback", "assessment_detail",
     "end_of_rotation_pdf", "reflective_overview", "evaluation_results", "absences:mine",
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
-    "absences:ccg_register", "data_export", "data_export_download",
-    "trainee_page", "concerns_received", "cohort_timetable_overview",
+    "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
+    "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}

@@ -97,7 +97,8 @@ def _people_of(code, about):
     if code == "S10":
         return session_people(about)
     if code == "S9":
-        return recipients_of(code, about)
+        return recipients_of(code, placement=about.placement, session=about.session,
+                             meeting=about.meeting)
     return list(row_for(code).recipients)
 
 

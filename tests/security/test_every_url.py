@@ -358,8 +358,13 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
         Page(OBJECT, url("absences:start", query=lambda s: f"?placement={placement(s)}"),
              seen_by=("trainee", "pa", "pd")),
     ),
-    "absences:report": Page(OBJECT, url("absences:report", placement, lambda s: "sickness"),
-                            seen_by=("trainee", "pa", "pd")),
+    "absences:report": (
+        # A sickness: CCG admin record one that reached the mailbox by email, too.
+        Page(OBJECT, url("absences:report", placement, lambda s: "sickness"),
+             seen_by=("trainee", "ccg_admin", "pa", "pd")),
+        Page(OBJECT, url("absences:report", placement, lambda s: "annual-leave"),
+             seen_by=("trainee", "pa", "pd")),
+    ),
     "absences:detail": (
         # Sickness on a CCG project day: CCG people see the day, in one word.
         Page(OBJECT, url("absences:detail", lambda s: s.sickness.pk),
@@ -380,6 +385,10 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "absences:decide": Page(OBJECT, url("absences:decide", lambda s: s.leave.pk),
                             seen_by=PROGRAMME),
     "absences:programme": Page(ROLE, static("absences:programme"), seen_by=MANAGERS_ANYWHERE),
+    "absences:programme_csv": Page(ROLE, static("absences:programme_csv"),
+                                   seen_by=MANAGERS_ANYWHERE),
+    "absences:supervised": Page(ROLE, static("absences:supervised"),
+                                seen_by=("supervisor", "other_ccg_supervisor", "lead")),
     "absences:ccg": Page(ROLE, static("absences:ccg"),
                          seen_by=("chair", "ccg_admin", "other_ccg_admin")),
     "absences:ccg_register": Page(ROLE, static("absences:ccg_register"),
