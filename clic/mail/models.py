@@ -48,7 +48,7 @@ class OutboundEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The worker process sending the email ("host:pid") and when it last said it was alive:
     # the sweeper takes back a claim whose heartbeat has stopped.
-    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True, default="", db_default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     resent_at = models.DateTimeField(null=True, blank=True)
