@@ -4,6 +4,7 @@ Each call runs inside the caller's transaction; the event keys make a repeat of 
 event (a second publish, a retried request) write nothing new."""
 
 from clic.accounts.models import User
+from clic.mail.notices import Notice
 
 from .models import Session
 
@@ -14,19 +15,55 @@ def _sop_notify(**kwargs):
     return sop_notify(**kwargs)
 
 
-def placement_allocated(placement) -> list:
-    """S1 to the CCG Supervisor, CCG admin and PDs; S2 welcome to the trainee; S3 to the
-    CCG Supervisor to arrange the first meeting."""
+def _allocation_context(cohort, placement=None) -> dict:
+    context = {"cohort": cohort, "start_date": cohort.start_date, "end_date": cohort.end_date}
+    if placement is not None:
+        context.update(placement=placement, trainee=placement.trainee,
+                       project_day=placement.get_project_day_display())
+    return context
+
+
+def _welcome(placement) -> Notice:
+    """S2: the trainee's own welcome."""
+    return Notice(code="S2", event_key=f"placement:{placement.pk}:welcome", about=placement,
+                  placement=placement, cohort=placement.cohort,
+                  context=_allocation_context(placement.cohort, placement))
+
+
+def placement_allocated_notices(placement) -> list[Notice]:
+    """A trainee joins a published timetable: S1 to the CCG Supervisor, CCG admin and PDs;
+    S2 welcome to the trainee; S3 to the CCG Supervisor to arrange the first meeting; S4 when
+    the Project Lead is already named."""
     cohort = placement.cohort
-    context = {"placement": placement, "cohort": cohort, "trainee": placement.trainee,
-               "project_day": placement.get_project_day_display(),
-               "start_date": cohort.start_date, "end_date": cohort.end_date}
-    sent = []
-    for code, suffix in (("S1", "allocated"), ("S2", "welcome"), ("S3", "first-meeting")):
-        sent += _sop_notify(code=code, event_key=f"placement:{placement.pk}:{suffix}",
-                            about=placement, placement=placement, cohort=cohort,
-                            context=dict(context))
-    return sent
+    context = _allocation_context(cohort, placement)
+    notices = [
+        Notice(code="S1", event_key=f"placement:{placement.pk}:allocated", about=placement,
+               placement=placement, cohort=cohort, context=context),
+        _welcome(placement),
+        Notice(code="S3", event_key=f"placement:{placement.pk}:first-meeting", about=placement,
+               placement=placement, cohort=cohort, context=context)]
+    if placement.project_lead_id:
+        notices.append(project_lead_named_notice(placement))
+    return notices
+
+
+def cohort_published_notices(cohort, placements) -> list[Notice]:
+    """Publishing: S1 and S3 once to each person, naming all of their trainees (a supervisor
+    of two trainees gets one of each, not two), each trainee their own S2 welcome, and S4 for
+    every trainee whose Project Lead is already named."""
+    context = _allocation_context(cohort)
+    return [
+        Notice(code="S1", event_key=f"cohort:{cohort.pk}:published:allocated", about=cohort,
+               cohort=cohort, context=context),
+        *[_welcome(placement) for placement in placements],
+        Notice(code="S3", event_key=f"cohort:{cohort.pk}:published:first-meeting",
+               about=cohort, cohort=cohort, context=context),
+        *[project_lead_named_notice(placement) for placement in placements
+          if placement.project_lead_id]]
+
+
+def send(notices: list[Notice]) -> list:
+    return [email for notice in notices for email in notice.send()]
 
 
 def session_people(session: Session) -> list[User]:
@@ -101,11 +138,15 @@ def project_day_moved(placement, *, cancelled: list[Session], created: list[Sess
         attachments=[attachment], recipients_override=people)
 
 
-def project_lead_named(placement) -> list:
+def project_lead_named_notice(placement) -> Notice:
     """S4: the trainee and the Project Lead; the lead meets the trainee in week 1 or 2."""
-    return _sop_notify(
+    return Notice(
         # The same key as projects.services.project_lead_assign: naming a lead twice sends once.
         code="S4", event_key=f"s4:placement:{placement.pk}:lead:{placement.project_lead_id}",
         about=placement, placement=placement, cohort=placement.cohort,
         context={"placement": placement, "cohort": placement.cohort,
                  "trainee": placement.trainee, "project_lead": placement.project_lead})
+
+
+def project_lead_named(placement) -> list:
+    return project_lead_named_notice(placement).send()

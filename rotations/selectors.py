@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.selectors import DIRECTS
+from clic.mail.notices import EmailPlan, email_plan
 
 from .models import Cohort, CohortChange, Session, TimetablePack
 
@@ -66,6 +67,22 @@ def cohort_placements(cohort: Cohort):
     one asked about: the related manager fills it in without a join)."""
     return cohort.placements.select_related(
         "trainee", "practice", "ccg_supervisor", "project_lead").order_by("trainee__full_name")
+
+
+def placements_to_publish(cohort: Cohort) -> list:
+    return list(cohort.placements.select_related(
+        "trainee", "ccg_supervisor", "project_lead", "educational_supervisor", "practice",
+        "cohort__ccg", "cohort__programme"))
+
+
+def cohort_publish_plan(cohort: Cohort) -> EmailPlan:
+    """Exactly the emails publishing the cohort now would send; none once it is published."""
+    from . import notifications
+
+    if cohort.is_published:
+        return email_plan([])
+    return email_plan(notifications.cohort_published_notices(cohort,
+                                                             placements_to_publish(cohort)))
 
 
 def cohort_changes(cohort: Cohort) -> QuerySet[CohortChange]:

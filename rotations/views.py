@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
+from clic.mail.notices import done_before
 from clic.pdf import pdf_response
 from trainees.selectors import placement_for
 
@@ -88,21 +89,30 @@ def cohort_edit(request, pk):
     return render(request, "rotations/cohort_form.html", {"form": form, "cohort": cohort})
 
 
-@require_POST
 def cohort_publish(request, pk):
+    """A confirmation page listing every email publishing sends; only its POST publishes."""
     cohort = selectors.cohort_to_manage(request.user, pk)
-    if cohort.is_published:
-        messages.info(request, "The timetable was already published: nothing was sent again.")
-        return redirect("cohort_detail", cohort.pk)
-    try:
-        services.cohort_publish(cohort=cohort, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "The timetable is published. Trainees, CCG Supervisors, "
-                                  "CCG admin and PDs are being emailed (S1, S2, S3).")
-    return redirect("cohort_detail", cohort.pk)
+    errors = []
+    if request.method == "POST":
+        if cohort.is_published:
+            messages.info(request, _already_published(cohort))
+            return redirect("cohort_detail", cohort.pk)
+        try:
+            services.cohort_publish(cohort=cohort, by=request.user)
+        except ValidationError as error:
+            errors = [{"href": "", "text": message} for message in error.messages]
+        else:
+            messages.success(request, "The timetable is published. The emails listed are "
+                                      "being sent.")
+            return redirect("cohort_detail", cohort.pk)
+    return render(request, "rotations/cohort_publish.html", {
+        "cohort": cohort, "plan": selectors.cohort_publish_plan(cohort), "errors": errors,
+        "already": _already_published(cohort) if cohort.is_published else ""})
+
+
+def _already_published(cohort) -> str:
+    return done_before("The timetable was already published", when=cohort.published_at,
+                       by=cohort.published_by)
 
 
 def cohort_changes(request, pk):

@@ -293,7 +293,8 @@ def _unique_addresses(addresses) -> list[str]:
 
 def _queue(*, code, event_key, addressees, about, placement, cohort, attachments, render):
     """Write one row per addressee unless the event already made it; send after commit."""
-    keys = {addressee.email: f"{event_key}:{addressee.email}" for addressee in addressees}
+    keys = {addressee.email: idempotency_key(event_key, addressee.email)
+            for addressee in addressees}
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys.values())
                    .values_list("idempotency_key", flat=True))
     stored_attachments = [_stored_attachment(a) for a in attachments]
@@ -322,6 +323,11 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
     if new_ids:
         transaction.on_commit(lambda: publish_send_tasks(new_ids), robust=True)
     return [rows[key] for key in keys.values() if key in rows]
+
+
+def idempotency_key(event_key: str, email: str) -> str:
+    """The outbox row an event makes for one address: the same event never emails it twice."""
+    return f"{event_key}:{email}"
 
 
 def _message_id(key: str) -> str:

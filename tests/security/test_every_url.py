@@ -198,7 +198,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_create": Page(ROLE, static("cohort_create"), seen_by=("pd", "other_pd")),
     "cohort_detail": Page(OBJECT, url("cohort_detail", cohort), seen_by=PROGRAMME),
     "cohort_edit": Page(OBJECT, url("cohort_edit", cohort), seen_by=("pd",)),
-    "cohort_publish": Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True),
+    # A confirmation page listing every email; only its POST publishes.
+    "cohort_publish": (Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",)),
+                       Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True)),
     "cohort_changes": Page(OBJECT, url("cohort_changes", cohort), seen_by=PROGRAMME),
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
     "session_edit": Page(OBJECT, url("session_edit", cohort, lambda s: s.cohort_session.pk),
