@@ -89,6 +89,21 @@ def change_lines(changes: dict) -> list[str]:
             for label, (old, new) in changes.items()]
 
 
+def session_change_notice(session: Session, *, changes: dict, extra_people=(),
+                          reason: str = "") -> Notice:
+    """S10 about a session as it now stands: to its people, keyed by its SEQUENCE."""
+    people = session_people(session)
+    known = {person.pk for person in people}
+    people += [p for p in extra_people if p is not None and p.pk not in known]
+    return Notice(
+        code="S10", event_key=f"session:{session.pk}:v{session.sequence}", about=session,
+        placement=session.placement, cohort=session.cohort,
+        context={"session": session, "changes": change_lines(changes)
+                 + ([f"Reason: {reason}"] if reason else []), "cancelled": session.is_cancelled,
+                 "reason": reason, "cohort": session.cohort, "placement": session.placement},
+        recipients_override=tuple(people))
+
+
 def session_changed(session: Session, *, changes: dict, extra_people=(), reason: str = "") -> list:
     """S10: the session's people hear of the change, with the updated calendar entry."""
     from clic.mail.services import Attachment
@@ -96,19 +111,11 @@ def session_changed(session: Session, *, changes: dict, extra_people=(), reason:
     from .exporters import session_invitation
 
     method = "CANCEL" if session.is_cancelled else "REQUEST"
-    people = session_people(session)
-    known = {person.pk for person in people}
-    people += [p for p in extra_people if p is not None and p.pk not in known]
     attachment = Attachment(filename="timetable-change.ics",
                             content=session_invitation(session, method=method).decode(),
                             mimetype=f"text/calendar; method={method}; charset=UTF-8")
-    return _sop_notify(
-        code="S10", event_key=f"session:{session.pk}:v{session.sequence}", about=session,
-        placement=session.placement, cohort=session.cohort,
-        context={"session": session, "changes": change_lines(changes)
-                 + ([f"Reason: {reason}"] if reason else []), "cancelled": session.is_cancelled,
-                 "reason": reason, "cohort": session.cohort, "placement": session.placement},
-        attachments=[attachment], recipients_override=people)
+    return session_change_notice(session, changes=changes, extra_people=extra_people,
+                                 reason=reason).send(attachments=[attachment])
 
 
 def project_day_moved(placement, *, cancelled: list[Session], created: list[Session]) -> list:

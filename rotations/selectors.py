@@ -1,3 +1,4 @@
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -83,6 +84,24 @@ def cohort_publish_plan(cohort: Cohort) -> EmailPlan:
         return email_plan([])
     return email_plan(notifications.cohort_published_notices(cohort,
                                                              placements_to_publish(cohort)))
+
+
+def session_cancel_plan(session: Session) -> EmailPlan:
+    """Exactly the emails cancelling the session now would send (none if it is cancelled):
+    worked out by the sending code on the session as cancelling leaves it."""
+    from . import notifications
+
+    if session.is_cancelled:
+        return email_plan([])
+    cancelled = copy.copy(session)
+    cancelled.status, cancelled.sequence = Session.Status.CANCELLED, session.sequence + 1
+    return email_plan([notifications.session_change_notice(cancelled, changes={})])
+
+
+def session_cancellation(session: Session) -> CohortChange | None:
+    """When the session was last cancelled, and by whom."""
+    return (session.changes.filter(action=CohortChange.Action.SESSION_CANCELLED)
+            .select_related("actor").order_by("-created_at", "-id").first())
 
 
 def cohort_changes(cohort: Cohort) -> QuerySet[CohortChange]:

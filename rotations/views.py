@@ -158,24 +158,43 @@ def session_edit(request, pk, session_pk):
                 messages.info(request, "Nothing changed, so nobody was emailed.")
             return redirect(_timetable_url(pk, session.week))
     return render(request, "rotations/session_edit.html", {
-        "session": session, "cohort": session.cohort, "form": form,
-        "cancel_form": CancelForm()})
+        "session": session, "cohort": session.cohort, "form": form})
 
 
-@require_POST
 def session_cancel(request, pk, session_pk):
+    """Cancelling tells everyone the session concerns: its own page lists them first, and
+    only its POST cancels."""
     session = selectors.session_to_manage(request.user, pk, session_pk)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        cancelled = services.session_cancel(session=session, by=request.user, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if cancelled:
-            messages.success(request, "Session cancelled. The people affected are being told "
-                                      "(S10).")
-    return redirect(_timetable_url(pk, session.week))
+    if session.kind == session.Kind.BANK_HOLIDAY:
+        raise Http404
+    form = CancelForm(request.POST or None)
+    already = _already_cancelled(session) if session.is_cancelled else ""
+    if request.method == "POST":
+        if already:
+            messages.info(request, already)
+            return redirect(_timetable_url(pk, session.week))
+        if form.is_valid():
+            try:
+                cancelled = services.session_cancel(session=session, by=request.user,
+                                                    reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                session.refresh_from_db()
+                messages.success(request, "Session cancelled. The people listed are being "
+                                          "told." if cancelled else _already_cancelled(session))
+                return redirect(_timetable_url(pk, session.week))
+    return render(request, "rotations/session_cancel.html", {
+        "session": session, "cohort": session.cohort, "form": form, "already": already,
+        "plan": selectors.session_cancel_plan(session)})
+
+
+def _already_cancelled(session) -> str:
+    cancellation = selectors.session_cancellation(session)
+    if cancellation is None:
+        return "The session is already cancelled: nothing was sent again."
+    return done_before("The session was already cancelled", when=cancellation.created_at,
+                       by=cancellation.actor)
 
 
 @require_POST

@@ -205,8 +205,12 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
     "session_edit": Page(OBJECT, url("session_edit", cohort, lambda s: s.cohort_session.pk),
                          seen_by=("pd",)),
-    "session_cancel": Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
-                           seen_by=("pd",), post=True),
+    # Its own confirmation page, listing everyone told; only its POST cancels.
+    "session_cancel": (
+        Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
+             seen_by=("pd",)),
+        Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
+             seen_by=("pd",), post=True)),
     "session_reinstate": Page(OBJECT, url("session_reinstate", cohort,
                                           lambda s: s.cohort_session.pk),
                               seen_by=("pd",), post=True),
