@@ -8,6 +8,7 @@ from django.http import Http404
 
 from clic.accounts.models import Role, User
 from clic.accounts.selectors import DIRECTS
+from clic.mail.notices import Notice
 from clic.queries import AnyOf
 from trainees.models import Placement
 from trainees.selectors import (
@@ -264,6 +265,17 @@ def concern_for(user, placement, concern_id) -> Concern:
 
 def summary_uploads_of(placement) -> QuerySet[SummaryUpload]:
     return placement.summary_uploads.select_related("uploaded_by")
+
+
+def committee_notice(*, placement, upload, about=None, context=None) -> Notice:
+    """S12 of one version of the slide, keyed by it: a version reaches the committee once."""
+    return Notice(code="S12", event_key=f"s12:upload:{upload.pk}", about=about or upload,
+                  placement=placement, context=context or {})
+
+
+def committee_submission_of(upload) -> CommitteeSubmission | None:
+    """When this version of the slide went to the committee, and who sent it."""
+    return upload.submissions.select_related("submitted_by").order_by("submitted_at", "id").first()
 
 
 def committee_submissions_of(placement) -> QuerySet[CommitteeSubmission]:

@@ -287,9 +287,11 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "summary_download": Page(OBJECT, url("summary_download", placement,
                                          lambda s: s.summaries.pk, lambda s: "slide"),
                              seen_by=PROJECT_READERS),
-    "committee_submit": Page(OBJECT, url("committee_submit", placement),
-                             seen_by=("supervisor", "lead"),
-                             forbidden=("trainee", "es", "chair", "pd"), post=True),
+    # A confirmation page (the slide goes outside the service); only its POST sends.
+    "committee_submit": tuple(Page(OBJECT, url("committee_submit", placement),
+                                   seen_by=("supervisor", "lead"),
+                                   forbidden=("trainee", "es", "chair", "pd"), post=post)
+                              for post in (False, True)),
 
     # --- clic.mail ----------------------------------------------------------------------
     "mail_outbox": Page(ROLE, static("mail_outbox"),
