@@ -21,7 +21,6 @@ from clic.mail.services import Attachment, sop_notify
 from trainees.models import Placement
 
 from . import rules, validators
-from .selectors import committee_notice, committee_submission_of
 from .models import (
     HR_ITEM_KEYS,
     MEETING_SPEC_BY_KIND,
@@ -40,6 +39,7 @@ from .models import (
     Project,
     SummaryUpload,
 )
+from .selectors import committee_notice, committee_submission_of
 
 logger = logging.getLogger(__name__)
 
