@@ -4,9 +4,12 @@ import datetime
 from statistics import mean
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from absences.models import Absence
+from clic.mail.notices import EmailPlan, Notice, email_plan
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
@@ -366,6 +369,22 @@ def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> d
 
 def evaluation_round_of(cohort: Cohort) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(cohort=cohort).first()
+
+
+def evaluation_invitation(cohort: Cohort, evaluation: EvaluationRound | None) -> Notice:
+    """S17: the survey link to each trainee of the cohort. Before the evaluation is opened it
+    has reached nobody."""
+    path = reverse("evaluation_answer", args=[cohort.pk])
+    return Notice(code="S17", event_key=f"evaluation:{evaluation.pk}" if evaluation else None,
+                  about=evaluation or cohort, cohort=cohort,
+                  context={"survey_url": settings.SITE_URL + path, "path": path,
+                           "evaluation": evaluation})
+
+
+def evaluation_open_plan(cohort: Cohort) -> EmailPlan:
+    """Exactly the emails opening the evaluation now would send: the trainees who have not
+    had the link."""
+    return email_plan([evaluation_invitation(cohort, evaluation_round_of(cohort))])
 
 
 def evaluation_placement_for(user, cohort_id) -> Placement:

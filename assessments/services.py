@@ -655,14 +655,11 @@ def reflective_reminders_send(*, today: datetime.date | None = None) -> int:
 def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRound:
     """Open the cohort's evaluation and send each trainee S17 with the survey link. Running it
     again sends only to trainees who have not had it (e.g. added since)."""
+    from .selectors import evaluation_invitation
+
     evaluation, _ = EvaluationRound.objects.get_or_create(
         cohort=cohort, defaults={"opened_at": clock.now(), "opened_by": by})
-    path = _site_path("evaluation_answer", cohort.pk)
-    from django.conf import settings
-
-    sop_notify(code="S17", event_key=f"evaluation:{evaluation.pk}", about=evaluation,
-               cohort=cohort, context={"survey_url": settings.SITE_URL + path, "path": path,
-                                       "evaluation": evaluation})
+    evaluation_invitation(cohort, evaluation).send()
     return evaluation
 
 

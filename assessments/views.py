@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clic.mail.notices import done_before
 from clic.paging import page_of
 from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
@@ -393,12 +394,29 @@ def evaluation_results(request, cohort_id):
         "share_form": ShareResultsForm()})
 
 
-@require_POST
 def evaluation_open(request, cohort_id):
+    """Opening the evaluation emails the cohort's trainees: a confirmation page lists those
+    who have not had the link, and only its POST sends."""
     cohort = selectors.pd_cohort_for(request.user, cohort_id)
-    services.evaluation_open(cohort=cohort, by=request.user)
-    messages.success(request, "The evaluation is open: the trainees have been emailed the link.")
-    return redirect("evaluation_results", cohort.pk)
+    plan = selectors.evaluation_open_plan(cohort)
+    evaluation = selectors.evaluation_round_of(cohort)
+    already = _opened_before(evaluation) if evaluation and not plan.emails else ""
+    if request.method == "POST":
+        if already:
+            messages.info(request, already)
+        else:
+            services.evaluation_open(cohort=cohort, by=request.user)
+            messages.success(request, "The evaluation is open: the trainees listed are being "
+                                      "emailed the link.")
+        return redirect("evaluation_results", cohort.pk)
+    return render(request, "assessments/evaluation_open.html", {
+        "cohort": cohort, "plan": plan, "evaluation": evaluation, "already": already})
+
+
+def _opened_before(evaluation) -> str:
+    return done_before("Every trainee has had the link. The evaluation was opened",
+                       when=evaluation.opened_at,
+                       by=evaluation.opened_by or "the weekly schedule")
 
 
 @require_POST

@@ -20,7 +20,8 @@ from .services import Addressee, Attachment, idempotency_key, sop_addressees, so
 @dataclass(frozen=True)
 class Notice:
     code: str
-    event_key: str
+    # None for an event whose object is not made yet (a preview): it has reached nobody.
+    event_key: str | None
     about: Any
     placement: Any = None
     cohort: Any = None
@@ -36,6 +37,8 @@ class Notice:
         same event has already reached (sop_notify skips those)."""
         named = sop_addressees(code=self.code, about=self.about, placement=self.placement,
                                cohort=self.cohort, recipients_override=self.recipients_override)
+        if self.event_key is None:
+            return named
         keys = {idempotency_key(self.event_key, addressee.email): addressee
                 for addressee in named}
         sent = set(OutboundEmail.objects.filter(idempotency_key__in=keys)
@@ -43,6 +46,8 @@ class Notice:
         return [addressee for key, addressee in keys.items() if key not in sent]
 
     def send(self, *, attachments: Sequence[Attachment] = ()) -> list[OutboundEmail]:
+        if self.event_key is None:
+            raise ValueError(f"{self.code} needs its event key to be sent.")
         return sop_notify(code=self.code, event_key=self.event_key, about=self.about,
                           placement=self.placement, cohort=self.cohort,
                           context=dict(self.context), attachments=attachments,

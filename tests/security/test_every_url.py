@@ -341,7 +341,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                                     post=True),
     "reflective_overview": Page(OBJECT, url("reflective_overview", cohort), seen_by=("pd",)),
     "evaluation_results": Page(OBJECT, url("evaluation_results", cohort), seen_by=("pd",)),
-    "evaluation_open": Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",), post=True),
+    # A confirmation page listing the trainees emailed; only its POST opens and sends.
+    "evaluation_open": (Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",)),
+                        Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",), post=True)),
     "evaluation_share": Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",), post=True),
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
 
