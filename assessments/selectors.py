@@ -3,14 +3,14 @@
 import datetime
 from statistics import mean
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from absences.models import Absence
-from clic.mail.notices import EmailPlan, Notice, email_plan
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
+from clic.mail.notices import EmailPlan, Notice, email_plan
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
