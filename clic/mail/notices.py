@@ -95,8 +95,8 @@ def email_plan(notices: Iterable[Notice]) -> EmailPlan:
 WHEN_FORMAT = r"j F Y \a\t H:i"
 
 
-def done_before(what: str, *, when, by=None) -> str:
+def done_before(what: str, *, when, by=None, then: str = "nothing was sent again") -> str:
     """What a repeated confirmation says: "<what> on 7 December 2026 at 11:30 by Dr A: nothing
     was sent again." """
     sentence = f"{what} on {dateformat.format(timezone.localtime(when), WHEN_FORMAT)}"
-    return sentence + (f" by {by}" if by else "") + ": nothing was sent again."
+    return sentence + (f" by {by}" if by else "") + f": {then}."
