@@ -367,13 +367,16 @@ def reflective_entries(request, placement_id):
         "entries": selectors.reflective_entries_of(placement)})
 
 
-@require_POST
 def reflective_entry_delete(request, entry_id):
+    """Removing an entry has its own page, away from the form that logs one; only its POST
+    removes."""
     entry = get_object_or_404(ReflectiveEntry.objects.filter(placement__trainee=request.user),
                               pk=entry_id)
-    services.reflective_entry_delete(entry=entry)
-    messages.success(request, "The entry is removed from the log.")
-    return redirect("reflective_entries", entry.placement_id)
+    if request.method == "POST":
+        services.reflective_entry_delete(entry=entry)
+        messages.success(request, "The entry is removed from the log.")
+        return redirect("reflective_entries", entry.placement_id)
+    return render(request, "assessments/reflective_entry_delete.html", {"entry": entry})
 
 
 def reflective_overview(request, cohort_id):

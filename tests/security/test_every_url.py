@@ -176,12 +176,12 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     ),
     "person_reinvite": Page(OBJECT, url("person_reinvite", trainee), seen_by=PROGRAMME,
                             post=True),
-    "membership_remove": (
-        Page(OBJECT, fresh_membership("trainee", lambda s: s.world.programme),
-             seen_by=PROGRAMME, post=True),
-        Page(OBJECT, fresh_membership("ccg_supervisor", lambda s: s.world.ccg),
-             seen_by=PROGRAMME, post=True),
-    ),
+    # Its own confirmation page; only its POST removes the role.
+    "membership_remove": tuple(
+        Page(OBJECT, fresh_membership(role, organisation), seen_by=PROGRAMME, post=post)
+        for role, organisation in (("trainee", lambda s: s.world.programme),
+                                   ("ccg_supervisor", lambda s: s.world.ccg))
+        for post in (False, True)),
     "organisations": Page(ROLE, static("organisations"), seen_by=MANAGERS_ANYWHERE),
     "organisation_create": Page(ROLE, static("organisation_create"), seen_by=MANAGERS_ANYWHERE),
     # A programme is its own PDs' and PAs'; a CCG is shared by the programmes with cohorts
@@ -337,8 +337,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "end_of_rotation_pdf": Page(OBJECT, url("end_of_rotation_pdf", placement), seen_by=MARKS),
     "reflective_entries": Page(OBJECT, url("reflective_entries", placement),
                                seen_by=("trainee", "pd")),
-    "reflective_entry_delete": Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
-                                    post=True),
+    # Its own confirmation page; only its POST removes the entry.
+    "reflective_entry_delete": tuple(Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
+                                          post=post) for post in (False, True)),
     "reflective_overview": Page(OBJECT, url("reflective_overview", cohort), seen_by=("pd",)),
     "evaluation_results": Page(OBJECT, url("evaluation_results", cohort), seen_by=("pd",)),
     # A confirmation page listing the trainees emailed; only its POST opens and sends.
