@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from clic.accounts.models import Role, RoleMembership
 from clic.audit.models import AuditEvent
+from clic.mail.models import OutboundEmail
 from tests import factories
 from tests.fixtures.people import give_role
 
@@ -48,6 +49,7 @@ def test_confirming_removes_the_role_and_records_who_did(client, world, chair_ro
 
     assert not RoleMembership.objects.filter(pk=chair_role.pk).exists()
     assert world.lead.memberships.filter(role=Role.PROJECT_LEAD).exists()
+    assert not OutboundEmail.objects.exists()  # as the page says: nobody is emailed
     event = AuditEvent.objects.get(object_type="role", object_id=chair_role.pk)
     assert event.actor == world.pa and event.action == AuditEvent.Action.DELETED
     assert "Deputy Clinical Chair, East Kent CCG removed from Dr Lead" in response.content.decode()
