@@ -267,10 +267,15 @@ def summary_uploads_of(placement) -> QuerySet[SummaryUpload]:
     return placement.summary_uploads.select_related("uploaded_by")
 
 
-def committee_notice(*, placement, upload, about=None, context=None) -> Notice:
+def committee_notice(*, placement, upload, submission=None) -> Notice:
     """S12 of one version of the slide, keyed by it: a version reaches the committee once."""
-    return Notice(code="S12", event_key=f"s12:upload:{upload.pk}", about=about or upload,
-                  placement=placement, context=context or {})
+    project = Project.objects.filter(placement=placement).first()
+    return Notice(code="S12", event_key=f"s12:upload:{upload.pk}", about=submission or upload,
+                  placement=placement, context={
+                      "project_title": project.title if project else "",
+                      "submitted_by": submission.submitted_by if submission else None,
+                      "when": submission.submitted_at if submission else None,
+                      "slide_name": upload.slide_name})
 
 
 def committee_submission_of(upload) -> CommitteeSubmission | None:

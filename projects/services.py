@@ -593,10 +593,7 @@ def committee_submit(*, placement: Placement, by: User,
         content = handle.read()
     submission = CommitteeSubmission.objects.create(placement=placement, upload=upload,
                                                     submitted_by=by, to_email=ccg.committee_email)
-    project = Project.objects.filter(placement=placement).first()
-    committee_notice(placement=placement, upload=upload, about=submission, context={
-        "project_title": project.title if project else "", "submitted_by": by,
-        "when": submission.submitted_at, "slide_name": upload.slide_name,
-    }).send(attachments=[Attachment(filename=upload.slide_name, content=content,
-                                    mimetype=kind.mimetype)])
+    committee_notice(placement=placement, upload=upload, submission=submission).send(
+        attachments=[Attachment(filename=upload.slide_name, content=content,
+                                mimetype=kind.mimetype)])
     return submission

@@ -14,7 +14,14 @@ from django.utils import dateformat, timezone
 
 from .catalogue import CatalogueRow, row_for
 from .models import OutboundEmail
-from .services import Addressee, Attachment, idempotency_key, sop_addressees, sop_notify
+from .services import (
+    Addressee,
+    Attachment,
+    idempotency_key,
+    sop_addressees,
+    sop_notify,
+    sop_subjects,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,11 @@ class Notice:
                    .values_list("idempotency_key", flat=True))
         return [addressee for key, addressee in keys.items() if key not in sent]
 
+    def subjects(self, addressees: Sequence[Addressee]) -> list[str]:
+        return sop_subjects(code=self.code, addressees=addressees, about=self.about,
+                            placement=self.placement, cohort=self.cohort,
+                            context=dict(self.context))
+
     def send(self, *, attachments: Sequence[Attachment] = ()) -> list[OutboundEmail]:
         if self.event_key is None:
             raise ValueError(f"{self.code} needs its event key to be sent.")
@@ -56,10 +68,12 @@ class Notice:
 
 @dataclass
 class PlannedEmail:
-    """One email a confirmation page lists: to whom, which SOP row, and about which trainees."""
+    """One email a confirmation page lists: to whom, which SOP row and its subject line (the
+    addressee's placements say which trainees it is about)."""
 
     addressee: Addressee
     row: CatalogueRow
+    subject: str
 
 
 @dataclass
@@ -79,17 +93,22 @@ class EmailPlan:
             grouped.setdefault(email.addressee.email, []).append(email)
         return [(emails[0].addressee, emails) for emails in grouped.values()]
 
-    def addresses(self) -> set[tuple[str, str]]:
-        """(SOP code, address) of every email: what a test compares with the outbox."""
-        return {(email.row.code, email.addressee.email) for email in self.emails}
+    def as_outbox_rows(self) -> set[tuple[str, str, str]]:
+        """(SOP code, address, subject) of every email, as the outbox will hold them."""
+        return {(email.row.code, email.addressee.email, email.subject) for email in self.emails}
 
     def __len__(self) -> int:
         return len(self.emails)
 
 
 def email_plan(notices: Iterable[Notice]) -> EmailPlan:
-    return EmailPlan([PlannedEmail(addressee=addressee, row=notice.row)
-                      for notice in notices for addressee in notice.addressees()])
+    emails = []
+    for notice in notices:
+        addressees = notice.addressees()
+        emails += [PlannedEmail(addressee=addressee, row=notice.row, subject=subject)
+                   for addressee, subject in zip(addressees, notice.subjects(addressees),
+                                                 strict=True)]
+    return EmailPlan(emails)
 
 
 WHEN_FORMAT = r"j F Y \a\t H:i"

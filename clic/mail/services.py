@@ -137,7 +137,14 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
         placement=placement, cohort=cohort, placements=placements)
     if not addressees:
         logger.warning("%s %s has no recipients", code, event_key)
+    render = _sop_renderer(row, about=about, placement=placement, cohort=cohort,
+                           placements=placements, context=context, attachments=attachments)
+    return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
+                  placement=placement, cohort=cohort, attachments=attachments, render=render)
 
+
+def _sop_renderer(row, *, about, placement, cohort, placements, context, attachments):
+    """How an SOP event's email is worded for each addressee: (subject, text, HTML)."""
     event_context = dict(context or {})
     if row.health_data:
         # Sickness is special-category data: whatever the caller passed, only dates reach
@@ -153,8 +160,18 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
     def render(addressee: Addressee):
         return render_email(row.template, {**base, "recipient": addressee})
 
-    return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
-                  placement=placement, cohort=cohort, attachments=attachments, render=render)
+    return render
+
+
+def sop_subjects(*, code: str, addressees: Sequence[Addressee], about=None, placement=None,
+                 cohort=None, context: dict | None = None) -> list[str]:
+    """The subject line each of these addressees would get from `sop_notify` with the same
+    arguments: how a confirmation page names which email goes to whom."""
+    placement, cohort, placements = _event_scope(code, about=about, placement=placement,
+                                                 cohort=cohort)
+    render = _sop_renderer(row_for(code), about=about, placement=placement, cohort=cohort,
+                           placements=placements, context=context, attachments=())
+    return [render(addressee)[0] for addressee in addressees]
 
 
 def sop_addressees(*, code: str, about=None, placement=None, cohort=None,

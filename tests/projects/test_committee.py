@@ -25,8 +25,9 @@ def _address(world) -> str:
     return reverse("committee_submit", args=[world.placement.pk])
 
 
-def _sent() -> set[tuple[str, str]]:
-    return set(OutboundEmail.objects.filter(code="S12").values_list("code", "to_email"))
+def _sent() -> set[tuple[str, str, str]]:
+    return set(OutboundEmail.objects.filter(code="S12").values_list("code", "to_email",
+                                                                    "subject"))
 
 
 def test_the_confirmation_lists_exactly_where_the_slide_goes(client, world, slide):
@@ -37,7 +38,9 @@ def test_the_confirmation_lists_exactly_where_the_slide_goes(client, world, slid
     assert not _sent() and not CommitteeSubmission.objects.exists()
     client.post(_address(world), {"upload": slide.pk})
 
-    assert listed.addresses() == _sent() == {("S12", world.ccg.committee_email)}
+    assert listed.as_outbox_rows() == _sent()
+    assert {(code, address) for code, address, _ in _sent()} == {("S12",
+                                                                 world.ccg.committee_email)}
     assert world.ccg.committee_email in page
     assert f"Send Frailty slide.pptx to {world.ccg.committee_email}" in page
 

@@ -1,6 +1,8 @@
 """Publishing a timetable: a confirmation page that lists every email, then one S1 and one S3
 per person about all of their trainees (issue 19, sections 1 and 3)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -16,8 +18,9 @@ pytestmark = pytest.mark.django_db
 ALLOCATION_CODES = ("S1", "S2", "S3", "S4")
 
 
-def _sent() -> set[tuple[str, str]]:
-    return set(outbox().filter(code__in=ALLOCATION_CODES).values_list("code", "to_email"))
+def _sent() -> set[tuple[str, str, str]]:
+    return set(outbox().filter(code__in=ALLOCATION_CODES).values_list("code", "to_email",
+                                                                      "subject"))
 
 
 @pytest.fixture
@@ -54,10 +57,10 @@ def test_the_publish_page_lists_exactly_the_emails_publishing_sends(client, thre
     assert not outbox().exists()  # looking sends nothing
     client.post(reverse("cohort_publish", args=[world.cohort.pk]))
 
-    assert listed.addresses() == _sent()
+    assert listed.as_outbox_rows() == _sent()
     assert f"Publish and send {len(listed)} emails" in page
-    for address in {address for _, address in _sent()}:
-        assert address in page
+    for _, address, subject in _sent():
+        assert address in page and html.escape(subject) in page
     assert "S4: CCG Supervisor names the Project Lead, about Dr Trainee" in page
     assert ("S1: Cohort published or trainee allocated, about Dr Second, Dr Third and "
             "Dr Trainee") in page

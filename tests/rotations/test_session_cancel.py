@@ -32,12 +32,12 @@ def test_the_cancel_page_lists_exactly_whom_cancelling_tells(client, published):
     assert not outbox("S10").exists()
     client.post(_address(session), {"reason": "Venue flooded"})
 
-    sent = set(outbox("S10").values_list("code", "to_email"))
-    assert listed.addresses() == sent
-    assert {address for _, address in sent} == {"trainee@nhs.test", "second@nhs.test",
-                                                "pd@nhs.test"}
-    for _, address in sent:
-        assert address in page
+    sent = set(outbox("S10").values_list("code", "to_email", "subject"))
+    assert listed.as_outbox_rows() == sent
+    assert {address for _, address, _ in sent} == {"trainee@nhs.test", "second@nhs.test",
+                                                   "pd@nhs.test"}
+    for _, address, subject in sent:
+        assert address in page and subject in page
     assert "Cancel the session and email 3 people" in page
     assert "Reason: Venue flooded" in outbox("S10", to_email="second@nhs.test").get().body_text
 
