@@ -12,11 +12,14 @@ RUNNING_COHORT_WEEK = 6
 # Last year's cohort, long ended: its trainees are on "Trainees of earlier cohorts", not on
 # the supervisor's and the PD's home pages.
 EARLIER_TRAINEES = [("earlier1", "Dr Grace Adeyemi"), ("earlier2", "Dr Harry Lewis")]
-# Next term's cohort waits, with its trainees, for the PD to publish it: two with the demo's
-# CCG Supervisor (who gets one S1 and one S3 naming both) and one with a second supervisor.
-NEXT_TRAINEES = [("next1", "Dr Isla Fraser", "supervisor"), ("next2", "Dr Jamal Khan", "supervisor"),
-                 ("next3", "Dr Kate Lloyd", "supervisor2")]
-SECOND_SUPERVISOR = ("supervisor2", "Mark Reid", "Primary Care Commissioning Lead, East Kent CCG")
+# Next term's cohort waits, with its trainees, for the PD to publish it. Its people have
+# no demo login, so today's pages stay as they are: one CCG Supervisor has two trainees (and
+# gets one S1 and one S3 naming both), another has one.
+NEXT_TRAINEES = [("next1", "Dr Isla Fraser", "supervisor2"), ("next2", "Dr Jamal Khan", "supervisor2"),
+                 ("next3", "Dr Kate Lloyd", "supervisor3")]
+NEXT_STAFF = [("supervisor2", "Mark Reid", "Primary Care Commissioning Lead", Role.CCG_SUPERVISOR),
+              ("supervisor3", "Priya Shah", "Planned Care Commissioning Manager", Role.CCG_SUPERVISOR),
+              ("es2", "Dr Omar Siddiqui", "GP Trainer", Role.ES)]
 
 
 def load(data: DemoData) -> None:
@@ -62,15 +65,15 @@ def load(data: DemoData) -> None:
 
 
 def _enrol_next_term(data: DemoData, upcoming) -> None:
-    login, full_name, job_title = SECOND_SUPERVISOR
-    supervisors = {"supervisor": data.people["supervisor"],
-                   login: accounts_services.user_invite(
-                       email=demo_email(login), full_name=full_name, job_title=job_title,
-                       roles=[(Role.CCG_SUPERVISOR, data.ccg)], invited_by=None, send=False)}
-    for number, (login, full_name, supervisor) in enumerate(NEXT_TRAINEES):
+    practice = data.practices[0]
+    staff = {login: accounts_services.user_invite(
+        email=demo_email(login), full_name=full_name, job_title=job_title,
+        roles=[(role, practice if role == Role.ES else data.ccg)], invited_by=None, send=False)
+        for login, full_name, job_title, role in NEXT_STAFF}
+    for login, full_name, supervisor in NEXT_TRAINEES:
         trainee = accounts_services.user_invite(
             email=demo_email(login), full_name=full_name, job_title="GP Specialty Trainee (ST2)",
             roles=[(Role.TRAINEE, data.programme)], invited_by=None, send=False)
-        placement_add(cohort=upcoming, trainee=trainee, practice=data.practices[number],
-                      educational_supervisor=data.people["es"],
-                      ccg_supervisor=supervisors[supervisor], project_day=Weekday.THURSDAY)
+        placement_add(cohort=upcoming, trainee=trainee, practice=practice,
+                      educational_supervisor=staff["es2"], ccg_supervisor=staff[supervisor],
+                      project_day=Weekday.THURSDAY)

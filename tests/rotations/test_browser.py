@@ -92,7 +92,7 @@ def test_pd_checks_every_email_then_publishes_next_terms_cohort(page, live_serve
     assert page.get_by_role("heading", level=1).inner_text() == "Publish the timetable"
     table = page.get_by_role("table").inner_text()
     assert "10 emails to 8 people and mailboxes" in table
-    assert demo_email("supervisor") in table and demo_email("supervisor2") in table
+    assert demo_email("supervisor2") in table and demo_email("supervisor3") in table
     assert "Dr Isla Fraser and Dr Jamal Khan" in table
     assert not OutboundEmail.objects.filter(cohort=upcoming).exists()
     axe_check(page)
