@@ -86,21 +86,22 @@ def cohort_publish_plan(cohort: Cohort) -> EmailPlan:
                                                              placements_to_publish(cohort)))
 
 
-def session_cancel_plan(session: Session) -> EmailPlan:
-    """Exactly the emails cancelling the session now would send (none if it is cancelled):
-    worked out by the sending code on the session as cancelling leaves it."""
+def session_status_plan(session: Session, status: str) -> EmailPlan:
+    """Exactly the emails cancelling or reinstating the session (`status`) now would send,
+    none if it already has that status: worked out by the sending code on the session as the
+    change leaves it."""
     from . import notifications
 
-    if session.is_cancelled:
+    if session.status == status:
         return email_plan([])
-    cancelled = copy.copy(session)
-    cancelled.status, cancelled.sequence = Session.Status.CANCELLED, session.sequence + 1
-    return email_plan([notifications.session_change_notice(cancelled, changes={})])
+    changed = copy.copy(session)
+    changed.status, changed.sequence = status, session.sequence + 1
+    return email_plan([notifications.session_change_notice(changed, changes={})])
 
 
-def session_cancellation(session: Session) -> CohortChange | None:
-    """When the session was last cancelled, and by whom."""
-    return (session.changes.filter(action=CohortChange.Action.SESSION_CANCELLED)
+def session_last_change(session: Session, action: str) -> CohortChange | None:
+    """When the session was last cancelled or reinstated (`action`), and by whom."""
+    return (session.changes.filter(action=action)
             .select_related("actor").order_by("-created_at", "-id").first())
 
 

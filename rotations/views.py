@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -17,7 +18,7 @@ from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
 from .exporters import portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
-from .models import ROTATION_WEEKS
+from .models import ROTATION_WEEKS, CohortChange, Session
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -162,53 +163,56 @@ def session_edit(request, pk, session_pk):
 
 
 def session_cancel(request, pk, session_pk):
-    """Cancelling tells everyone the session concerns: its own page lists them first, and
-    only its POST cancels."""
+    return _session_status_change(request, pk, session_pk, status=Session.Status.CANCELLED)
+
+
+def session_reinstate(request, pk, session_pk):
+    return _session_status_change(request, pk, session_pk, status=Session.Status.SCHEDULED)
+
+
+def _session_status_change(request, pk, session_pk, *, status):
+    """Cancelling or reinstating a session tells everyone it concerns: its own page lists
+    them first, and only its POST changes the session."""
     session = selectors.session_to_manage(request.user, pk, session_pk)
     if session.kind == session.Kind.BANK_HOLIDAY:
         raise Http404
-    form = CancelForm(request.POST or None)
-    already = _already_cancelled(session) if session.is_cancelled else ""
+    cancelling = status == Session.Status.CANCELLED
+    posted = request.POST if request.method == "POST" else None
+    form = CancelForm(posted) if cancelling else forms.Form(posted)
+    already = _already_changed(session, status) if session.status == status else ""
     if request.method == "POST":
         if already:
             messages.info(request, already)
             return redirect(_timetable_url(pk, session.week))
         if form.is_valid():
             try:
-                cancelled = services.session_cancel(session=session, by=request.user,
-                                                    reason=form.cleaned_data["reason"])
+                changed = (services.session_cancel(session=session, by=request.user,
+                                                   reason=form.cleaned_data["reason"])
+                           if cancelling else
+                           services.session_reinstate(session=session, by=request.user))
             except ValidationError as error:
                 _form_errors(form, error)
             else:
                 session.refresh_from_db()
-                messages.success(request, "Session cancelled. The people listed are being "
-                                          "told." if cancelled else _already_cancelled(session))
+                messages.success(request, f"Session {'cancelled' if cancelling else 'reinstated'}"
+                                          ". The people listed are being told." if changed
+                                 else _already_changed(session, status))
                 return redirect(_timetable_url(pk, session.week))
-    return render(request, "rotations/session_cancel.html", {
+    return render(request, "rotations/session_status.html", {
         "session": session, "cohort": session.cohort, "form": form, "already": already,
-        "plan": selectors.session_cancel_plan(session)})
+        "cancelling": cancelling, "plan": selectors.session_status_plan(session, status)})
 
 
-def _already_cancelled(session) -> str:
-    cancellation = selectors.session_cancellation(session)
-    if cancellation is None:
-        return "The session is already cancelled: nothing was sent again."
-    return done_before("The session was already cancelled", when=cancellation.created_at,
-                       by=cancellation.actor)
-
-
-@require_POST
-def session_reinstate(request, pk, session_pk):
-    session = selectors.session_to_manage(request.user, pk, session_pk)
-    try:
-        reinstated = services.session_reinstate(session=session, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if reinstated:
-            messages.success(request, "Session reinstated. The people affected are being told "
-                                      "(S10).")
-    return redirect(_timetable_url(pk, session.week))
+def _already_changed(session, status) -> str:
+    cancelled = status == Session.Status.CANCELLED
+    change = selectors.session_last_change(
+        session, CohortChange.Action.SESSION_CANCELLED if cancelled
+        else CohortChange.Action.SESSION_REINSTATED)
+    if change is None:
+        return (f"The session is already {'cancelled' if cancelled else 'scheduled'}: "
+                "nothing was sent.")
+    return done_before(f"The session was already {'cancelled' if cancelled else 'reinstated'}",
+                       when=change.created_at, by=change.actor)
 
 
 # Timetable PDFs ----------------------------------------------------------------------------

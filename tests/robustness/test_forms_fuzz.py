@@ -301,7 +301,7 @@ FORMS: list[Form] = [
         "facilitator": choice(*_person_ids(s, "pd", "pd2")), "notes": text()}),
     Form("session_cancel", "pd", lambda s: (s.running.pk, s.session.pk), lambda s: {
         "reason": text("Room unavailable")}),
-    Form("session_reinstate", "pd", lambda s: (s.running.pk, s.session.pk), reachable=False),
+    Form("session_reinstate", "pd", lambda s: (s.running.pk, s.session.pk)),
     Form("pack_request", "pd", lambda s: (s.running.pk,), reachable=False),
     Form("pack_retry", "pd", lambda s: (s.running.pk, s.pack.pk), reachable=False),
     # Trainees

@@ -1,11 +1,11 @@
-"""Cancelling a session has its own confirmation page that lists everyone told, and sends
-only on confirm (issue 19, section 3)."""
+"""Cancelling or reinstating a session has its own confirmation page that lists everyone
+told, and sends only on confirm (issue 19, section 3)."""
 
 import pytest
 from django.urls import reverse
 
 from rotations.models import Session
-from rotations.selectors import session_cancel_plan
+from rotations.selectors import session_status_plan
 from tests import factories
 
 from .helpers import outbox, recipients
@@ -28,7 +28,7 @@ def test_the_cancel_page_lists_exactly_whom_cancelling_tells(client, published):
     client.force_login(published.pd)
 
     page = client.get(_address(session)).content.decode()
-    listed = session_cancel_plan(session)
+    listed = session_status_plan(session, Session.Status.CANCELLED)
     assert not outbox("S10").exists()
     client.post(_address(session), {"reason": "Venue flooded"})
 
@@ -90,3 +90,28 @@ def test_the_session_edit_form_carries_no_cancel_button(client, published):
 
     assert f'action="{_address(session)}"' not in page
     assert f'href="{_address(session)}"' in page
+
+
+def test_reinstating_lists_exactly_whom_it_tells_and_sends_only_on_confirm(client, published):
+    session = _wednesday(published)
+    client.force_login(published.pd)
+    client.post(_address(session), {"reason": "Venue flooded"})
+    address = reverse("session_reinstate", args=[session.cohort_id, session.pk])
+    cancelled_emails = set(outbox("S10").values_list("pk", flat=True))
+    session.refresh_from_db()
+
+    page = client.get(address).content.decode()
+    listed = session_status_plan(session, Session.Status.SCHEDULED)
+    assert set(outbox("S10").values_list("pk", flat=True)) == cancelled_emails
+    client.post(address)
+    again = client.post(address, follow=True).content.decode()
+
+    session.refresh_from_db()
+    assert not session.is_cancelled
+    sent = set(outbox("S10").exclude(pk__in=cancelled_emails)
+               .values_list("code", "to_email", "subject"))
+    assert listed.as_outbox_rows() == sent and len(sent) == 2
+    assert "Reinstate the session and email 2 people" in page
+    assert "The session was already reinstated on " in again
+    edit_page = client.get(reverse("session_edit", args=[session.cohort_id, session.pk]))
+    assert f'action="{address}"' not in edit_page.content.decode()
