@@ -1,7 +1,8 @@
 """An SOP email named before it is sent: a confirmation page lists whom it will reach and the
 service then sends it with the very same arguments, so the page and the outbox agree.
 
-    notice = Notice(code="S17", event_key=f"evaluation:{round.pk}", about=round, cohort=cohort)
+    notice = Notice(code="S17", event_key=f"evaluation:{evaluation.pk}", about=evaluation,
+                    cohort=cohort)
     notice.addressees()   # on the confirmation page
     notice.send()         # on confirm, inside the service's transaction
 """
