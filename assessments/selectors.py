@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from absences.models import Absence
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
+from clic.accounts.models import User
 from clic.mail.notices import EmailPlan, Notice, email_plan
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
@@ -385,6 +386,22 @@ def evaluation_open_plan(cohort: Cohort) -> EmailPlan:
     """Exactly the emails opening the evaluation now would send: the trainees who have not
     had the link."""
     return email_plan([evaluation_invitation(cohort, evaluation_round_of(cohort))])
+
+
+def evaluation_results_notice(evaluation: EvaluationRound, *, results: dict, message: str = "",
+                              by: User | None = None) -> Notice:
+    """S17R: the results summary to the cohort's trainees and stakeholders, once per number
+    of answers."""
+    return Notice(code="S17R", event_key=f"evaluation-results:{evaluation.pk}:n{results['answered']}",
+                  about=evaluation, cohort=evaluation.cohort,
+                  context={"results": results, "message": message.strip(), "sent_by": by,
+                           "path": "/"})
+
+
+def evaluation_results_shared(evaluation: EvaluationRound, answered: int):
+    """When the results with this many answers were sent, and by whom (None if not yet)."""
+    return (evaluation.shares.filter(response_count=answered).select_related("sent_by")
+            .first())
 
 
 def evaluation_placement_for(user, cohort_id) -> Placement:

@@ -707,7 +707,7 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
                              message: str = "") -> EvaluationResultsShare:
     """Send the results summary (counts and averages; no comments) to the cohort's trainees
     and stakeholders. Once per number of answers, so a double click sends once."""
-    from .selectors import evaluation_results
+    from .selectors import evaluation_results, evaluation_results_notice
 
     evaluation = EvaluationRound.objects.select_for_update().select_related("cohort").get(
         pk=evaluation.pk)
@@ -720,9 +720,6 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
     share = EvaluationResultsShare.objects.create(round=evaluation,
                                                   response_count=results["answered"], sent_by=by,
                                                   sent_at=clock.now())
-    sop_notify(code="S17R", event_key=f"evaluation-results:{evaluation.pk}:n{share.response_count}",
-               about=evaluation, cohort=evaluation.cohort,
-               context={"results": results, "message": message.strip(), "sent_by": by,
-                        "path": "/"})
+    evaluation_results_notice(evaluation, results=results, message=message, by=by).send()
     return share
 

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clic.mail.notices import done_before
+from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
@@ -422,24 +423,39 @@ def _opened_before(evaluation) -> str:
                        by=evaluation.opened_by or "the weekly schedule")
 
 
-@require_POST
 def evaluation_share(request, cohort_id):
+    """Sharing the results emails every trainee and stakeholder of the cohort: a confirmation
+    page lists them with the message, and only its "confirm" button sends."""
     cohort = selectors.pd_cohort_for(request.user, cohort_id)
     evaluation = selectors.evaluation_round_of(cohort)
     if evaluation is None:
         raise Http404
-    form = ShareResultsForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("The message could not be read.")
-        services.evaluation_results_share(evaluation=evaluation, by=request.user,
-                                          message=form.cleaned_data["message"])
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, "The results summary has been emailed to the trainees and "
-                                  "stakeholders.")
-    return redirect("evaluation_results", cohort.pk)
+    form = ShareResultsForm(request.POST if request.method == "POST" else None)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    results = selectors.evaluation_results(evaluation)
+    earlier = selectors.evaluation_results_shared(evaluation, results["answered"])
+    already = done_before(
+        f"The results with {earlier.response_count} answer{pluralize(earlier.response_count)} "
+        "were already sent", when=earlier.sent_at, by=earlier.sent_by) if earlier else ""
+    if request.method == "POST" and "confirm" in request.POST:
+        if already:
+            messages.info(request, already)
+            return redirect("evaluation_results", cohort.pk)
+        try:
+            services.evaluation_results_share(evaluation=evaluation, by=request.user,
+                                              message=message)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, "The results summary has been emailed to the people "
+                                      "listed.")
+        return redirect("evaluation_results", cohort.pk)
+    plan = (email_plan([selectors.evaluation_results_notice(evaluation, results=results,
+                                                            message=message)])
+            if results["answered"] and not already else email_plan([]))
+    return render(request, "assessments/evaluation_share.html", {
+        "cohort": cohort, "form": form, "message": message, "plan": plan, "already": already,
+        "results": results})
 
 
 def evaluation_answer(request, cohort_id):

@@ -1,10 +1,11 @@
-"""Opening the evaluation: a confirmation page that lists the trainees to be emailed, and
-sends only on confirm (issue 19, section 3)."""
+"""Opening the evaluation and sharing its results: confirmation pages that list everyone to
+be emailed, and send only on confirm (issue 19, section 3)."""
 
 import pytest
 from django.urls import reverse
 
 from assessments import selectors, services
+from clic.mail.notices import email_plan
 from tests import factories
 
 from .helpers import emails
@@ -72,3 +73,26 @@ def test_opening_the_page_opens_nothing(client, world):
 
     assert selectors.evaluation_round_of(world.cohort) is None
     assert not emails("S17")
+
+
+def test_sharing_the_results_lists_exactly_whom_it_emails_before_sending(client, world, peer):
+    evaluation = services.evaluation_open(cohort=world.cohort)
+    services.evaluation_answer(placement=peer, sessions=4, action_learning_sets=4,
+                               ccg_support=4, overall=4)
+    client.force_login(world.pd)
+    address = reverse("evaluation_share", args=[world.cohort.pk])
+
+    page = client.post(address, {"message": "Thank you all"}).content.decode()
+    results = selectors.evaluation_results(evaluation)
+    listed = email_plan([selectors.evaluation_results_notice(
+        evaluation, results=results, message="Thank you all")])
+    assert not emails("S17R")
+    client.post(address, {"message": "Thank you all", "confirm": "1"})
+    again = client.post(address, {"message": "", "confirm": "1"}, follow=True).content.decode()
+
+    sent = {(email.code, email.to_email, email.subject) for email in emails("S17R")}
+    assert listed.as_outbox_rows() == sent
+    assert {"pa@nhs.test", "es@nhs.test", "peer@nhs.test"} <= {a for _, a, _ in sent}
+    assert f"Send the results to {len(sent)} people" in page and "Thank you all" in page
+    assert "The results with 1 answer were already sent on " in again
+    assert "by Dr Pd: nothing was sent again." in again

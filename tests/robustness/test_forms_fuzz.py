@@ -413,7 +413,7 @@ FORMS: list[Form] = [
     Form("reflective_entry_delete", "trainee1", lambda s: (s.reflective_entry.pk,)),
     Form("evaluation_open", "pd", lambda s: (s.running.pk,)),
     Form("evaluation_share", "pd", lambda s: (s.running.pk,), lambda s: {
-        "message": text("Thank you")}, reachable=False),
+        "message": text("Thank you")}, buttons=({}, {"confirm": "1"})),
     Form("evaluation_answer", "trainee1", lambda s: (s.running.pk,), lambda s: {
         **{name: choice(1, 3, 5) for name in EVALUATION_RATINGS},
         "went_well": text(), "improve": text(), "other_comments": text()}),

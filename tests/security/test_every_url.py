@@ -345,7 +345,9 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     # A confirmation page listing the trainees emailed; only its POST opens and sends.
     "evaluation_open": (Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",)),
                         Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",), post=True)),
-    "evaluation_share": Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",), post=True),
+    # A confirmation page listing everyone emailed; only its "confirm" sends.
+    "evaluation_share": tuple(Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",),
+                                   post=post) for post in (False, True)),
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
 
     # --- absences -----------------------------------------------------------------------
