@@ -3,11 +3,15 @@
 import datetime
 from statistics import mean
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from absences.models import Absence
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
+from clic.accounts.models import User
+from clic.mail.notices import EmailPlan, Notice, email_plan
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
@@ -432,6 +436,38 @@ def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict
 
 def evaluation_round_of(cohort: Cohort) -> EvaluationRound | None:
     return EvaluationRound.objects.filter(cohort=cohort).first()
+
+
+def evaluation_invitation(cohort: Cohort, evaluation: EvaluationRound | None) -> Notice:
+    """S17: the survey link to each trainee of the cohort. Before the evaluation is opened it
+    has reached nobody."""
+    path = reverse("evaluation_answer", args=[cohort.pk])
+    return Notice(code="S17", event_key=f"evaluation:{evaluation.pk}" if evaluation else None,
+                  about=evaluation or cohort, cohort=cohort,
+                  context={"survey_url": settings.SITE_URL + path, "path": path,
+                           "evaluation": evaluation})
+
+
+def evaluation_open_plan(cohort: Cohort) -> EmailPlan:
+    """Exactly the emails opening the evaluation now would send: the trainees who have not
+    had the link."""
+    return email_plan([evaluation_invitation(cohort, evaluation_round_of(cohort))])
+
+
+def evaluation_results_notice(evaluation: EvaluationRound, *, results: dict, message: str = "",
+                              by: User | None = None) -> Notice:
+    """S17R: the results summary to the cohort's trainees and stakeholders, once per number
+    of answers."""
+    return Notice(code="S17R", event_key=f"evaluation-results:{evaluation.pk}:n{results['answered']}",
+                  about=evaluation, cohort=evaluation.cohort,
+                  context={"results": results, "message": message.strip(), "sent_by": by,
+                           "path": "/"})
+
+
+def evaluation_results_shared(evaluation: EvaluationRound, answered: int):
+    """When the results with this many answers were sent, and by whom (None if not yet)."""
+    return (evaluation.shares.filter(response_count=answered).select_related("sent_by")
+            .first())
 
 
 def evaluation_placement_for(user, cohort_id) -> Placement:

@@ -666,14 +666,11 @@ def reflective_reminders_send(*, today: datetime.date | None = None) -> int:
 def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRound:
     """Open the cohort's evaluation and send each trainee S17 with the survey link. Running it
     again sends only to trainees who have not had it (e.g. added since)."""
+    from .selectors import evaluation_invitation
+
     evaluation, _ = EvaluationRound.objects.get_or_create(
         cohort=cohort, defaults={"opened_at": clock.now(), "opened_by": by})
-    path = _site_path("evaluation_answer", cohort.pk)
-    from django.conf import settings
-
-    sop_notify(code="S17", event_key=f"evaluation:{evaluation.pk}", about=evaluation,
-               cohort=cohort, context={"survey_url": settings.SITE_URL + path, "path": path,
-                                       "evaluation": evaluation})
+    evaluation_invitation(cohort, evaluation).send()
     return evaluation
 
 
@@ -721,7 +718,7 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
                              message: str = "") -> EvaluationResultsShare:
     """Send the results summary (counts and averages; no comments) to the cohort's trainees
     and stakeholders. Once per number of answers, so a double click sends once."""
-    from .selectors import evaluation_results
+    from .selectors import evaluation_results, evaluation_results_notice
 
     evaluation = EvaluationRound.objects.select_for_update().select_related("cohort").get(
         pk=evaluation.pk)
@@ -734,9 +731,6 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
     share = EvaluationResultsShare.objects.create(round=evaluation,
                                                   response_count=results["answered"], sent_by=by,
                                                   sent_at=clock.now())
-    sop_notify(code="S17R", event_key=f"evaluation-results:{evaluation.pk}:n{share.response_count}",
-               about=evaluation, cohort=evaluation.cohort,
-               context={"results": results, "message": message.strip(), "sent_by": by,
-                        "path": "/"})
+    evaluation_results_notice(evaluation, results=results, message=message, by=by).send()
     return share
 

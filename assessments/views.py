@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
@@ -368,13 +370,16 @@ def reflective_entries(request, placement_id):
         "entries": selectors.reflective_entries_of(placement)})
 
 
-@require_POST
 def reflective_entry_delete(request, entry_id):
+    """Removing an entry has its own page, away from the form that logs one; only its POST
+    removes."""
     entry = get_object_or_404(ReflectiveEntry.objects.filter(placement__trainee=request.user),
                               pk=entry_id)
-    services.reflective_entry_delete(entry=entry)
-    messages.success(request, "The entry is removed from the log.")
-    return redirect("reflective_entries", entry.placement_id)
+    if request.method == "POST":
+        services.reflective_entry_delete(entry=entry)
+        messages.success(request, "The entry is removed from the log.")
+        return redirect("reflective_entries", entry.placement_id)
+    return render(request, "assessments/reflective_entry_delete.html", {"entry": entry})
 
 
 def reflective_overview(request, cohort_id):
@@ -395,32 +400,64 @@ def evaluation_results(request, cohort_id):
         "share_form": ShareResultsForm()})
 
 
-@require_POST
 def evaluation_open(request, cohort_id):
+    """Opening the evaluation emails the cohort's trainees: a confirmation page lists those
+    who have not had the link, and only its POST sends."""
     cohort = selectors.pd_cohort_for(request.user, cohort_id)
-    services.evaluation_open(cohort=cohort, by=request.user)
-    messages.success(request, "The evaluation is open: the trainees have been emailed the link.")
-    return redirect("evaluation_results", cohort.pk)
+    plan = selectors.evaluation_open_plan(cohort)
+    evaluation = selectors.evaluation_round_of(cohort)
+    already = _opened_before(evaluation) if evaluation and not plan.emails else ""
+    if request.method == "POST":
+        if already:
+            messages.info(request, already)
+        else:
+            services.evaluation_open(cohort=cohort, by=request.user)
+            messages.success(request, "The evaluation is open: the trainees listed are being "
+                                      "emailed the link.")
+        return redirect("evaluation_results", cohort.pk)
+    return render(request, "assessments/evaluation_open.html", {
+        "cohort": cohort, "plan": plan, "evaluation": evaluation, "already": already})
 
 
-@require_POST
+def _opened_before(evaluation) -> str:
+    return done_before("Every trainee has had the link. The evaluation was opened",
+                       when=evaluation.opened_at,
+                       by=evaluation.opened_by or "the weekly schedule")
+
+
 def evaluation_share(request, cohort_id):
+    """Sharing the results emails every trainee and stakeholder of the cohort: a confirmation
+    page lists them with the message, and only its "confirm" button sends."""
     cohort = selectors.pd_cohort_for(request.user, cohort_id)
     evaluation = selectors.evaluation_round_of(cohort)
     if evaluation is None:
         raise Http404
-    form = ShareResultsForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("The message could not be read.")
-        services.evaluation_results_share(evaluation=evaluation, by=request.user,
-                                          message=form.cleaned_data["message"])
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, "The results summary has been emailed to the trainees and "
-                                  "stakeholders.")
-    return redirect("evaluation_results", cohort.pk)
+    form = ShareResultsForm(request.POST if request.method == "POST" else None)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    results = selectors.evaluation_results(evaluation)
+    earlier = selectors.evaluation_results_shared(evaluation, results["answered"])
+    already = done_before(
+        f"The results with {earlier.response_count} answer{pluralize(earlier.response_count)} "
+        "were already sent", when=earlier.sent_at, by=earlier.sent_by) if earlier else ""
+    if request.method == "POST" and "confirm" in request.POST:
+        if already:
+            messages.info(request, already)
+            return redirect("evaluation_results", cohort.pk)
+        try:
+            services.evaluation_results_share(evaluation=evaluation, by=request.user,
+                                              message=message)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, "The results summary has been emailed to the people "
+                                      "listed.")
+        return redirect("evaluation_results", cohort.pk)
+    plan = (email_plan([selectors.evaluation_results_notice(evaluation, results=results,
+                                                            message=message)])
+            if results["answered"] and not already else email_plan([]))
+    return render(request, "assessments/evaluation_share.html", {
+        "cohort": cohort, "form": form, "message": message, "plan": plan, "already": already,
+        "results": results})
 
 
 def evaluation_answer(request, cohort_id):

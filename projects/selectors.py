@@ -8,6 +8,7 @@ from django.http import Http404
 
 from clic.accounts.models import Role, User
 from clic.accounts.selectors import DIRECTS, user_roles
+from clic.mail.notices import Notice
 from clic.queries import AnyOf
 from trainees.models import Placement
 from trainees.selectors import (
@@ -283,6 +284,22 @@ def concern_for(user, placement, concern_id) -> Concern:
 
 def summary_uploads_of(placement) -> QuerySet[SummaryUpload]:
     return placement.summary_uploads.select_related("uploaded_by")
+
+
+def committee_notice(*, placement, upload, submission=None) -> Notice:
+    """S12 of one version of the slide, keyed by it: a version reaches the committee once."""
+    project = Project.objects.filter(placement=placement).first()
+    return Notice(code="S12", event_key=f"s12:upload:{upload.pk}", about=submission or upload,
+                  placement=placement, context={
+                      "project_title": project.title if project else "",
+                      "submitted_by": submission.submitted_by if submission else None,
+                      "when": submission.submitted_at if submission else None,
+                      "slide_name": upload.slide_name})
+
+
+def committee_submission_of(upload) -> CommitteeSubmission | None:
+    """When this version of the slide went to the committee, and who sent it."""
+    return upload.submissions.select_related("submitted_by").order_by("submitted_at", "id").first()
 
 
 def committee_submissions_of(placement) -> QuerySet[CommitteeSubmission]:

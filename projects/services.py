@@ -39,6 +39,7 @@ from .models import (
     Project,
     SummaryUpload,
 )
+from .selectors import committee_notice, committee_submission_of
 
 logger = logging.getLogger(__name__)
 
@@ -626,7 +627,8 @@ def summaries_upload(*, placement: Placement, by: User, outcome: UploadedFile,
 def committee_submit(*, placement: Placement, by: User,
                      upload: SummaryUpload | None = None) -> CommitteeSubmission:
     """The CCG Supervisor or Project Lead sends the one-slide summary (the latest, unless one
-    is named) to the CCG's Clinical Assurance Strategy Committee (S12), attached."""
+    is named) to the CCG's Clinical Assurance Strategy Committee (S12), attached. A slide
+    already sent is not sent again: its first submission is returned."""
     _require(rules.can_submit_to_committee(by, placement),
              "Only the CCG Supervisor or Project Lead can submit the slide to the committee.")
     ccg = placement.cohort.ccg
@@ -637,17 +639,17 @@ def committee_submit(*, placement: Placement, by: User,
         upload = placement.summary_uploads.order_by("-uploaded_at", "-id").first()
     if upload is None or upload.placement_id != placement.pk:
         raise ValidationError("The trainee has not uploaded the one-slide summary yet.")
+    # Two confirmations at once (a double click, two tabs) queue here: the second finds the first.
+    upload = SummaryUpload.objects.select_for_update().get(pk=upload.pk)
+    earlier = committee_submission_of(upload)
+    if earlier is not None:
+        return earlier
     kind = validators.kind_for_name(upload.slide_name) or validators.PDF
     with upload.slide_file.open("rb") as handle:
         content = handle.read()
     submission = CommitteeSubmission.objects.create(placement=placement, upload=upload,
                                                     submitted_by=by, to_email=ccg.committee_email)
-    project = Project.objects.filter(placement=placement).first()
-    sop_notify(code="S12", event_key=f"s12:submission:{submission.pk}", about=submission,
-               placement=placement,
-               attachments=[Attachment(filename=upload.slide_name, content=content,
-                                       mimetype=kind.mimetype)],
-               context={"project_title": project.title if project else "",
-                        "submitted_by": by, "when": submission.submitted_at,
-                        "slide_name": upload.slide_name})
+    committee_notice(placement=placement, upload=upload, submission=submission).send(
+        attachments=[Attachment(filename=upload.slide_name, content=content,
+                                mimetype=kind.mimetype)])
     return submission

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 
 from . import rules, selectors, services
@@ -459,8 +460,10 @@ def summaries(request, placement_id):
                                           "and Project Lead have been emailed.")
                 return redirect("summaries", placement.pk)
     uploads = list(selectors.summary_uploads_of(placement))
+    latest = uploads[0] if uploads else None
     return render(request, "projects/summaries.html", _context(
-        request, placement, form=form, uploads=uploads, latest=uploads[0] if uploads else None,
+        request, placement, form=form, uploads=uploads, latest=latest,
+        latest_sent=latest and selectors.committee_submission_of(latest),
         submissions=selectors.committee_submissions_of(placement),
         can_submit=rules.can_submit_to_committee(request.user, placement),
         committee_email=placement.cohort.ccg.committee_email))
@@ -476,15 +479,40 @@ def summary_download(request, placement_id, upload_id, which):
     raise Http404("No such file.")
 
 
-@post_only
 def committee_submit(request, placement_id):
+    """The slide goes to an address outside the service: a confirmation page says what goes
+    where, and only its POST sends (the version shown, even if a newer one arrives meanwhile)."""
     placement = _placement(request, placement_id)
     _allow(rules.can_submit_to_committee(request.user, placement))
-    try:
-        submission = services.committee_submit(placement=placement, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The one-slide summary has been sent to {submission.to_email}.")
-    return redirect("summaries", placement.pk)
+    uploads = selectors.summary_uploads_of(placement)
+    chosen = request.POST.get("upload", "")
+    upload = (get_object_or_404(uploads, pk=chosen) if chosen.isdecimal()
+              else uploads.first())
+    earlier = selectors.committee_submission_of(upload) if upload else None
+    errors = []
+    if request.method == "POST":
+        if earlier is not None:
+            messages.info(request, _sent_before(earlier))
+            return redirect("summaries", placement.pk)
+        try:
+            submission = services.committee_submit(placement=placement, by=request.user,
+                                                   upload=upload)
+        except ValidationError as error:
+            errors = [{"href": "", "text": message} for message in error.messages]
+        else:
+            messages.success(request, f"The one-slide summary has been sent to "
+                                      f"{submission.to_email}.")
+            return redirect("summaries", placement.pk)
+    committee_email = placement.cohort.ccg.committee_email
+    plan = (email_plan([selectors.committee_notice(placement=placement, upload=upload)])
+            if upload and committee_email and earlier is None else email_plan([]))
+    return render(request, "projects/committee_submit.html", _context(
+        request, placement, upload=upload, plan=plan, errors=errors,
+        committee_email=committee_email, already=_sent_before(earlier) if earlier else ""))
+
+
+def _sent_before(submission) -> str:
+    return done_before(f"{submission.upload.slide_name} was already sent to "
+                       f"{submission.to_email}", when=submission.submitted_at,
+                       by=submission.submitted_by.full_name)
 

@@ -1,6 +1,7 @@
 """The demo's timetable: the running cohort is published (dates relative to today, so it
 is in week 6 now) and one session has been changed, so an S10 sits in the outbox. Last
-year's cohort was published too; the upcoming cohort stays a draft for the PD to publish."""
+year's cohort was published too; the upcoming cohort has its trainees (trainees.demo) and
+stays a draft, so the PD can try publishing it: its confirmation page lists every email."""
 
 import datetime
 

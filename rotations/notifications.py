@@ -6,6 +6,7 @@ event (a second publish, a retried request) write nothing new."""
 from django.utils import timezone
 
 from clic.accounts.models import User
+from clic.mail.notices import Notice
 
 from .models import Session
 from .selectors import mandatory_wednesday
@@ -17,21 +18,58 @@ def _sop_notify(**kwargs):
     return sop_notify(**kwargs)
 
 
-def placement_allocated(placement) -> list:
-    """S1 to the CCG Supervisor, CCG admin and PDs; S2 welcome to the trainee; S3 to the
-    CCG Supervisor to arrange the first meeting."""
+def _allocation_context(cohort, placement=None) -> dict:
+    context = {"cohort": cohort, "start_date": cohort.start_date, "end_date": cohort.end_date}
+    if placement is not None:
+        context.update(placement=placement, trainee=placement.trainee,
+                       project_day=placement.get_project_day_display())
+    return context
+
+
+def _welcome(placement) -> Notice:
+    """S2: the trainee's own welcome, with the next mandatory Wednesday."""
     cohort = placement.cohort
-    context = {"placement": placement, "cohort": cohort, "trainee": placement.trainee,
-               "project_day": placement.get_project_day_display(),
-               "start_date": cohort.start_date, "end_date": cohort.end_date}
+    context = _allocation_context(cohort, placement)
     context["wednesday"] = mandatory_wednesday(
         cohort, from_date=max(cohort.start_date, timezone.localdate()))
-    sent = []
-    for code, suffix in (("S1", "allocated"), ("S2", "welcome"), ("S3", "first-meeting")):
-        sent += _sop_notify(code=code, event_key=f"placement:{placement.pk}:{suffix}",
-                            about=placement, placement=placement, cohort=cohort,
-                            context=dict(context))
-    return sent
+    return Notice(code="S2", event_key=f"placement:{placement.pk}:welcome", about=placement,
+                  placement=placement, cohort=cohort, context=context)
+
+
+def placement_allocated_notices(placement) -> list[Notice]:
+    """A trainee joins a published timetable: S1 to the CCG Supervisor, CCG admin and PDs;
+    S2 welcome to the trainee; S3 to the CCG Supervisor to arrange the first meeting; S4 when
+    the Project Lead is already named."""
+    cohort = placement.cohort
+    context = _allocation_context(cohort, placement)
+    notices = [
+        Notice(code="S1", event_key=f"placement:{placement.pk}:allocated", about=placement,
+               placement=placement, cohort=cohort, context=context),
+        _welcome(placement),
+        Notice(code="S3", event_key=f"placement:{placement.pk}:first-meeting", about=placement,
+               placement=placement, cohort=cohort, context=context)]
+    if placement.project_lead_id:
+        notices.append(project_lead_named_notice(placement))
+    return notices
+
+
+def cohort_published_notices(cohort, placements) -> list[Notice]:
+    """Publishing: S1 and S3 once to each person, naming all of their trainees (a supervisor
+    of two trainees gets one of each, not two), each trainee their own S2 welcome, and S4 for
+    every trainee whose Project Lead is already named."""
+    context = _allocation_context(cohort)
+    return [
+        Notice(code="S1", event_key=f"cohort:{cohort.pk}:published:allocated", about=cohort,
+               cohort=cohort, context=context),
+        *[_welcome(placement) for placement in placements],
+        Notice(code="S3", event_key=f"cohort:{cohort.pk}:published:first-meeting",
+               about=cohort, cohort=cohort, context=context),
+        *[project_lead_named_notice(placement) for placement in placements
+          if placement.project_lead_id]]
+
+
+def send(notices: list[Notice]) -> list:
+    return [email for notice in notices for email in notice.send()]
 
 
 def session_people(session: Session) -> list[User]:
@@ -57,6 +95,21 @@ def change_lines(changes: dict) -> list[str]:
             for label, (old, new) in changes.items()]
 
 
+def session_change_notice(session: Session, *, changes: dict, extra_people=(),
+                          reason: str = "") -> Notice:
+    """S10 about a session as it now stands: to its people, keyed by its SEQUENCE."""
+    people = session_people(session)
+    known = {person.pk for person in people}
+    people += [p for p in extra_people if p is not None and p.pk not in known]
+    return Notice(
+        code="S10", event_key=f"session:{session.pk}:v{session.sequence}", about=session,
+        placement=session.placement, cohort=session.cohort,
+        context={"session": session, "changes": change_lines(changes)
+                 + ([f"Reason: {reason}"] if reason else []), "cancelled": session.is_cancelled,
+                 "reason": reason, "cohort": session.cohort, "placement": session.placement},
+        recipients_override=tuple(people))
+
+
 def session_changed(session: Session, *, changes: dict, extra_people=(), reason: str = "") -> list:
     """S10: the session's people hear of the change, with the updated calendar entry."""
     from clic.mail.services import Attachment
@@ -64,19 +117,11 @@ def session_changed(session: Session, *, changes: dict, extra_people=(), reason:
     from .exporters import session_invitation
 
     method = "CANCEL" if session.is_cancelled else "REQUEST"
-    people = session_people(session)
-    known = {person.pk for person in people}
-    people += [p for p in extra_people if p is not None and p.pk not in known]
     attachment = Attachment(filename="timetable-change.ics",
                             content=session_invitation(session, method=method).decode(),
                             mimetype=f"text/calendar; method={method}; charset=UTF-8")
-    return _sop_notify(
-        code="S10", event_key=f"session:{session.pk}:v{session.sequence}", about=session,
-        placement=session.placement, cohort=session.cohort,
-        context={"session": session, "changes": change_lines(changes)
-                 + ([f"Reason: {reason}"] if reason else []), "cancelled": session.is_cancelled,
-                 "reason": reason, "cohort": session.cohort, "placement": session.placement},
-        attachments=[attachment], recipients_override=people)
+    return session_change_notice(session, changes=changes, extra_people=extra_people,
+                                 reason=reason).send(attachments=[attachment])
 
 
 def project_day_moved(placement, *, cancelled: list[Session], created: list[Session]) -> list:
@@ -106,11 +151,15 @@ def project_day_moved(placement, *, cancelled: list[Session], created: list[Sess
         attachments=[attachment], recipients_override=people)
 
 
-def project_lead_named(placement) -> list:
+def project_lead_named_notice(placement) -> Notice:
     """S4: the trainee and the Project Lead; the lead meets the trainee in week 1 or 2."""
-    return _sop_notify(
+    return Notice(
         # The same key as projects.services.project_lead_assign: naming a lead twice sends once.
         code="S4", event_key=f"s4:placement:{placement.pk}:lead:{placement.project_lead_id}",
         about=placement, placement=placement, cohort=placement.cohort,
         context={"placement": placement, "cohort": placement.cohort,
                  "trainee": placement.trainee, "project_lead": placement.project_lead})
+
+
+def project_lead_named(placement) -> list:
+    return project_lead_named_notice(placement).send()

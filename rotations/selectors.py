@@ -1,3 +1,4 @@
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -6,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.selectors import DIRECTS
+from clic.mail.notices import EmailPlan, email_plan
 
 from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
 
@@ -66,6 +68,41 @@ def cohort_placements(cohort: Cohort):
     one asked about: the related manager fills it in without a join)."""
     return cohort.placements.select_related(
         "trainee", "practice", "ccg_supervisor", "project_lead").order_by("trainee__full_name")
+
+
+def placements_to_publish(cohort: Cohort) -> list:
+    return list(cohort.placements.select_related(
+        "trainee", "ccg_supervisor", "project_lead", "educational_supervisor", "practice",
+        "cohort__ccg", "cohort__programme"))
+
+
+def cohort_publish_plan(cohort: Cohort) -> EmailPlan:
+    """Exactly the emails publishing the cohort now would send; none once it is published."""
+    from . import notifications
+
+    if cohort.is_published:
+        return email_plan([])
+    return email_plan(notifications.cohort_published_notices(cohort,
+                                                             placements_to_publish(cohort)))
+
+
+def session_status_plan(session: Session, status: str) -> EmailPlan:
+    """Exactly the emails cancelling or reinstating the session (`status`) now would send,
+    none if it already has that status: worked out by the sending code on the session as the
+    change leaves it."""
+    from . import notifications
+
+    if session.status == status:
+        return email_plan([])
+    changed = copy.copy(session)
+    changed.status, changed.sequence = status, session.sequence + 1
+    return email_plan([notifications.session_change_notice(changed, changes={})])
+
+
+def session_last_change(session: Session, action: str) -> CohortChange | None:
+    """When the session was last cancelled or reinstated (`action`), and by whom."""
+    return (session.changes.filter(action=action)
+            .select_related("actor").order_by("-created_at", "-id").first())
 
 
 def cohort_changes(cohort: Cohort) -> QuerySet[CohortChange]:

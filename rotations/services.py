@@ -10,7 +10,7 @@ from django.utils import timezone
 from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.audit import services as audit
 
-from . import notifications
+from . import notifications, selectors
 from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
 from .timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
 
@@ -160,21 +160,18 @@ def placement_allocate(*, placement, by: User | None = None) -> None:
     if not placement.cohort.is_published or placement.sessions.exists():
         return
     placement_timetable_generate(placement=placement)
-    notifications.placement_allocated(placement)
-    if placement.project_lead_id:
-        notifications.project_lead_named(placement)
+    notifications.send(notifications.placement_allocated_notices(placement))
 
 
 @transaction.atomic
 def cohort_publish(*, cohort: Cohort, by: User | None = None) -> Cohort:
-    """Generate the 16-week timetable and tell everyone (S1, S2, S3). Publishing twice
-    does nothing new."""
+    """Generate the 16-week timetable and tell everyone: each person once, about all their
+    trainees (the emails `selectors.cohort_publish_plan` lists). Publishing twice does
+    nothing new."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.is_published:
         return cohort
-    placements = list(cohort.placements.select_related(
-        "trainee", "ccg_supervisor", "project_lead", "educational_supervisor", "practice",
-        "cohort__ccg", "cohort__programme"))
+    placements = selectors.placements_to_publish(cohort)
     errors = {}
     if not cohort.directors.exists():
         errors["directors"] = ["Choose at least one Programme Director before publishing."]
@@ -191,10 +188,12 @@ def cohort_publish(*, cohort: Cohort, by: User | None = None) -> Cohort:
     cohort.save(update_fields=["status", "published_at", "published_by"])
     for placement in placements:
         placement.cohort = cohort
-        placement_allocate(placement=placement, by=by)
+        placement_timetable_generate(placement=placement)
+    emails = notifications.send(notifications.cohort_published_notices(cohort, placements))
     cohort_change_record(cohort=cohort, actor=by, action=CohortChange.Action.PUBLISHED,
          summary=f"Timetable published for {len(placements)} trainee"
-                 f"{'' if len(placements) == 1 else 's'}; S1, S2 and S3 emails queued")
+                 f"{'' if len(placements) == 1 else 's'}; {len(emails)} email"
+                 f"{'' if len(emails) == 1 else 's'} queued")
     return cohort
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
+from clic.mail.notices import done_before
 from clic.pdf import pdf_response
 from trainees.selectors import placement_for
 
@@ -16,7 +18,7 @@ from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
 from .exporters import portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
-from .models import ROTATION_WEEKS
+from .models import ROTATION_WEEKS, CohortChange, Session
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -88,21 +90,30 @@ def cohort_edit(request, pk):
     return render(request, "rotations/cohort_form.html", {"form": form, "cohort": cohort})
 
 
-@require_POST
 def cohort_publish(request, pk):
+    """A confirmation page listing every email publishing sends; only its POST publishes."""
     cohort = selectors.cohort_to_manage(request.user, pk)
-    if cohort.is_published:
-        messages.info(request, "The timetable was already published: nothing was sent again.")
-        return redirect("cohort_detail", cohort.pk)
-    try:
-        services.cohort_publish(cohort=cohort, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "The timetable is published. Trainees, CCG Supervisors, "
-                                  "CCG admin and PDs are being emailed (S1, S2, S3).")
-    return redirect("cohort_detail", cohort.pk)
+    errors = []
+    if request.method == "POST":
+        if cohort.is_published:
+            messages.info(request, _already_published(cohort))
+            return redirect("cohort_detail", cohort.pk)
+        try:
+            services.cohort_publish(cohort=cohort, by=request.user)
+        except ValidationError as error:
+            errors = [{"href": "", "text": message} for message in error.messages]
+        else:
+            messages.success(request, "The timetable is published. The emails listed are "
+                                      "being sent.")
+            return redirect("cohort_detail", cohort.pk)
+    return render(request, "rotations/cohort_publish.html", {
+        "cohort": cohort, "plan": selectors.cohort_publish_plan(cohort), "errors": errors,
+        "already": _already_published(cohort) if cohort.is_published else ""})
+
+
+def _already_published(cohort) -> str:
+    return done_before("The timetable was already published", when=cohort.published_at,
+                       by=cohort.published_by)
 
 
 def cohort_changes(request, pk):
@@ -156,38 +167,60 @@ def session_edit(request, pk, session_pk):
                 messages.info(request, "Nothing changed, so nobody was emailed.")
             return redirect(_timetable_url(pk, session.week))
     return render(request, "rotations/session_edit.html", {
-        "session": session, "cohort": session.cohort, "form": form,
-        "cancel_form": CancelForm()})
+        "session": session, "cohort": session.cohort, "form": form})
 
 
-@require_POST
 def session_cancel(request, pk, session_pk):
-    session = selectors.session_to_manage(request.user, pk, session_pk)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        cancelled = services.session_cancel(session=session, by=request.user, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if cancelled:
-            messages.success(request, "Session cancelled. The people affected are being told "
-                                      "(S10).")
-    return redirect(_timetable_url(pk, session.week))
+    return _session_status_change(request, pk, session_pk, status=Session.Status.CANCELLED)
 
 
-@require_POST
 def session_reinstate(request, pk, session_pk):
+    return _session_status_change(request, pk, session_pk, status=Session.Status.SCHEDULED)
+
+
+def _session_status_change(request, pk, session_pk, *, status):
+    """Cancelling or reinstating a session tells everyone it concerns: its own page lists
+    them first, and only its POST changes the session."""
     session = selectors.session_to_manage(request.user, pk, session_pk)
-    try:
-        reinstated = services.session_reinstate(session=session, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if reinstated:
-            messages.success(request, "Session reinstated. The people affected are being told "
-                                      "(S10).")
-    return redirect(_timetable_url(pk, session.week))
+    if session.kind == session.Kind.BANK_HOLIDAY:
+        raise Http404
+    cancelling = status == Session.Status.CANCELLED
+    posted = request.POST if request.method == "POST" else None
+    form = CancelForm(posted) if cancelling else forms.Form(posted)
+    already = _already_changed(session, status) if session.status == status else ""
+    if request.method == "POST":
+        if already:
+            messages.info(request, already)
+            return redirect(_timetable_url(pk, session.week))
+        if form.is_valid():
+            try:
+                changed = (services.session_cancel(session=session, by=request.user,
+                                                   reason=form.cleaned_data["reason"])
+                           if cancelling else
+                           services.session_reinstate(session=session, by=request.user))
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                session.refresh_from_db()
+                messages.success(request, f"Session {'cancelled' if cancelling else 'reinstated'}"
+                                          ". The people listed are being told." if changed
+                                 else _already_changed(session, status))
+                return redirect(_timetable_url(pk, session.week))
+    return render(request, "rotations/session_status.html", {
+        "session": session, "cohort": session.cohort, "form": form, "already": already,
+        "cancelling": cancelling, "plan": selectors.session_status_plan(session, status)})
+
+
+def _already_changed(session, status) -> str:
+    cancelled = status == Session.Status.CANCELLED
+    change = selectors.session_last_change(
+        session, CohortChange.Action.SESSION_CANCELLED if cancelled
+        else CohortChange.Action.SESSION_REINSTATED)
+    if change is None:
+        return (f"The session is already {'cancelled' if cancelled else 'scheduled'}: "
+                "nothing was sent.")
+    return done_before(f"The session was already {'cancelled' if cancelled else 'reinstated'}",
+                       when=change.created_at, by=change.actor)
 
 
 # Timetable PDFs ----------------------------------------------------------------------------

@@ -95,9 +95,12 @@ def test_load_demo_builds_every_role_and_is_repeatable():
     placements = Placement.objects.filter(trainee__email__endswith="@clic.test")
     running = [p for p in placements if p.cohort.start_date <= today <= p.cohort.end_date]
     assert len(running) == 4 and {p.cohort.week_of(today) for p in running} == {6}
-    # Last year's cohort, for the list of earlier trainees.
-    assert {p.cohort.end_date < today for p in placements if p not in running} == {True}
-    assert placements.count() == 6
+    # Last year's cohort, for the list of earlier trainees; next term's waits to be published.
+    later = [p for p in placements if p not in running]
+    assert sorted(p.cohort.start_date > today for p in later) == [False, False, True, True, True]
+    assert {p.cohort.is_published for p in later if p.cohort.start_date > today} == {False}
+    assert {p.cohort.end_date < today for p in later if p.cohort.start_date < today} == {True}
+    assert placements.count() == 9
 
 
 @pytest.mark.django_db

@@ -12,6 +12,14 @@ RUNNING_COHORT_WEEK = 6
 # Last year's cohort, long ended: its trainees are on "Trainees of earlier cohorts", not on
 # the supervisor's and the PD's home pages.
 EARLIER_TRAINEES = [("earlier1", "Dr Grace Adeyemi"), ("earlier2", "Dr Harry Lewis")]
+# Next term's cohort waits, with its trainees, for the PD to publish it. Its people have
+# no demo login, so today's pages stay as they are: one CCG Supervisor has two trainees (and
+# gets one S1 and one S3 naming both), another has one.
+NEXT_TRAINEES = [("next1", "Dr Isla Fraser", "supervisor2"), ("next2", "Dr Jamal Khan", "supervisor2"),
+                 ("next3", "Dr Kate Lloyd", "supervisor3")]
+NEXT_STAFF = [("supervisor2", "Mark Reid", "Primary Care Commissioning Lead", Role.CCG_SUPERVISOR),
+              ("supervisor3", "Priya Shah", "Planned Care Commissioning Manager", Role.CCG_SUPERVISOR),
+              ("es2", "Dr Omar Siddiqui", "GP Trainer", Role.ES)]
 
 
 def load(data: DemoData) -> None:
@@ -39,6 +47,7 @@ def load(data: DemoData) -> None:
         start_date=running.end_date + datetime.timedelta(days=1),
         directors=[people["pd"], people["pd2"]], als_facilitator=people["pd2"],
         teaching_venue=running.teaching_venue, ccg_venue=running.ccg_venue)
+    _enrol_next_term(data, upcoming)
     earlier = cohort_create(
         name=f"East Kent CLIC {week1_monday - datetime.timedelta(weeks=52):%B %Y}",
         programme=data.programme, ccg=data.ccg,
@@ -53,3 +62,18 @@ def load(data: DemoData) -> None:
                       educational_supervisor=people["es"], ccg_supervisor=people["supervisor"],
                       project_lead=people["lead"], project_day=Weekday.THURSDAY)
     data.extras.update(running_cohort=running, upcoming_cohort=upcoming, earlier_cohort=earlier)
+
+
+def _enrol_next_term(data: DemoData, upcoming) -> None:
+    practice = data.practices[0]
+    staff = {login: accounts_services.user_invite(
+        email=demo_email(login), full_name=full_name, job_title=job_title,
+        roles=[(role, practice if role == Role.ES else data.ccg)], invited_by=None, send=False)
+        for login, full_name, job_title, role in NEXT_STAFF}
+    for login, full_name, supervisor in NEXT_TRAINEES:
+        trainee = accounts_services.user_invite(
+            email=demo_email(login), full_name=full_name, job_title="GP Specialty Trainee (ST2)",
+            roles=[(Role.TRAINEE, data.programme)], invited_by=None, send=False)
+        placement_add(cohort=upcoming, trainee=trainee, practice=practice,
+                      educational_supervisor=staff["es2"], ccg_supervisor=staff[supervisor],
+                      project_day=Weekday.THURSDAY)

@@ -75,3 +75,20 @@ def people_visible_to(user) -> QuerySet[User]:
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(id__in=managed_organisation_ids(user))
+
+
+def membership_removal(user, membership_id: int):
+    """The audit event of a role already taken away, if its remover is someone this manager
+    can see (or themselves): when, and by whom."""
+    from clic.audit.models import AuditEvent
+
+    from .services import ROLE_REMOVED
+
+    event = (AuditEvent.objects.filter(object_type=ROLE_REMOVED, object_id=membership_id,
+                                       action=AuditEvent.Action.DELETED)
+             .select_related("actor").first())
+    if event is None or event.actor is None:
+        return None
+    if event.actor_id != user.pk and not people_visible_to(user).filter(pk=event.actor_id).exists():
+        return None
+    return event

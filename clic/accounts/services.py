@@ -43,8 +43,17 @@ def membership_add(*, user: User, role: str, organisation: Organisation) -> Role
     return membership
 
 
+# How the audit log files a role taken away, for membership_removal to find it again.
+ROLE_REMOVED = "role"
+
+
 @transaction.atomic
-def membership_remove(*, membership: RoleMembership) -> None:
+def membership_remove(*, membership: RoleMembership, by: User | None = None) -> None:
+    from clic.audit import services as audit
+
+    audit.record(actor=by, action=audit.DELETED, obj=membership, object_type=ROLE_REMOVED,
+                 summary=f"Role removed: {membership.get_role_display()}, "
+                         f"{membership.organisation}")
     membership.delete()
 
 

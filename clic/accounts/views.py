@@ -10,6 +10,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
+from clic.mail.notices import done_before
 from clic.paging import page_of
 from clic.todo import TODO_ROLES, todo_items
 
@@ -17,7 +18,12 @@ from . import exporters, services
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
 from .rules import can_manage_people
-from .selectors import organisations_visible_to, people_visible_to, user_roles
+from .selectors import (
+    membership_removal,
+    organisations_visible_to,
+    people_visible_to,
+    user_roles,
+)
 
 
 def home(request):
@@ -133,15 +139,30 @@ def person_detail(request, pk):
     })
 
 
-@require_POST
 def membership_remove(request, pk, membership_pk):
+    """Taking a role away has its own page, away from the form that adds one; only its POST
+    removes. Removing it again changes nothing and says when it was removed and by whom."""
     _require_manager(request)
     person = get_object_or_404(people_visible_to(request.user), pk=pk)
-    membership = get_object_or_404(person.memberships.filter(
-        organisation__in=organisations_visible_to(request.user)), pk=membership_pk)
-    services.membership_remove(membership=membership)
-    messages.success(request, "Role removed.")
-    return redirect("person_detail", person.pk)
+    membership = person.memberships.filter(
+        organisation__in=organisations_visible_to(request.user)).select_related(
+        "organisation").filter(pk=membership_pk).first()
+    if membership is None:
+        removal = membership_removal(request.user, membership_pk)
+        if removal is None:
+            raise Http404
+        messages.info(request, done_before("That role was already removed",
+                                           when=removal.created_at, by=removal.actor,
+                                           then="nothing was changed"))
+        return redirect("person_detail", person.pk)
+    if request.method == "POST":
+        services.membership_remove(membership=membership, by=request.user)
+        messages.success(request, f"{membership.get_role_display()}, {membership.organisation} "
+                                  f"removed from {person}. Nobody was emailed.")
+        return redirect("person_detail", person.pk)
+    return render(request, "accounts/membership_remove.html", {
+        "person": person, "membership": membership,
+        "others": person.memberships.exclude(pk=membership.pk).select_related("organisation")})
 
 
 @require_POST

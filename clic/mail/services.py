@@ -136,7 +136,18 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
         placement=placement, cohort=cohort, placements=placements)
     if not addressees:
         logger.warning("%s %s has no recipients", code, event_key)
+    render, replies = _sop_renderer(row, addressees=addressees, about=about,
+                                    placement=placement, cohort=cohort, placements=placements,
+                                    context=context, attachments=attachments)
+    return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
+                  placement=placement, cohort=cohort, attachments=attachments, render=render,
+                  reply_to=replies)
 
+
+def _sop_renderer(row, *, addressees, about, placement, cohort, placements, context,
+                  attachments):
+    """How an SOP event's email is worded for each addressee, (subject, text, HTML), and
+    whom each addressee's reply reaches."""
     event_context = dict(context or {})
     if row.health_data:
         # Sickness is special-category data: whatever the caller passed, only dates reach
@@ -158,9 +169,19 @@ def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
         return render_email(row.template, {**base, "recipient": addressee,
                                            "replies_reach": replies[addressee.email]})
 
-    return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
-                  placement=placement, cohort=cohort, attachments=attachments, render=render,
-                  reply_to=replies)
+    return render, replies
+
+
+def sop_subjects(*, code: str, addressees: Sequence[Addressee], about=None, placement=None,
+                 cohort=None, context: dict | None = None) -> list[str]:
+    """The subject line each of these addressees would get from `sop_notify` with the same
+    arguments: how a confirmation page names which email goes to whom."""
+    placement, cohort, placements = _event_scope(code, about=about, placement=placement,
+                                                 cohort=cohort)
+    render, _ = _sop_renderer(row_for(code), addressees=addressees, about=about,
+                              placement=placement, cohort=cohort, placements=placements,
+                              context=context, attachments=())
+    return [render(addressee)[0] for addressee in addressees]
 
 
 def sop_addressees(*, code: str, about=None, placement=None, cohort=None,
@@ -350,7 +371,8 @@ def _unique_addresses(addresses) -> list[str]:
 def _queue(*, code, event_key, addressees, about, placement, cohort, attachments, render,
            reply_to: dict[str, list[Addressee]] | None = None):
     """Write one row per addressee unless the event already made it; send after commit."""
-    keys = {addressee.email: f"{event_key}:{addressee.email}" for addressee in addressees}
+    keys = {addressee.email: idempotency_key(event_key, addressee.email)
+            for addressee in addressees}
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys.values())
                    .values_list("idempotency_key", flat=True))
     stored_attachments = [_stored_attachment(a) for a in attachments]
@@ -381,6 +403,11 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
     if new_ids:
         transaction.on_commit(lambda: publish_after_commit(new_ids), robust=True)
     return [rows[key] for key in keys.values() if key in rows]
+
+
+def idempotency_key(event_key: str, email: str) -> str:
+    """The outbox row an event makes for one address: the same event never emails it twice."""
+    return f"{event_key}:{email}"
 
 
 def _message_id(key: str) -> str:

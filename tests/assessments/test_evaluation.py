@@ -123,14 +123,16 @@ def test_pd_sees_counts_averages_and_comments_and_shares_them(client, world, pee
     assert "Dr Trainee" not in page.content.decode().split("Share the results")[0].split(
         "<h1>")[1]
 
-    client.post(reverse("evaluation_share", args=[world.cohort.pk]), {"message": "Thank you"})
+    client.post(reverse("evaluation_share", args=[world.cohort.pk]),
+                {"message": "Thank you", "confirm": "1"})
     recipients = addresses("S17R")
     assert {"trainee@nhs.test", "peer@nhs.test", "supervisor@nhs.test", "lead@nhs.test",
             "es@nhs.test", "chair@nhs.test", "pd@nhs.test", "pa@nhs.test"} <= recipients
     body = emails("S17R")[0].body_text
     assert "4.5" in body and "Idea 4" not in body
     # A second click with no new answers sends nothing more.
-    client.post(reverse("evaluation_share", args=[world.cohort.pk]), {"message": ""})
+    client.post(reverse("evaluation_share", args=[world.cohort.pk]),
+                {"message": "", "confirm": "1"})
     assert EvaluationResultsShare.objects.count() == 1
     assert len(emails("S17R")) == len(recipients)
 

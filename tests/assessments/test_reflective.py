@@ -154,3 +154,19 @@ def test_reminder_uses_the_app_clock_by_default(world, clock):
     (email,) = [e for e in emails("REFLECT") if e.to_email == "trainee@nhs.test"]
     assert email.idempotency_key.startswith(
         f"reflective-reminder:{world.placement.pk}:{world.cohort.monday_of_week(2)}")
+
+
+def test_removing_an_entry_has_its_own_page_away_from_the_log_form(client, world):
+    entry = log(world.placement, world.cohort.start_date)
+    address = reverse("reflective_entry_delete", args=[entry.pk])
+    client.force_login(world.trainee)
+
+    log_page = client.get(reverse("reflective_entries", args=[world.placement.pk])
+                          ).content.decode()
+    confirm = client.get(address).content.decode()
+
+    assert f'href="{address}"' in log_page and f'action="{address}"' not in log_page
+    assert entry.title in confirm and "Remove the entry" in confirm
+    assert ReflectiveEntry.objects.filter(pk=entry.pk).exists()
+    client.post(address)
+    assert not ReflectiveEntry.objects.exists()

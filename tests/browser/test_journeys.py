@@ -14,6 +14,7 @@ CLIC_SCREENSHOTS=1 also saves the main pages to docs/screenshots/ for the README
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,11 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
     assert "2 trainees added" in main_text(page)
     axe_check(page)
     page.get_by_role("button", name="Publish the timetable").click()
+    # The confirmation page lists every email before anything is sent.
+    assert "nia.journey@nhs.test" in main_text(page)
+    assert not OutboundEmail.objects.filter(cohort=cohort, code="S2").exists()
+    axe_check(page)
+    page.get_by_role("button", name=re.compile(r"^Publish and send \d+ emails$")).click()
     assert "The timetable is published" in main_text(page)
     axe_check(page)
     cohort.refresh_from_db()

@@ -390,7 +390,7 @@ def hold_after(smtp_server):
 def test_worker_killed_mid_batch_delivers_every_email_once_after_recovery(
         world, celery_worker_process, smtp_server, hold_after, client, settings):
     """The cohort's Publish button queues S1-S4 for seven trainees in one transaction: about
-    50 emails, a batch task per SOP row (at most 25 each) on four worker threads. The worker
+    40 emails, a batch task per SOP event (at most 25 each) on four worker threads. The worker
     is SIGKILLed after 10 are delivered, with a message held in DATA on each thread. After a
     restart and the sweeper, every email arrives exactly once.
 
@@ -411,7 +411,8 @@ def test_worker_killed_mid_batch_delivers_every_email_once_after_recovery(
     assert response.status_code == 302
     assert Cohort.objects.get(pk=world.cohort.pk).is_published
     rows = list(OutboundEmail.objects.all())
-    assert 40 <= len(rows) <= 60, Counter(row.code for row in rows)
+    # One S1 to each of the 7 supervisors, CCG admin and the PD; S2, S3 and S4 per trainee.
+    assert 30 <= len(rows) <= 60, Counter(row.code for row in rows)
 
     assert smtp_server.sink.holding.wait(30), "the worker never reached the 11th email"
     # Every later message now waits in DATA. A thread whose 10th message the server had just

@@ -270,8 +270,7 @@ FORMS: list[Form] = [
     Form("person_detail", "pd", lambda s: (s.people["es"].pk,), lambda s: {
         "role": choice(*Role.values), "organisation": choice(s.running.ccg_id)}),
     Form("person_reinvite", "pd", lambda s: (s.invitee.pk,), reachable=False),
-    Form("membership_remove", "pd", lambda s: (s.people["es"].pk, s.membership.pk),
-         reachable=False),
+    Form("membership_remove", "pd", lambda s: (s.people["es"].pk, s.membership.pk)),
     Form("organisation_create", "pd", fields=lambda s: {
         "kind": choice(*Organisation.Kind.values), "name": text("A new CCG"),
         "admin_mailbox": email(), "committee_email": email(), "address": text()}),
@@ -294,15 +293,15 @@ FORMS: list[Form] = [
     # Cohorts and timetable
     Form("cohort_create", "pd", fields=_cohort_fields),
     Form("cohort_edit", "pd", lambda s: (s.upcoming.pk,), _cohort_fields),
-    Form("cohort_publish", "pd", lambda s: (s.upcoming.pk,), reachable=False),
+    Form("cohort_publish", "pd", lambda s: (s.upcoming.pk,)),
     Form("session_edit", "pd", lambda s: (s.running.pk, s.session.pk), lambda s: {
         "kind": choice(*[k for k in Session.Kind.values if k != Session.Kind.BANK_HOLIDAY]),
         "title": text("Action learning set"), "date": date(s.session.date, *_near(s, 1, 60)),
         "start_time": time("13:30"), "end_time": time("16:30"), "venue": text("Room 2"),
         "facilitator": choice(*_person_ids(s, "pd", "pd2")), "notes": text()}),
     Form("session_cancel", "pd", lambda s: (s.running.pk, s.session.pk), lambda s: {
-        "reason": text("Room unavailable")}, reachable=False),
-    Form("session_reinstate", "pd", lambda s: (s.running.pk, s.session.pk), reachable=False),
+        "reason": text("Room unavailable")}),
+    Form("session_reinstate", "pd", lambda s: (s.running.pk, s.session.pk)),
     Form("pack_request", "pd", lambda s: (s.running.pk,), reachable=False),
     Form("pack_retry", "pd", lambda s: (s.running.pk, s.pack.pk), reachable=False),
     # Trainees
@@ -362,7 +361,7 @@ FORMS: list[Form] = [
     Form("summaries", "trainee2", lambda s: (s.placements["trainee2"].pk,), lambda s: {
         "outcome": upload(), "slide": upload()}),
     Form("committee_submit", "supervisor", lambda s: (s.placements["trainee1"].pk,),
-         reachable=False),
+         lambda s: {"upload": text("1", "x")}),
     # Absences
     *[Form("absences:report", "trainee1", lambda s, slug=slug: (s.placements["trainee1"].pk, slug),
            _absence_fields, buttons=ABSENCE_BUTTONS, id=f"absences:report:{slug}")
@@ -414,11 +413,10 @@ FORMS: list[Form] = [
         "date": date(*_near(s, 0, -1)), "title": text("An entry"),
         "kind": choice(*ReflectiveEntry.Kind.values), "capability": choice(*Capability.values),
         "portfolio_url": url()}),
-    Form("reflective_entry_delete", "trainee1", lambda s: (s.reflective_entry.pk,),
-         reachable=False),
-    Form("evaluation_open", "pd", lambda s: (s.running.pk,), reachable=False),
+    Form("reflective_entry_delete", "trainee1", lambda s: (s.reflective_entry.pk,)),
+    Form("evaluation_open", "pd", lambda s: (s.running.pk,)),
     Form("evaluation_share", "pd", lambda s: (s.running.pk,), lambda s: {
-        "message": text("Thank you")}, reachable=False),
+        "message": text("Thank you")}, buttons=({}, {"confirm": "1"})),
     Form("evaluation_answer", "trainee1", lambda s: (s.running.pk,), lambda s: {
         **{name: choice(1, 3, 5) for name in EVALUATION_RATINGS},
         "went_well": text(), "improve": text(), "other_comments": text()}),

@@ -78,3 +78,58 @@ def test_trainee_reads_their_week_and_placement(page, live_server, demo):
                                        ).first().placement
     page.goto(f"{live_server.url}/placements/{placement.pk}/")
     axe_check(page)
+
+
+def test_pd_checks_every_email_then_publishes_next_terms_cohort(page, live_server, demo):
+    """Issue 19: the demo's next cohort waits to be published; its confirmation page lists
+    each email (one S1 and one S3 per supervisor) and only its button sends."""
+    from clic.mail.models import OutboundEmail
+
+    upcoming = Cohort.objects.get(status=Cohort.Status.DRAFT)
+    sign_in(page, live_server, demo_email("pd"))
+    page.goto(f"{live_server.url}/cohorts/{upcoming.pk}/")
+    page.get_by_role("button", name="Publish the timetable").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Publish the timetable"
+    table = page.get_by_role("table").inner_text()
+    assert "10 emails to 8 people and mailboxes" in table
+    assert demo_email("supervisor2") in table and demo_email("supervisor3") in table
+    assert "Dr Isla Fraser and Dr Jamal Khan" in table
+    assert not OutboundEmail.objects.filter(cohort=upcoming).exists()
+    axe_check(page)
+    page.get_by_role("button", name="Publish and send 10 emails").click()
+    assert "The timetable is published" in page.get_by_role("main").inner_text()
+    axe_check(page)
+    assert OutboundEmail.objects.filter(cohort=upcoming).count() == 10
+    page.go_back()
+    page.reload()
+    assert "The timetable was already published on" in page.get_by_role("main").inner_text()
+    axe_check(page)
+
+    # The other confirmation pages a PD reaches, each checked by axe (nothing sent).
+    running = running_cohort()
+    session = Session.objects.get(cohort=running, week=9, kind=Session.Kind.ALS)
+    emails = OutboundEmail.objects.count()
+    for address in (f"/cohorts/{running.pk}/sessions/{session.pk}/cancel/",
+                    f"/cohorts/{running.pk}/evaluation/open/"):
+        page.goto(live_server.url + address)
+        assert "Who will be" in page.get_by_role("main").inner_text()
+        axe_check(page)
+    supervisor = running.placements.first().ccg_supervisor
+    page.goto(f"{live_server.url}/people/{supervisor.pk}/")
+    page.get_by_role("link", name="Remove role CCG Supervisor").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Remove a role"
+    axe_check(page)
+    assert OutboundEmail.objects.count() == emails
+
+
+def test_the_publish_confirmation_works_without_javascript(browser, live_server, demo):
+    upcoming = Cohort.objects.get(status=Cohort.Status.DRAFT)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, demo_email("pd"))
+    page.goto(f"{live_server.url}/cohorts/{upcoming.pk}/publish/")
+    page.get_by_role("button", name="Publish and send 10 emails").click()
+    assert "The timetable is published" in page.get_by_role("main").inner_text()
+    upcoming.refresh_from_db()
+    assert upcoming.is_published
+    context.close()

@@ -178,12 +178,12 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     ),
     "person_reinvite": Page(OBJECT, url("person_reinvite", trainee), seen_by=PROGRAMME,
                             post=True),
-    "membership_remove": (
-        Page(OBJECT, fresh_membership("trainee", lambda s: s.world.programme),
-             seen_by=PROGRAMME, post=True),
-        Page(OBJECT, fresh_membership("ccg_supervisor", lambda s: s.world.ccg),
-             seen_by=PROGRAMME, post=True),
-    ),
+    # Its own confirmation page; only its POST removes the role.
+    "membership_remove": tuple(
+        Page(OBJECT, fresh_membership(role, organisation), seen_by=PROGRAMME, post=post)
+        for role, organisation in (("trainee", lambda s: s.world.programme),
+                                   ("ccg_supervisor", lambda s: s.world.ccg))
+        for post in (False, True)),
     "organisations": Page(ROLE, static("organisations"), seen_by=MANAGERS_ANYWHERE),
     "organisation_create": Page(ROLE, static("organisation_create"), seen_by=MANAGERS_ANYWHERE),
     # A programme is its own PDs' and PAs'; a CCG is shared by the programmes with cohorts
@@ -200,18 +200,24 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_create": Page(ROLE, static("cohort_create"), seen_by=("pd", "other_pd")),
     "cohort_detail": Page(OBJECT, url("cohort_detail", cohort), seen_by=PROGRAMME),
     "cohort_edit": Page(OBJECT, url("cohort_edit", cohort), seen_by=("pd",)),
-    "cohort_publish": Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True),
+    # A confirmation page listing every email; only its POST publishes.
+    "cohort_publish": (Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",)),
+                       Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True)),
     "cohort_changes": Page(OBJECT, url("cohort_changes", cohort), seen_by=PROGRAMME),
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
     "cohort_timetable_overview": Page(OBJECT, url("cohort_timetable_overview", cohort),
                                       seen_by=PROGRAMME),
     "session_edit": Page(OBJECT, url("session_edit", cohort, lambda s: s.cohort_session.pk),
                          seen_by=("pd",)),
-    "session_cancel": Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
-                           seen_by=("pd",), post=True),
-    "session_reinstate": Page(OBJECT, url("session_reinstate", cohort,
-                                          lambda s: s.cohort_session.pk),
-                              seen_by=("pd",), post=True),
+    # Its own confirmation page, listing everyone told; only its POST cancels.
+    "session_cancel": (
+        Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
+             seen_by=("pd",)),
+        Page(OBJECT, url("session_cancel", cohort, lambda s: s.cohort_session.pk),
+             seen_by=("pd",), post=True)),
+    "session_reinstate": tuple(Page(OBJECT, url("session_reinstate", cohort,
+                                                lambda s: s.cohort_session.pk),
+                                    seen_by=("pd",), post=post) for post in (False, True)),
     "pack_request": Page(OBJECT, url("pack_request", cohort), seen_by=PROGRAMME, post=True),
     "pack_detail": Page(OBJECT, url("pack_detail", cohort, lambda s: s.pack.pk),
                         seen_by=PROGRAMME),
@@ -294,9 +300,11 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "summary_download": Page(OBJECT, url("summary_download", placement,
                                          lambda s: s.summaries.pk, lambda s: "slide"),
                              seen_by=PROJECT_READERS),
-    "committee_submit": Page(OBJECT, url("committee_submit", placement),
-                             seen_by=("supervisor", "lead"),
-                             forbidden=("trainee", "es", "chair", "pd"), post=True),
+    # A confirmation page (the slide goes outside the service); only its POST sends.
+    "committee_submit": tuple(Page(OBJECT, url("committee_submit", placement),
+                                   seen_by=("supervisor", "lead"),
+                                   forbidden=("trainee", "es", "chair", "pd"), post=post)
+                              for post in (False, True)),
 
     # --- clic.mail ----------------------------------------------------------------------
     "mail_outbox": Page(ROLE, static("mail_outbox"),
@@ -343,12 +351,17 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     # The Educational Supervisor reads them (linking learning to practice); only the trainee logs.
     "reflective_entries": Page(OBJECT, url("reflective_entries", placement),
                                seen_by=("trainee", "es", "pd")),
-    "reflective_entry_delete": Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
-                                    post=True),
+    # Its own confirmation page; only its POST removes the entry.
+    "reflective_entry_delete": tuple(Page(OBJECT, fresh_reflective_entry, seen_by=("trainee",),
+                                          post=post) for post in (False, True)),
     "reflective_overview": Page(OBJECT, url("reflective_overview", cohort), seen_by=("pd",)),
     "evaluation_results": Page(OBJECT, url("evaluation_results", cohort), seen_by=("pd",)),
-    "evaluation_open": Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",), post=True),
-    "evaluation_share": Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",), post=True),
+    # A confirmation page listing the trainees emailed; only its POST opens and sends.
+    "evaluation_open": (Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",)),
+                        Page(OBJECT, url("evaluation_open", cohort), seen_by=("pd",), post=True)),
+    # A confirmation page listing everyone emailed; only its "confirm" sends.
+    "evaluation_share": tuple(Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",),
+                                   post=post) for post in (False, True)),
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
 
     # --- absences -----------------------------------------------------------------------
