@@ -9,7 +9,7 @@ from django.utils import timezone
 from clic.mail.models import OutboundEmail
 from clic.mail.services import sop_notify
 from rotations.models import Session
-from rotations.notifications import placement_allocated
+from rotations.notifications import placement_allocated_notices, send
 from rotations.services import cohort_publish
 from tests import factories
 
@@ -154,7 +154,7 @@ def test_a_late_welcome_names_the_next_wednesday_as_the_timetable_has_it(world):
     Session.objects.filter(pk=upcoming.pk).update(venue="Room 5, Kent House")
     late = factories.PlacementFactory(cohort=world.cohort)
 
-    placement_allocated(late)
+    send(placement_allocated_notices(late))
 
     welcome = OutboundEmail.objects.get(code="S2", to_email=late.trainee.email)
     day = upcoming.date
