@@ -96,7 +96,7 @@ def chloes_project_day(placement: Placement) -> datetime.date:
     return day.date
 
 
-def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
+def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path, monkeypatch):
     base = live_server.url
     running = running_cohort()
 
@@ -239,11 +239,15 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path):
     invitation.refresh_from_db()
     assert invitation.response == PresentationInvitation.Response.APOLOGIES
 
-    # 5. A PD records the Case-based Discussion ------------------------------------------
+    # 5. A PD records the Case-based Discussion, once Amy has presented -----------------
     amy = Placement.objects.get(cohort=running, trainee__email=demo_email("trainee1"))
     sign_in_as(page, live_server, "pd2")
     visit(page, f"{base}/placements/{amy.pk}/assessment/")
     page.get_by_role("link", name="Record the Case-based Discussion").click()
+    presents_on = running.presentation_days.get().date
+    assert f"Dr Amy Clarke presents on {presents_on:%A} {presents_on.day}" in main_text(page)
+    monkeypatch.setattr("assessments.clock.today", lambda: presents_on)
+    page.reload()
     axe_check(page)
     page.get_by_label("The case").fill("A frail patient readmitted from a care home.")
     page.get_by_role("group", name="Overall outcome").get_by_label("Competent").check()

@@ -225,16 +225,16 @@ def test_postgres_restart_mid_report_saves_nothing_and_the_next_request_succeeds
 
     # Restarted in the middle of the report: after the absence row is written and before
     # its emails are, inside the one transaction.
-    real_notify = absence_services._notify
+    real_send = absence_services._send
     restarts = []
 
-    def notify_after_a_restart(absence, code, days, suffix=""):
+    def send_after_a_restart(absence, notice):
         if not restarts:
             restarts.append(absence.pk)
             postgres.restart()
-        return real_notify(absence, code, days, suffix)
+        return real_send(absence, notice)
 
-    monkeypatch.setattr(absence_services, "_notify", notify_after_a_restart)
+    monkeypatch.setattr(absence_services, "_send", send_after_a_restart)
     response = browser.post(url, report_form("sickness", day))
     assert restarts, "the report never reached its emails"
     assert response.status_code == 500
@@ -246,7 +246,7 @@ def test_postgres_restart_mid_report_saves_nothing_and_the_next_request_succeeds
     assert not OutboundEmail.objects.filter(code="S5").exists()
 
     # The trainee tries again and it works: the whole absence and its emails, once.
-    monkeypatch.setattr(absence_services, "_notify", real_notify)
+    monkeypatch.setattr(absence_services, "_send", real_send)
     response = browser.post(url, report_form("sickness", day))
     assert response.status_code == 302, response.text[:500]
     [absence] = Absence.objects.filter(placement=placement)
