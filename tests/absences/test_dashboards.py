@@ -117,7 +117,7 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, world, number):
 
 
 def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names():
-    from absences.selectors import DiaryCell
+    from absences.dashboard import DiaryCell
     from absences.templatetags.absences_tags import ccg_diary_cell
 
     day = datetime.date(2026, 12, 28)
@@ -136,7 +136,7 @@ def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names()
 
 
 def test_ccg_totals_count_only_ccg_days(world):
-    from absences.selectors import ccg_dashboard
+    from absences.dashboard import ccg_dashboard
 
     admin, cohort, placements = _ccg_cohort(2, world)
     dashboard = ccg_dashboard(admin)
