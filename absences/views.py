@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from clic.audit import services as audit
 from clic.paging import page_of
 
-from . import rules, selectors, services
+from . import dashboard, rules, selectors, services, wording
 from .exporters import programme_csv as programme_csv_text
 from .exporters import register_csv
 from .forms import AbsenceForm, CloseForm, DecisionForm, ProgrammeFilterForm
@@ -95,7 +95,7 @@ def _form_page(request, *, placement, kind, instance=None):
                          else KIND_INTROS[kind][0]),
                "on_behalf": placement.trainee_id != request.user.pk,
                "from_mailbox": not rules.can_report_for(request.user, placement),
-               "may_be_told": selectors.who_may_be_told(placement, kind, reporter=request.user)}
+               "may_be_told": wording.who_may_be_told(placement, kind, reporter=request.user)}
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
             try:
@@ -116,7 +116,7 @@ def _form_page(request, *, placement, kind, instance=None):
                 notices = services.change_notices(
                     absence=instance, plan=form.plan, today=today,
                     expected_arrival=form.cleaned_data.get("expected_arrival"))
-            context["told"] = selectors.who_is_told(placement, notices, reporter=request.user)
+            context["told"] = wording.who_is_told(placement, notices, reporter=request.user)
             context["plan"] = form.plan
             context["submission"] = uuid.uuid4()
             return render(request, "absences/preview.html", context)
@@ -204,7 +204,7 @@ def withdraw(request, pk):
             messages.success(request, "The report is withdrawn. The people told of it have "
                                       "been emailed.")
         return redirect("absences:detail", absence.pk)
-    told = selectors.who_is_told(absence.placement,
+    told = wording.who_is_told(absence.placement,
                                  services.withdraw_notices(absence=absence),
                                  reporter=request.user)
     return render(request, "absences/withdraw.html", {"absence": absence, "told": told})
@@ -239,7 +239,7 @@ def back(request, pk):
         except services.AbsenceRefused as refused:
             form.add_error("last_day", refused.message)
         else:
-            context["told"] = selectors.who_is_told(
+            context["told"] = wording.who_is_told(
                 absence.placement, services.change_notices(absence=absence, plan=plan, today=today),
                 reporter=request.user)
             context["last_day"] = last_day
@@ -267,7 +267,7 @@ def decide(request, pk):
     view = selectors.absence_for(request.user, pk)
     return render(request, "absences/decide.html", {
         "absence": absence, "view": view, "form": form,
-        "told": selectors.who_is_told(absence.placement,
+        "told": wording.who_is_told(absence.placement,
                                       services.decision_notices(absence=absence),
                                       reporter=request.user),
         "as_pd": rules.decides_as_pd(request.user, absence.placement),
@@ -358,26 +358,26 @@ def _int_param(value: str | None) -> int | None:
 
 def ccg(request):
     """CCG admin / Deputy Clinical Chair: who is away on a CCG day, in one word."""
-    dashboard = selectors.ccg_dashboard(request.user,
-                                        cohort_id=_int_param(request.GET.get("cohort")),
-                                        month=_month_param(request.GET.get("month")))
+    board = dashboard.ccg_dashboard(request.user,
+                                    cohort_id=_int_param(request.GET.get("cohort")),
+                                    month=_month_param(request.GET.get("month")))
     return render(request, "absences/ccg.html", {
-        "dashboard": dashboard,
-        "records_from_mailbox": dashboard.cohort is not None and rules.is_ccg_admin_of(
-            request.user, dashboard.cohort.ccg_id)})
+        "dashboard": board,
+        "records_from_mailbox": board.cohort is not None and rules.is_ccg_admin_of(
+            request.user, board.cohort.ccg_id)})
 
 
 def supervised(request):
     """CCG Supervisor / Project Lead: their trainees' absences on CCG project days."""
     today = timezone.localdate()
-    rows = selectors.supervised_absences(request.user, today)
+    rows = dashboard.supervised_absences(request.user, today)
     return render(request, "absences/supervised.html", {"sections": [
         ("Today and coming up", [r for r in rows if r.date >= today]),
         ("Earlier, latest first", [r for r in reversed(rows) if r.date < today])]})
 
 
 def ccg_register(request):
-    rows = selectors.ccg_register(request.user)
+    rows = dashboard.ccg_register(request.user)
     response = HttpResponse(register_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="ccg-absence-register-{timezone.localdate():%Y-%m-%d}.csv"')

@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from clic.forms import apply_service_errors
 from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 from clic.pdf import pdf_response
@@ -36,15 +37,6 @@ from .forms import (
 )
 from .models import ReflectiveEntry
 from .rules import can_log_reflective_entry, is_pd_of_cohort
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, next to the field it concerns where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _refuse(request, error: ValidationError) -> None:
@@ -92,7 +84,7 @@ def presentation_schedule(request, cohort_id):
                 cohort=cohort, organiser=request.user, slots=[f.spec() for f in slots],
                 **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"The presentation day is scheduled. "
                                       f"{day.invitations.count()} people have been sent the "
@@ -120,7 +112,7 @@ def presentation_day_move(request, day_id):
         try:
             services.presentation_day_move(day=day, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The presentation day has changed. Everyone invited has "
                                       "been sent the updated calendar invitation.")
@@ -156,7 +148,7 @@ def presentation_day_cancel(request, day_id):
             services.presentation_day_cancel(day=day, by=request.user,
                                              reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The presentation day is cancelled. Everyone invited has "
                                       "been sent a calendar cancellation.")
@@ -190,7 +182,7 @@ def presentation_attendance(request, day_id):
         try:
             services.presentation_attendance_record(day=day, by=request.user, marks=form.marks())
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Attendance is saved.")
             return redirect("presentation_day", day.pk)
@@ -205,7 +197,7 @@ def presentation_slot_title(request, slot_id):
         try:
             services.presentation_slot_title_set(slot=slot, title=form.cleaned_data["title"])
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The title of the presentation is saved.")
             if is_pd_of_cohort(request.user, slot.day.cohort):
@@ -263,7 +255,7 @@ def presentation_feedback_give(request, slot_id):
         try:
             services.presentation_feedback_give(slot=slot, giver=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Thank you: your feedback to "
                                       f"{slot.placement.trainee.full_name} is saved.")
@@ -300,7 +292,7 @@ def presentation_assessment_record(request, placement_id):
             services.presentation_assessment_record(placement=placement, by=request.user,
                                                     **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The presentation assessment is recorded. The trainee and "
                                       "their Educational Supervisor have been told.")
@@ -326,7 +318,7 @@ def cbd_record(request, placement_id):
                 capabilities=[spec for spec in (g.spec() for g in grades) if spec],
                 **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The Case-based Discussion is recorded. The trainee and "
                                       "their Educational Supervisor have been told.")
@@ -360,7 +352,7 @@ def reflective_entries(request, placement_id):
             try:
                 services.reflective_entry_log(placement=placement, **form.cleaned_data)
             except ValidationError as error:
-                _show_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "The entry is logged.")
                 return redirect("reflective_entries", placement.pk)
@@ -469,7 +461,7 @@ def evaluation_answer(request, cohort_id):
         try:
             services.evaluation_answer(placement=placement, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Thank you: your answers are saved, without your name.")
             return redirect("evaluation_answer", cohort_id)

@@ -239,3 +239,15 @@ class DateField(forms.DateField):
         if len(value.year) != 4:
             raise ValidationError(f"{self._named()} year must include 4 numbers", code="invalid")
         return day
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError, *,
+                         by_field: bool = True) -> None:
+    """Show a service's refusal on the form that fed it: each message next to the field it
+    names (when the form has that field), the rest in the error summary. `by_field=False`
+    puts every message in the summary, for a service whose field names are not the form's
+    (one about several people, each with an "email")."""
+    named = error.message_dict if by_field and hasattr(error, "error_dict") else {
+        None: error.messages}
+    for field, messages in named.items():
+        form.add_error(field if field in form.fields else None, messages)

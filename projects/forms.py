@@ -14,14 +14,6 @@ class NHSForm(forms.Form):
 
     button = "Save"
 
-    def add_service_errors(self, error) -> None:
-        """Show a service's ValidationError against the fields it names (or the whole form)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
 
 class ProjectForm(NHSForm):
     button = "Save project"

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from clic.forms import apply_service_errors
 from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 
@@ -114,7 +115,7 @@ def project_edit(request, placement_id):
         try:
             saved = services.project_save(placement=placement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            apply_service_errors(form, error)
         else:
             if was is None:
                 messages.success(request, "Your project is proposed. Your CCG Supervisor will "
@@ -172,7 +173,7 @@ def project_lead(request, placement_id):
                     placement=placement, email=data["email"], full_name=data["full_name"],
                     job_title=data["job_title"], by=request.user)
         except ValidationError as error:
-            form.add_service_errors(error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{placement.project_lead} is the Project Lead. They and "
                                       f"{placement.trainee} have been emailed.")
@@ -223,7 +224,7 @@ def meeting_schedule(request, placement_id, kind):
             services.meeting_schedule(placement=placement, kind=kind, by=request.user,
                                       **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{spec.label} is in the diary of everyone attending.")
             return redirect("meeting_list", placement.pk)
@@ -270,7 +271,7 @@ def meeting_record(request, placement_id, kind):
             services.meeting_record(placement=placement, kind=kind, by=request.user, today=today,
                                     **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{spec.label} is recorded as held.")
             return redirect("meeting_list", placement.pk)
@@ -294,7 +295,7 @@ def progress(request, placement_id):
             try:
                 services.progress_add(placement=placement, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Your progress entry is added.")
                 return redirect("progress", placement.pk)
@@ -340,7 +341,7 @@ def hr_checklist(request, placement_id):
                                              done=form.done(today), today=today,
                                              agreement=form.cleaned_data.get("agreement"))
             except ValidationError as error:
-                form.add_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Your HR checklist is saved.")
                 return redirect("hr_checklist", placement.pk)
@@ -394,7 +395,7 @@ def concern_raise(request, placement_id):
             concern = services.concern_raise(placement=placement, by=request.user,
                                              **form.cleaned_data)
         except ValidationError as error:
-            form.add_service_errors(error)
+            apply_service_errors(form, error)
         else:
             told = ("the Programme Directors" if as_supervisor
                     else "the CCG Supervisor and the Deputy Clinical Chair")
@@ -417,7 +418,7 @@ def concern_detail(request, placement_id, concern_id):
             try:
                 services.concern_update(concern=concern, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "The concern is updated.")
                 return redirect("concern_detail", placement.pk, concern.pk)
@@ -454,7 +455,7 @@ def summaries(request, placement_id):
                 services.summaries_upload(placement=placement, by=request.user,
                                           **form.cleaned_data)
             except ValidationError as error:
-                form.add_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Your summaries are uploaded and your CCG Supervisor "
                                           "and Project Lead have been emailed.")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
+from clic.forms import apply_service_errors
 from clic.mail.notices import done_before
 from clic.pdf import pdf_response
 from trainees.selectors import placement_for
@@ -19,17 +20,6 @@ from .diary import diary_month, diary_week, only_cohort, only_placement
 from .exporters import portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
 from .models import ROTATION_WEEKS, CohortChange, Session
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
 
 # Cohorts -----------------------------------------------------------------------------------
 
@@ -54,7 +44,7 @@ def cohort_create(request):
                 als_facilitator=data["als_facilitator"], teaching_venue=data["teaching_venue"],
                 ccg_venue=data["ccg_venue"], by=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{cohort} created. Now add its trainees.")
             return redirect("cohort_detail", cohort.pk)
@@ -83,7 +73,7 @@ def cohort_edit(request, pk):
                 als_facilitator=data["als_facilitator"], teaching_venue=data["teaching_venue"],
                 ccg_venue=data["ccg_venue"])
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The cohort's details are saved.")
             return redirect("cohort_detail", cohort.pk)
@@ -158,7 +148,7 @@ def session_edit(request, pk, session_pk):
             changed = services.session_update(session=session, by=request.user,
                                               **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if changed:
                 messages.success(request, "Session changed. The people affected are being "
@@ -199,7 +189,7 @@ def _session_status_change(request, pk, session_pk, *, status):
                            if cancelling else
                            services.session_reinstate(session=session, by=request.user))
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 session.refresh_from_db()
                 messages.success(request, f"Session {'cancelled' if cancelling else 'reinstated'}"

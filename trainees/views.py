@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from clic.forms import apply_service_errors
 from clic.paging import page_of
 from rotations import rules as rotation_rules
 from rotations.selectors import cohort_to_manage, placement_sessions, session_scope
@@ -21,8 +22,7 @@ def trainee_add(request, pk):
         try:
             placement = services.trainee_enrol(cohort=cohort, row=form.row(), by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            apply_service_errors(form, error, by_field=False)
         else:
             messages.success(request, f"{placement.trainee} added to {cohort}."
                              + (" Their timetable is made and the SOP emails are queued."
@@ -97,10 +97,7 @@ def placement_edit(request, pk):
                 agreed_by_es=data["agreed_by_es"],
                 agreed_by_supervisor=data["agreed_by_supervisor"])
         except ValidationError as error:
-            for field, field_messages in getattr(error, "message_dict", {None: error.messages}
-                                                 ).items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "The placement is saved.")
             return redirect("placement_detail", placement.pk)

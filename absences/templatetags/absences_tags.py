@@ -87,7 +87,7 @@ def absences_home_panel(context, role: str, placements=None):
     when the page has them already, spare looking them up again."""
     from clic.accounts.models import Role
 
-    from .. import rules, selectors
+    from .. import dashboard, rules, selectors
     from ..models import Absence
 
     user = context["request"].user
@@ -108,7 +108,7 @@ def absences_home_panel(context, role: str, placements=None):
     elif role in (Role.PD, Role.PA) and rules.can_view_programme_absences(user):
         panel["pending_count"] = selectors.pending_requests_count(user)
     elif role in (Role.CCG_ADMIN, Role.DEPUTY_CHAIR):
-        panel["away_today"] = selectors.ccg_away_today(user, today)
+        panel["away_today"] = dashboard.ccg_away_today(user, today)
     elif role in rules.SUPERVISING_ROLES:
         pass  # a link to their trainees' CCG-day absences
     else:

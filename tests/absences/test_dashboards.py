@@ -117,7 +117,7 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, world, number):
 
 
 def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names():
-    from absences.selectors import DiaryCell
+    from absences.dashboard import DiaryCell
     from absences.templatetags.absences_tags import ccg_diary_cell
 
     day = datetime.date(2026, 12, 28)
@@ -135,8 +135,26 @@ def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names()
         '<td class="nhsuk-table__cell"><span class="clic-absence-diary__date">28 Dec</span></td>')
 
 
+def test_ccg_dashboard_month_steps_across_the_year_end(world):
+    from absences.dashboard import ccg_dashboard
+
+    admin, _, _ = _ccg_cohort(1, world)
+    december = ccg_dashboard(admin, month=datetime.date(2026, 12, 17))
+    assert december.month == datetime.date(2026, 12, 1)
+    assert december.previous_month == datetime.date(2026, 11, 1)
+    assert december.next_month == datetime.date(2027, 1, 1)
+    # The grid runs Monday to Friday from the week of the 1st (a Tuesday) to the week of the
+    # 31st (a Thursday).
+    assert december.diary[0][0].date == datetime.date(2026, 11, 30)
+    assert december.diary[-1][-1].date == datetime.date(2027, 1, 1)
+    january = ccg_dashboard(admin, month=datetime.date(2027, 1, 1))
+    assert january.previous_month == datetime.date(2026, 12, 1)
+    # 31 January 2027 is a Sunday: the grid ends on the Friday before it.
+    assert january.diary[-1][-1].date == datetime.date(2027, 1, 29)
+
+
 def test_ccg_totals_count_only_ccg_days(world):
-    from absences.selectors import ccg_dashboard
+    from absences.dashboard import ccg_dashboard
 
     admin, cohort, placements = _ccg_cohort(2, world)
     dashboard = ccg_dashboard(admin)

@@ -1,10 +1,5 @@
-"""Every write at the end of the rotation. Keyword-only, typed, atomic; a refusal is a
-`ValidationError` with a message for the person, and nothing is saved.
-
-Emails go through the outbox in the same transaction (clic.mail.services.sop_notify):
-S13 (and its update, cancellation and reminder rows) for the presentation day, S16 for an
-assessment outcome, S17 for the evaluation and its results, REFLECT for the weekly nudge.
-"""
+"""Presentation days: scheduling, moving and cancelling a day, its slots, the S13
+invitations (with their calendar attachments), replies, chasing and attendance."""
 
 import datetime
 from collections.abc import Sequence
@@ -12,40 +7,25 @@ from dataclasses import dataclass
 
 import holidays
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from clic.accounts.models import Role, User
-from clic.audit import services as audit
 from clic.mail.catalogue import Recipient, row_for
 from clic.mail.services import Attachment, resolve_recipients, sop_notify
 from rotations.models import Cohort
 from trainees.models import Placement
 
-from . import clock
-from .exporters import ICS_CANCEL_MIMETYPE, ICS_REQUEST_MIMETYPE, presentation_ics
-from .models import (
-    REFLECTIVE_ENTRIES_PER_WEEK,
-    CapabilityGrade,
-    CaseBasedDiscussion,
-    EvaluationCompletion,
-    EvaluationResponse,
-    EvaluationResultsShare,
-    EvaluationRound,
-    Grade,
-    PresentationAssessment,
+from .. import clock
+from ..exporters import ICS_CANCEL_MIMETYPE, ICS_REQUEST_MIMETYPE, presentation_ics
+from ..models import (
     PresentationDay,
-    PresentationFeedback,
     PresentationInvitation,
     PresentationSlot,
-    ReflectiveEntry,
 )
 
-MAX_CBD_CAPABILITIES = 3
 PRESENTING = "Presenting"
-# The evaluation opens automatically in week 15 (or 16, if the schedule missed week 15).
-EVALUATION_AUTO_WEEKS = (15, 16)
 
 
 @dataclass(frozen=True)
@@ -54,13 +34,6 @@ class SlotSpec:
     order: int
     start_time: datetime.time
     length_minutes: int
-
-
-@dataclass(frozen=True)
-class CapabilitySpec:
-    capability: str
-    grade: str
-    justification: str
 
 
 def _minutes(value: datetime.time) -> int:
@@ -76,13 +49,6 @@ def _shift(value: datetime.time, minutes: int) -> datetime.time | None:
     if not 0 <= total < 24 * 60:
         return None
     return datetime.time(total // 60, total % 60)
-
-
-def _site_path(name: str, *args) -> str:
-    return reverse(name, args=args)
-
-
-# Presentation day -------------------------------------------------------------------------
 
 
 def _validate_day(*, cohort: Cohort, date: datetime.date, start_time: datetime.time,
@@ -216,7 +182,7 @@ def _ics_attachment(day: PresentationDay, invitations, *, cancel: bool = False) 
 def _day_context(day: PresentationDay, **extra) -> dict:
     return {"day": day, "slots": _day_slots(day), "when": day.starts_at(),
             "venue": day.venue or day.online_url, "online_url": day.online_url,
-            "path": _site_path("presentation_invitations"), **extra}
+            "path": reverse("presentation_invitations"), **extra}
 
 
 @transaction.atomic
@@ -441,296 +407,3 @@ def presentation_attendance_record(*, day: PresentationDay, by: User,
     PresentationInvitation.objects.bulk_update(
         changed, ["attendance", "attendance_recorded_at", "attendance_recorded_by"])
     return len(changed)
-
-
-def _check_rating(errors: dict, name: str, value) -> None:
-    if not isinstance(value, int) or not 1 <= value <= 5:
-        errors.setdefault(name, []).append("Give a rating from 1 to 5.")
-
-
-@transaction.atomic
-def presentation_feedback_give(*, slot: PresentationSlot, giver: User, went_well: str,
-                               could_be_better: str, relevance: int, leadership: int,
-                               communication: int, anonymous: bool) -> PresentationFeedback:
-    """Feedback from someone recorded as present at the day, on another trainee's talk."""
-    day = slot.day
-    if day.is_cancelled:
-        raise ValidationError("This presentation day was cancelled.")
-    if day.date > clock.today():
-        raise ValidationError("Feedback opens on the day of the presentations.")
-    if slot.placement.trainee_id == giver.pk:
-        raise ValidationError("You cannot give feedback on your own presentation.")
-    if not day.invitations.filter(person=giver,
-                                  attendance=PresentationInvitation.Attendance.PRESENT).exists():
-        raise ValidationError("Only people recorded as present at the presentations can give "
-                              "feedback on them.")
-    errors: dict[str, list[str]] = {}
-    if not went_well.strip():
-        errors.setdefault("went_well", []).append("Say what went well.")
-    if not could_be_better.strip():
-        errors.setdefault("could_be_better", []).append("Say what could be better.")
-    for name, value in (("relevance", relevance), ("leadership", leadership),
-                        ("communication", communication)):
-        _check_rating(errors, name, value)
-    if errors:
-        raise ValidationError(errors)
-    if PresentationFeedback.objects.filter(slot=slot, giver=giver).exists():
-        raise ValidationError("You have already given feedback on this presentation.")
-    try:
-        with transaction.atomic():
-            return PresentationFeedback.objects.create(
-                slot=slot, giver=giver, went_well=went_well.strip(),
-                could_be_better=could_be_better.strip(), relevance=relevance,
-                leadership=leadership, communication=communication, anonymous=anonymous)
-    except IntegrityError:
-        raise ValidationError("You have already given feedback on this presentation.") from None
-
-
-# Assessments (PD only) ---------------------------------------------------------------------
-
-
-def _require_presented(placement: Placement) -> None:
-    """Neither assessment before the trainee has presented (selectors.not_yet_presented)."""
-    from .selectors import not_yet_presented
-
-    reason = not_yet_presented(placement)
-    if reason:
-        raise ValidationError(reason)
-
-
-def _assessment_notify(*, kind: str, label: str, record, placement: Placement) -> None:
-    sop_notify(code="S16", event_key=f"assessment:{kind}:{record.pk}:v{record.version}",
-               about=record, placement=placement,
-               context={"assessment": label,
-                        "path": _site_path("assessment_detail", placement.pk)})
-
-
-@transaction.atomic
-def presentation_assessment_record(*, placement: Placement, by: User, relevance: int,
-                                   leadership: int, communication: int, outcome: str,
-                                   feedback: str) -> PresentationAssessment:
-    errors: dict[str, list[str]] = {}
-    for name, value in (("relevance", relevance), ("leadership", leadership),
-                        ("communication", communication)):
-        _check_rating(errors, name, value)
-    if outcome not in Grade.values:
-        errors.setdefault("outcome", []).append("Choose the overall outcome.")
-    if not feedback.strip():
-        errors.setdefault("feedback", []).append("Give the trainee your feedback.")
-    if errors:
-        raise ValidationError(errors)
-    _require_presented(placement)
-    assessment = (PresentationAssessment.objects.select_for_update()
-                  .filter(placement=placement).first())
-    if assessment is None:
-        assessment = PresentationAssessment(placement=placement, version=0)
-    assessment.relevance, assessment.leadership = relevance, leadership
-    assessment.communication, assessment.outcome = communication, outcome
-    assessment.feedback, assessment.assessed_by = feedback.strip(), by
-    assessment.recorded_at = clock.now()
-    assessment.version += 1
-    assessment.save()
-    audit.record(actor=by, obj=assessment,
-                 action=audit.CREATED if assessment.version == 1 else audit.CHANGED,
-                 summary=f"Presentation assessment recorded (version {assessment.version}): "
-                         f"{assessment.get_outcome_display()}")
-    _assessment_notify(kind="presentation", label="Presentation assessment", record=assessment,
-                       placement=placement)
-    return assessment
-
-
-@transaction.atomic
-def case_based_discussion_record(*, placement: Placement, by: User, case: str,
-                                 capabilities: Sequence[CapabilitySpec], outcome: str,
-                                 feedback: str) -> CaseBasedDiscussion:
-    """The summative CbD: the case, one to three RCGP capabilities each graded with a
-    justification, the overall outcome and feedback. Recording it again replaces it."""
-    from .models import Capability
-
-    errors: dict[str, list[str]] = {}
-    if not case.strip():
-        errors.setdefault("case", []).append("Describe the case discussed.")
-    if outcome not in Grade.values:
-        errors.setdefault("outcome", []).append("Choose the overall outcome.")
-    if not feedback.strip():
-        errors.setdefault("feedback", []).append("Give the trainee your feedback.")
-    messages: list[str] = []
-    if not capabilities:
-        messages.append("Grade at least one capability the case evidences.")
-    if len(capabilities) > MAX_CBD_CAPABILITIES:
-        messages.append(f"Choose up to {MAX_CBD_CAPABILITIES} capabilities.")
-    seen = set()
-    for spec in capabilities:
-        label = (Capability(spec.capability).label if spec.capability in Capability.values
-                 else spec.capability)
-        if spec.capability not in Capability.values:
-            messages.append(f"{label!r} is not an RCGP capability.")
-        if spec.capability in seen:
-            messages.append(f"{label} is chosen twice.")
-        seen.add(spec.capability)
-        if spec.grade not in Grade.values:
-            messages.append(f"Grade {label}.")
-        if not spec.justification.strip():
-            messages.append(f"Justify the grade for {label}.")
-    if messages:
-        errors.setdefault("__all__", []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-    _require_presented(placement)
-    cbd = CaseBasedDiscussion.objects.select_for_update().filter(placement=placement).first()
-    if cbd is None:
-        cbd = CaseBasedDiscussion(placement=placement, version=0)
-    cbd.case, cbd.outcome, cbd.feedback = case.strip(), outcome, feedback.strip()
-    cbd.assessed_by, cbd.recorded_at = by, clock.now()
-    cbd.version += 1
-    cbd.save()
-    cbd.capabilities.all().delete()
-    CapabilityGrade.objects.bulk_create([
-        CapabilityGrade(cbd=cbd, capability=spec.capability, grade=spec.grade,
-                        justification=spec.justification.strip(), position=position)
-        for position, spec in enumerate(capabilities, start=1)])
-    audit.record(actor=by, obj=cbd, action=audit.CREATED if cbd.version == 1 else audit.CHANGED,
-                 summary=f"Case-based Discussion recorded (version {cbd.version}): "
-                         f"{cbd.get_outcome_display()}")
-    _assessment_notify(kind="cbd", label="Case-based Discussion", record=cbd, placement=placement)
-    return cbd
-
-
-# Reflective entries -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reflective_entry_log(*, placement: Placement, date: datetime.date, title: str, kind: str,
-                         capability: str, portfolio_url: str = "") -> ReflectiveEntry:
-    from .models import Capability
-
-    cohort = placement.cohort
-    errors: dict[str, list[str]] = {}
-    if date > clock.today():
-        errors.setdefault("date", []).append("The date cannot be in the future.")
-    elif not cohort.start_date <= date <= cohort.end_date:
-        errors.setdefault("date", []).append(
-            f"Log entries written during the rotation, {cohort.start_date:%d %B %Y} to "
-            f"{cohort.end_date:%d %B %Y}.")
-    if not title.strip():
-        errors.setdefault("title", []).append("Enter the entry's title.")
-    if kind not in ReflectiveEntry.Kind.values:
-        errors.setdefault("kind", []).append("Choose the type of entry.")
-    if capability not in Capability.values:
-        errors.setdefault("capability", []).append("Choose the capability it links to.")
-    if portfolio_url and not portfolio_url.lower().startswith(("https://", "http://")):
-        errors.setdefault("portfolio_url", []).append("Enter a web address starting https://")
-    if errors:
-        raise ValidationError(errors)
-    return ReflectiveEntry.objects.create(placement=placement, date=date, title=title.strip(),
-                                          kind=kind, capability=capability,
-                                          portfolio_url=portfolio_url.strip())
-
-
-@transaction.atomic
-def reflective_entry_delete(*, entry: ReflectiveEntry) -> None:
-    entry.delete()
-
-
-@transaction.atomic
-def reflective_reminders_send(*, today: datetime.date | None = None) -> int:
-    """The weekly nudge: every trainee whose rotation is running and who has logged fewer than
-    two entries this week (Monday to Sunday) gets one reminder; running it again that week
-    sends nothing more. Returns how many trainees were reminded."""
-    today = today or clock.today()
-    monday = today - datetime.timedelta(days=today.weekday())
-    sunday = monday + datetime.timedelta(days=6)
-    running = [cohort.pk for cohort in Cohort.objects.filter(start_date__lte=today)
-               if cohort.end_date >= today]
-    placements = (Placement.objects.filter(cohort_id__in=running, trainee__is_active=True)
-                  .select_related("cohort", "cohort__ccg", "trainee")
-                  .annotate(this_week=Count("reflective_entries", filter=Q(
-                      reflective_entries__date__gte=monday, reflective_entries__date__lte=sunday))))
-    reminded = 0
-    for placement in placements:
-        if placement.this_week >= REFLECTIVE_ENTRIES_PER_WEEK:
-            continue
-        sop_notify(code="REFLECT", event_key=f"reflective-reminder:{placement.pk}:{monday}",
-                   about=placement, placement=placement,
-                   context={"count": placement.this_week, "expected": REFLECTIVE_ENTRIES_PER_WEEK,
-                            "week": placement.cohort.week_of(today), "monday": monday,
-                            "path": _site_path("reflective_entries", placement.pk)})
-        reminded += 1
-    return reminded
-
-
-# Programme evaluation -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRound:
-    """Open the cohort's evaluation and send each trainee S17 with the survey link. Running it
-    again sends only to trainees who have not had it (e.g. added since)."""
-    from .selectors import evaluation_invitation
-
-    evaluation, _ = EvaluationRound.objects.get_or_create(
-        cohort=cohort, defaults={"opened_at": clock.now(), "opened_by": by})
-    evaluation_invitation(cohort, evaluation).send()
-    return evaluation
-
-
-def evaluation_invitations_send(*, today: datetime.date | None = None) -> list[EvaluationRound]:
-    """The daily beat: open the evaluation of every cohort in week 15 (or 16)."""
-    today = today or clock.today()
-    earliest = today - datetime.timedelta(weeks=max(EVALUATION_AUTO_WEEKS))
-    opened = []
-    for cohort in Cohort.objects.filter(start_date__gt=earliest, start_date__lte=today):
-        if cohort.week_of(today) in EVALUATION_AUTO_WEEKS:
-            opened.append(evaluation_open(cohort=cohort))
-    return opened
-
-
-@transaction.atomic
-def evaluation_answer(*, placement: Placement, sessions: int, action_learning_sets: int,
-                      ccg_support: int, overall: int, went_well: str = "", improve: str = "",
-                      other_comments: str = "") -> None:
-    """Store one anonymous answer and, separately, only that this trainee has answered.
-    Returns nothing, so that no caller holds the two together."""
-    evaluation = EvaluationRound.objects.filter(cohort_id=placement.cohort_id).first()
-    if evaluation is None:
-        raise ValidationError("The evaluation for your rotation is not open yet.")
-    errors: dict[str, list[str]] = {}
-    for name, value in (("sessions", sessions), ("action_learning_sets", action_learning_sets),
-                        ("ccg_support", ccg_support), ("overall", overall)):
-        _check_rating(errors, name, value)
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            EvaluationCompletion.objects.create(round=evaluation, placement=placement,
-                                                answered_at=clock.now())
-    except IntegrityError:
-        raise ValidationError("You have already answered the evaluation: it can be answered "
-                              "once.") from None
-    EvaluationResponse.objects.create(
-        round=evaluation, sessions=sessions, action_learning_sets=action_learning_sets,
-        ccg_support=ccg_support, overall=overall, went_well=went_well.strip(),
-        improve=improve.strip(), other_comments=other_comments.strip())
-
-
-@transaction.atomic
-def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
-                             message: str = "") -> EvaluationResultsShare:
-    """Send the results summary (counts and averages; no comments) to the cohort's trainees
-    and stakeholders. Once per number of answers, so a double click sends once."""
-    from .selectors import evaluation_results, evaluation_results_notice
-
-    evaluation = EvaluationRound.objects.select_for_update().select_related("cohort").get(
-        pk=evaluation.pk)
-    results = evaluation_results(evaluation)
-    if not results["answered"]:
-        raise ValidationError("Nobody has answered the evaluation yet.")
-    if evaluation.shares.filter(response_count=results["answered"]).exists():
-        raise ValidationError(f"The results with {results['answered']} answers have already "
-                              "been sent.")
-    share = EvaluationResultsShare.objects.create(round=evaluation,
-                                                  response_count=results["answered"], sent_by=by,
-                                                  sent_at=clock.now())
-    evaluation_results_notice(evaluation, results=results, message=message, by=by).send()
-    return share
-
