@@ -51,7 +51,6 @@ from django.utils import timezone  # noqa: E402
 from clic.accounts.demo import demo_email  # noqa: E402
 from clic.accounts.models import Organisation, Role, User  # noqa: E402
 from clic.accounts.selectors import user_roles  # noqa: E402
-from clic.heap import freeze_long_lived_objects  # noqa: E402
 from clic.scale.world import Options, ccg_names, generate  # noqa: E402
 from rotations.models import Cohort  # noqa: E402
 from trainees.models import Placement  # noqa: E402
@@ -281,8 +280,6 @@ def measure_interleaved(sizes: dict[str, tuple[str, list[Page]]], requests: int)
         use_database(database)
         print(f"  warming up: {size}", file=sys.stderr, flush=True)
         probes[size] = [Probe(page) for page in pages]
-    # As a web worker does once it has loaded (clic/wsgi.py).
-    freeze_long_lived_objects()
     machine = []
     names = list(sizes)
     for number in range(ROUNDS):

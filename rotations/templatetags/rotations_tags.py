@@ -1,10 +1,6 @@
 from django import template
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 
-from clic.templatetags.clic_dates import short_date
 from rotations.selectors import upcoming_sessions as select_upcoming
 
 register = template.Library()
@@ -19,67 +15,21 @@ def upcoming_sessions(context):
             "upcoming": select_upcoming(request.user, timezone.localdate())}
 
 
-def _entry_time(value) -> str:
-    return f"{value:%H:%M}" if value else ""
-
-
-@register.simple_tag
+@register.inclusion_tag("rotations/_upcoming_session.html")
 def upcoming_session(session, viewer, dated=False):
     """One session of the home page's timetable card as a list item, its day first when
-    `dated`: {% upcoming_session session request.user dated=True %}. A tag rather than a
-    dozen template conditions and date filters an item: a PD's home lists a hundred."""
-    parts = []
-    if session.is_cancelled:
-        parts.append('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>')
-    if dated:
-        day = session.date
-        parts.append(f'<span class="nhsuk-u-font-weight-bold">{WEEKDAYS_ABBR[day.weekday()]} '
-                     f"{short_date(day)}</span> ")
-    if session.start_time:
-        parts.append(f"{_entry_time(session.start_time)}–{_entry_time(session.end_time)} ")
-    if session.placement_id and session.placement.trainee_id != viewer.pk:
-        parts.append(format_html("{}: ", session.placement.trainee))
-    parts.append(conditional_escape(session.title))
-    if session.is_cancelled:
-        parts.append("</del>")
-    if session.venue:
-        parts.append(format_html(", {}", session.venue))
-    return mark_safe(f"<li>{''.join(parts)}</li>")
+    `dated`: {% upcoming_session session request.user dated=True %}. Another trainee's
+    session is named for them."""
+    return {"session": session, "dated": dated,
+            "named": bool(session.placement_id) and session.placement.trainee_id != viewer.pk}
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("rotations/_diary_entry.html", takes_context=True)
 def diary_entry(context, entry, compact=False):
     """One diary entry (rotations.diary.DiaryEntry) as a list item; `compact` leaves out
-    venue and notes: {% diary_entry entry %}. Built here rather than in an included
-    template: a month of entries through {% include %} took most of the diary's render.
-    A session its trainee misses for an absence is struck through; the trainee's own
-    entries are not prefixed with their own name."""
-    parts = []
-    if entry.cancelled:
-        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'))
-    elif entry.missed:
-        parts.append(mark_safe('<span class="nhsuk-u-visually-hidden">Missed: </span><del>'))
-    if entry.start:
-        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}–{}</span>',
-                                 _entry_time(entry.start), _entry_time(entry.end)))
+    venue and notes: {% diary_entry entry %}. A session its trainee misses for an absence
+    is struck through; the trainee's own entries are not prefixed with their own name."""
     viewer = getattr(context.get("request"), "user", None)
-    if entry.person and getattr(entry.person, "pk", entry.person) != getattr(viewer, "pk", None):
-        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}:</span>',
-                                 entry.person))
-    parts.append(format_html('<a href="{}">{}</a>', entry.url, entry.title) if entry.url
-                 else conditional_escape(entry.title))
-    if entry.cancelled or entry.missed:
-        parts.append(mark_safe("</del>"))
-    if entry.overlay:
-        parts.append(format_html('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>',
-                                 entry.kind_label))
-    elif entry.kind == "bank_holiday":
-        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>'))
-    if not compact:
-        for detail in (entry.venue, entry.note):
-            if detail:
-                parts.append(format_html('<br><span class="nhsuk-u-font-size-16">{}</span>',
-                                         detail))
-    return format_html('<li class="clic-diary-entry{}">{}</li>',
-                       " clic-diary-entry--cancelled" if entry.cancelled or entry.missed else "",
-                       mark_safe("\n".join(parts)))
+    return {"entry": entry, "compact": compact, "struck": entry.cancelled or entry.missed,
+            "named": bool(entry.person) and (getattr(entry.person, "pk", entry.person)
+                                             != getattr(viewer, "pk", None))}
