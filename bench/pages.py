@@ -63,7 +63,14 @@ BUILT, KEPT = {"feed-build", "pdf-build"}, {"feed", "feed304", "pdf"}
 # drifts from one minute to the next (see fixed_work), and ten requests in a row fell
 # whole into a slow spell or a quick one, moving a page's p95 and the sizes' ratio with it.
 ROUNDS = 30
-HTML_P95_MS, FEED_P95_MS, PDF_P95_MS, MAX_QUERIES, MAX_RATIO = 50, 30, 500, 15, 1.3
+# The aims (issue 21), as ratios within one run because the machine's speed drifts 2-3x
+# within a minute: a page's national median at most this many times the floor's...
+MAX_X_FLOOR = {"html": 6, "feed-build": 10, "feed": 3, "feed304": 3}
+# ...the portfolio PDF's p95 in milliseconds, built or kept...
+PDF_P95_MS = 500
+# ...and for every page at most this many queries, the same at both sizes, and national
+# median / one-cohort median under MAX_RATIO.
+MAX_QUERIES, MAX_RATIO = 15, 1.3
 
 
 @dataclass(frozen=True)
@@ -327,19 +334,23 @@ def table(pages, one, national, generated) -> list[str]:
 
 
 def aims(pages, one, national) -> list[str]:
-    """Each aim of the issue, met or missed, for the demo people at the national size."""
+    """Each page's ratios at the national size (demo people) against its aims, met or
+    missed."""
+    floor = national[pages[0].label].median_ms
     lines = []
     for page in pages[1:]:
         a, b = one[page.label], national[page.label]
-        limit = {"html": HTML_P95_MS, "feed": FEED_P95_MS, "feed304": FEED_P95_MS,
-                 "feed-build": FEED_P95_MS, "pdf": PDF_P95_MS, "pdf-build": PDF_P95_MS}[page.kind]
-        checks = [(f"p95 {b.p95_ms:.0f} ms < {limit} ms", b.p95_ms < limit)]
-        if not page.kind.startswith("pdf"):
-            checks.append((f"{b.queries} queries, same at both sizes",
-                           b.queries == a.queries and (page.kind != "html"
-                                                       or b.queries <= MAX_QUERIES)))
-            checks.append((f"x one {b.median_ms / a.median_ms:.2f} < {MAX_RATIO}",
-                           b.median_ms / a.median_ms < MAX_RATIO))
+        if page.kind.startswith("pdf"):
+            checks = [(f"p95 {b.p95_ms:.0f} ms < {PDF_P95_MS} ms", b.p95_ms < PDF_P95_MS)]
+        else:
+            limit = MAX_X_FLOOR[page.kind]
+            checks = [(f"{b.median_ms / floor:.1f}x floor <= {limit}",
+                       b.median_ms / floor <= limit)]
+        checks.append((f"{b.queries} queries <= {MAX_QUERIES}, "
+                       f"{'same' if a.queries == b.queries else f'{a.queries} at one cohort'}",
+                       b.queries == a.queries and b.queries <= MAX_QUERIES))
+        checks.append((f"national/one {b.median_ms / a.median_ms:.2f} < {MAX_RATIO}",
+                       b.median_ms / a.median_ms < MAX_RATIO))
         missed = [text for text, ok in checks if not ok]
         lines.append(f"  {'MISSED' if missed else 'met   '} {page.label}: "
                      + "; ".join(text for text, _ in checks))
@@ -400,10 +411,16 @@ def main(argv=None) -> int:
     print()
     print("\n".join(table(pages, one, national_results, generated)))
     print()
-    print(f"Aims at the national size, demo people (HTML p95 < {HTML_P95_MS} ms and <= "
-          f"{MAX_QUERIES} queries, feed p95 < {FEED_P95_MS} ms, PDF p95 < {PDF_P95_MS} ms, "
-          f"queries the same at both sizes, national/one-cohort median < {MAX_RATIO}):")
-    print("\n".join(aims(pages, one, national_results)))
+    print(f"Aims at the national size, demo people, as ratios in this run: median at most "
+          f"{MAX_X_FLOOR['html']}x the floor's for an HTML page, {MAX_X_FLOOR['feed-build']}x "
+          f"for the calendar feed built afresh, {MAX_X_FLOOR['feed']}x kept or 304; portfolio "
+          f"PDF p95 under {PDF_P95_MS} ms; at most {MAX_QUERIES} queries, the same at both "
+          f"sizes; national/one-cohort median under {MAX_RATIO}:")
+    checked = aims(pages, one, national_results)
+    print("\n".join(checked))
+    missed = sum(line.lstrip().startswith("MISSED") for line in checked)
+    print(f"{len(checked) - missed} of {len(checked)} pages meet every aim"
+          + (f"; {missed} MISSED" if missed else ""))
     print(machine_speed(measured.machine))
     return 0
 

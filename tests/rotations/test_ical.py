@@ -5,8 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
-from icalendar import Event
 from hypothesis import strategies as st
+from icalendar import Event
 
 from rotations.ical import CalendarEntry
 
