@@ -1,9 +1,15 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from rotations.selectors import upcoming_sessions as select_upcoming
 
 register = template.Library()
+
+
+def _entry_time(value) -> str:
+    return f"{value:%H:%M}" if value else ""
 
 
 @register.inclusion_tag("rotations/_upcoming.html", takes_context=True)
@@ -24,12 +30,42 @@ def upcoming_session(session, viewer, dated=False):
             "named": bool(session.placement_id) and session.placement.trainee_id != viewer.pk}
 
 
-@register.inclusion_tag("rotations/_diary_entry.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def diary_entry(context, entry, compact=False):
     """One diary entry (rotations.diary.DiaryEntry) as a list item; `compact` leaves out
     venue and notes: {% diary_entry entry %}. A session its trainee misses for an absence
-    is struck through; the trainee's own entries are not prefixed with their own name."""
+    is struck through; the trainee's own entries are not prefixed with their own name.
+
+    Written with format_html rather than an inclusion template, for the month diary's
+    hundreds of entries. `make bench`, 7 December 2026, national size: "CCG admin: month
+    diary" 5.7x the floor with this tag, 6.3x with the same markup as an inclusion
+    template (the aim is at most 6x)."""
+    parts = []
+    if entry.cancelled:
+        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'))
+    elif entry.missed:
+        parts.append(mark_safe('<span class="nhsuk-u-visually-hidden">Missed: </span><del>'))
+    if entry.start:
+        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}–{}</span>',
+                                 _entry_time(entry.start), _entry_time(entry.end)))
     viewer = getattr(context.get("request"), "user", None)
-    return {"entry": entry, "compact": compact, "struck": entry.cancelled or entry.missed,
-            "named": bool(entry.person) and (getattr(entry.person, "pk", entry.person)
-                                             != getattr(viewer, "pk", None))}
+    if entry.person and getattr(entry.person, "pk", entry.person) != getattr(viewer, "pk", None):
+        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}:</span>',
+                                 entry.person))
+    parts.append(format_html('<a href="{}">{}</a>', entry.url, entry.title) if entry.url
+                 else conditional_escape(entry.title))
+    if entry.cancelled or entry.missed:
+        parts.append(mark_safe("</del>"))
+    if entry.overlay:
+        parts.append(format_html('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>',
+                                 entry.kind_label))
+    elif entry.kind == "bank_holiday":
+        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>'))
+    if not compact:
+        for detail in (entry.venue, entry.note):
+            if detail:
+                parts.append(format_html('<br><span class="nhsuk-u-font-size-16">{}</span>',
+                                         detail))
+    return format_html('<li class="clic-diary-entry{}">{}</li>',
+                       " clic-diary-entry--cancelled" if entry.cancelled or entry.missed else "",
+                       mark_safe("\n".join(parts)))

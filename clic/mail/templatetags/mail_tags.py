@@ -1,7 +1,12 @@
 from django import template
-from django.utils.html import format_html
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 from clic.mail.models import OutboundEmail
+from clic.templatetags.clic_dates import short_datetime
 
 register = template.Library()
 
@@ -16,3 +21,60 @@ def status_tag(email):
     return format_html('<strong class="nhsuk-tag {}">{}</strong>',
                        _TAG_COLOURS.get(email.status, "nhsuk-tag--grey"),
                        email.get_status_display())
+
+
+_ROW = ('<tr class="nhsuk-table__row">'
+        + "".join(f'<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" '
+                  f'aria-hidden="true">{heading} </span>{{}}</td>'
+                  for heading in ("Created", "SOP code", "To", "Subject", "Status", "Sent",
+                                  "Attempts"))
+        + '<td class="nhsuk-table__cell">{}</td></tr>')
+
+
+def _when(value) -> str:
+    return short_datetime(localtime(value)) if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def outbox_rows(context, emails, can_resend):
+    """The outbox table's rows, each written with format_html (which escapes every value
+    as autoescaping would) rather than as a template loop of twenty-odd lookups, filters
+    and {% url %}s a row. `make bench`, 7 December 2026, national size: "PD: outbox, one
+    cohort" 4.4x the floor with this tag, 6.7x as a template loop (the aim is at most 6x)."""
+    # One reverse() each for the page rather than one a row.
+    detail = reverse("mail_outbox_detail", args=[0]).rsplit("0", 1)
+    resend = reverse("mail_outbox_resend", args=[0]).rsplit("0", 1)
+    resend_fields = None
+
+    def row(email):
+        nonlocal resend_fields
+        to = (format_html("{}<br>{}", email.to_name, email.to_email) if email.to_name
+              else email.to_email)
+        if email.recipient_roles:
+            to = format_html('{}<br><span class="nhsuk-body-s">{}</span>', to,
+                             email.recipient_roles)
+        about = (format_html('<br><span class="nhsuk-body-s">About {}</span>',
+                             email.placement.trainee.full_name) if email.placement else "")
+        status = status_tag(email)
+        if can_resend and email.status == OutboundEmail.Status.FAILED:
+            if resend_fields is None:
+                # Django's own {% csrf_token %}, rendered once for the page.
+                resend_fields = format_html(
+                    '{}<input type="hidden" name="next" value="{}">',
+                    CsrfTokenNode().render(context), context["request"].get_full_path())
+            status = format_html(
+                '{}<form method="post" action="{}{}{}">{}<button class="nhsuk-button '
+                'nhsuk-button--secondary nhsuk-button--small" type="submit">Send again<span '
+                'class="nhsuk-u-visually-hidden"> to {}: {}</span></button></form>',
+                status, resend[0], email.pk, resend[1], resend_fields, email.to_email,
+                email.subject)
+        last_error = (format_html('<span class="nhsuk-table-responsive__heading" '
+                                  'aria-hidden="true">Last error </span>{}',
+                                  Truncator(email.last_error).chars(160))
+                      if email.last_error else "")
+        subject = format_html('<a href="{}{}{}">{}</a>{}', detail[0], email.pk, detail[1],
+                              email.subject, about)
+        return (_when(email.created_at), email.code, to, subject, status,
+                _when(email.sent_at) or "Not yet", email.attempts, last_error)
+
+    return format_html_join("", _ROW, (row(email) for email in emails))
