@@ -1,24 +1,22 @@
-"""`make bench` checks each page against its aims as ratios within the run (bench.pages)."""
+"""`make bench` checks each page against its aims as ratios within the run (bench.aims)."""
+
+from types import SimpleNamespace
+
+from bench.aims import Result, aims
 
 
 def _result(median_ms, *, queries=8, p95_ms=None):
-    from bench.pages import Result
-
     return Result(median_ms=median_ms, p95_ms=p95_ms or median_ms * 2, queries=queries,
                   status=200)
 
 
 def _pages():
-    from bench.pages import Page
-
-    return [Page(label, kind, None, "") for label, kind in (
+    return [SimpleNamespace(label=label, kind=kind) for label, kind in (
         ("floor", "floor"), ("page", "html"), ("feed built", "feed-build"),
         ("feed 304", "feed304"), ("pdf", "pdf-build"))]
 
 
 def test_the_aims_are_ratios_to_the_floor_of_the_same_run_whatever_its_speed():
-    from bench.pages import aims
-
     for speed in (1, 3):  # the same pages on a machine three times as slow: the same verdict
         one = {"floor": _result(4 * speed), "page": _result(20 * speed),
                "feed built": _result(36 * speed), "feed 304": _result(8 * speed),
@@ -32,8 +30,6 @@ def test_the_aims_are_ratios_to_the_floor_of_the_same_run_whatever_its_speed():
 
 
 def test_a_page_misses_over_its_ratio_more_queries_at_national_size_or_a_slow_pdf():
-    from bench.pages import aims
-
     one = {"floor": _result(4), "page": _result(20), "feed built": _result(36),
            "feed 304": _result(8), "pdf": _result(300)}
     national = {"floor": _result(4), "page": _result(25, queries=9),
