@@ -28,7 +28,7 @@ def _csv(header: list[str], rows: Iterable[list]) -> str:
 
 
 def register_csv(rows: Iterable) -> str:
-    """selectors.ccg_register rows, one per CCG day absent: no notes, no reasons."""
+    """dashboard.ccg_register rows, one per CCG day absent: no notes, no reasons."""
     return _csv(REGISTER_HEADER, ([row.trainee, row.cohort, row.date.isoformat(),
                                    PART_WORDS.get(row.part, row.part), row.word, row.state,
                                    row.reported_on.isoformat()] for row in rows))

@@ -6,10 +6,10 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from icalendar import Calendar, Event
 
 from clic.pdf import html_pdf
-from rotations.exporters import calendar_address
+from rotations.exporters import calendar_address, events_calendar
+from rotations.ical import CalendarEntry
 
 from . import clock
 from .models import PresentationDay
@@ -40,29 +40,21 @@ def presentation_ics(*, day: PresentationDay, invitees, slots, cancel: bool = Fa
     """The day as one VEVENT. METHOD:REQUEST makes Outlook offer Accept/Decline; the UID stays
     the same for the life of the day and SEQUENCE rises with each change, so an update or a
     cancellation replaces the event already in the invitee's calendar."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//CLIC service//Presentation day//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancel else "REQUEST")
-    event = Event()
-    event.add("uid", day.uid)
-    event.add("sequence", day.sequence)
-    event.add("dtstamp", clock.now().astimezone(datetime.UTC))
-    event.add("dtstart", day.starts_at().astimezone(datetime.UTC))
-    event.add("dtend", day.ends_at().astimezone(datetime.UTC))
-    event.add("summary", f"CLIC project presentations: {day.cohort.name}")
-    event.add("location", day.venue or day.online_url)
+    event = CalendarEntry(
+        uid=day.uid, sequence=day.sequence, stamp=clock.now().astimezone(datetime.UTC),
+        start=day.starts_at(), end=day.ends_at(),
+        summary=f"CLIC project presentations: {day.cohort.name}",
+        location=day.venue or day.online_url or None,
+        description=presentation_description(day, slots),
+        status="CANCELLED" if cancel else "CONFIRMED", transparency="OPAQUE").event()
     if day.online_url:
         event.add("url", day.online_url)
-    event.add("description", presentation_description(day, slots))
-    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
-    event.add("transp", "OPAQUE")
     event["organizer"] = calendar_address(day.organiser)
     for person in invitees:
         event.add("attendee", calendar_address(person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION",
-                                       rsvp="TRUE", cutype="INDIVIDUAL"), encode=0)
-    calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+                                               rsvp="TRUE", cutype="INDIVIDUAL"), encode=0)
+    return events_calendar([event], dates=[day.date], method="CANCEL" if cancel else "REQUEST",
+                           name="CLIC presentation day", uid=f"{day.uid}-itip").to_ical().decode()
 
 
 def end_of_rotation_html(*, record: dict) -> str:

@@ -5,9 +5,7 @@ from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join, strip_tags
 
 from clic.accounts.validators import longest, too_long
 
@@ -39,28 +37,10 @@ class PersonNameField(PersonDetailField):
         super().__init__("full_name", **kwargs)
 
 
-class OptionsSelect(forms.Select):
-    """A select written in one pass, the same markup as Django's: Django's select writes each
-    option through a template include of its own, a millisecond for every ten options of a
-    filter listing years of cohorts."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        chosen = self.format_value(value)
-        options = "".join(
-            f'<option value="{conditional_escape(option)}"'
-            f'{" selected" if str(option) in chosen else ""}>{conditional_escape(label)}</option>'
-            for option, label in self.choices)
-        return mark_safe(f'<select name="{conditional_escape(name)}"{flatatt(attrs)}>'
-                         f"{options}</select>")
-
-
 class ReadOnceChoiceField(forms.ModelChoiceField):
     """A filter's list of objects, read in one plain query and the chosen one found among
     them. ModelChoiceField reads its options through a server-side cursor (iterator()) each
     time they are asked for, and looks the chosen one up again in a query of its own."""
-
-    widget = OptionsSelect
 
     def offer(self, queryset, *, label=None) -> None:
         """Read the options from `queryset`, each shown as `label` gives (when given)."""
@@ -94,10 +74,7 @@ def person_label(person) -> str:
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    """One person, written in one pass (OptionsSelect): a national programme's lists of
-    supervisors and trainers run to hundreds."""
-
-    widget = OptionsSelect
+    """One person, named so that two people who share a name can be told apart."""
 
     def label_from_instance(self, obj):
         return person_label(obj)

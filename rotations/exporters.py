@@ -1,7 +1,6 @@
 """Calendars (iCalendar, RFC 5545) and the portfolio PDF (WeasyPrint)."""
 
 import datetime
-import functools
 from collections import defaultdict
 from email.utils import parseaddr
 from typing import NamedTuple
@@ -190,22 +189,14 @@ def sessions_calendar(sessions, *, method: str | None = "PUBLISH", name: str,
                      uid=uid or "clic-timetable").to_ical()
 
 
-@functools.lru_cache(maxsize=32)
-def _london_timezone(first: datetime.date, last: datetime.date) -> bytes:
-    """The VTIMEZONE is the same for every feed over the same days (today's window)."""
-    return Timezone.from_tzid("Europe/London", first_date=first, last_date=last).to_ical()
-
-
 def feed_calendar(user, entries: list[CalendarEntry]) -> bytes:
     """A person's subscription feed: what their diary shows (sessions, and the entries other
-    features add through rotations.feeds), written by rotations.ical rather than the
-    icalendar library, the same bytes in a fraction of the time. Every time in it is in
-    Europe/London, so its one VTIMEZONE is London's."""
-    head = _calendar_head(method="PUBLISH", name=f"CLIC timetable: {user}",
-                          uid=f"clic-feed-{user.pk}").to_ical()
-    end = b"END:VCALENDAR\r\n"
-    return b"".join([head.removesuffix(end), _london_timezone(*_span([entry.date for entry in entries])),
-                     *(entry.to_ical() for entry in entries), end])
+    features add through rotations.feeds). Written afresh only when its ETag changes: the
+    feed view keeps it in the cache under that ETag, and a repeat poll gets it from there or
+    a 304 (rotations.views.calendar_feed)."""
+    return events_calendar([entry.event() for entry in entries],
+                           dates=[entry.date for entry in entries], method="PUBLISH",
+                           name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}").to_ical()
 
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------

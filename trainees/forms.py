@@ -1,7 +1,7 @@
 from django import forms
 
 from clic.accounts.models import Organisation, Role, User
-from clic.forms import EmailAddressField, OptionsSelect, PersonChoiceField, PersonNameField
+from clic.forms import EmailAddressField, PersonChoiceField, PersonNameField
 
 from .models import Placement, Weekday
 from .rows import TraineeRow, row_errors
@@ -69,7 +69,7 @@ class TraineeUploadForm(forms.Form):
 
 class PlacementForm(forms.Form):
     practice = forms.ModelChoiceField(label="GP practice", queryset=Organisation.objects.filter(
-        kind=Organisation.Kind.PRACTICE).order_by("name"), widget=OptionsSelect)
+        kind=Organisation.Kind.PRACTICE).order_by("name"))
     educational_supervisor = PersonChoiceField(queryset=None)
     ccg_supervisor = PersonChoiceField(label="CCG Supervisor", queryset=None)
     project_lead = PersonChoiceField(label="Project Lead", queryset=None, required=False,

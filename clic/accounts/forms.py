@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from clic.forms import EmailAddressField, OptionsSelect, PersonDetailField, PersonNameField
+from clic.forms import EmailAddressField, PersonDetailField, PersonNameField
 
 from .models import ROLE_ORGANISATION_KIND, Organisation, Role
 
@@ -34,7 +34,7 @@ class SetPasswordForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), widget=OptionsSelect,
+        queryset=Organisation.objects.none(),
         help_text="A CCG for CCG roles, a GP practice for an Educational Supervisor, "
                   "the programme for trainees and programme staff.")
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from clic.forms import DateField, FilterForm, OptionsSelect, ReadOnceChoiceField
+from clic.forms import DateField, FilterForm, ReadOnceChoiceField
 
 from .models import AuditEvent
 
@@ -11,8 +11,8 @@ class AuditFilterForm(FilterForm):
     placement = ReadOnceChoiceField(queryset=None, required=False, label="Trainee",
                                     empty_label="All trainees")
     actor = ReadOnceChoiceField(queryset=None, required=False, label="Who", empty_label="Anyone")
-    action = forms.ChoiceField(required=False, label="What they did", widget=OptionsSelect)
-    object_type = forms.ChoiceField(required=False, label="Record", widget=OptionsSelect)
+    action = forms.ChoiceField(required=False, label="What they did")
+    object_type = forms.ChoiceField(required=False, label="Record")
     start = DateField(required=False, label="From")
     end = DateField(required=False, label="To")
 

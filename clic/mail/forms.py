@@ -1,6 +1,6 @@
 from django import forms
 
-from clic.forms import FilterForm, OptionsSelect, ReadOnceChoiceField
+from clic.forms import FilterForm, ReadOnceChoiceField
 
 from .catalogue import code_choices
 from .models import OutboundEmail
@@ -13,8 +13,8 @@ class OutboxFilterForm(FilterForm):
     cohort = ReadOnceChoiceField(queryset=None, required=False, empty_label="All cohorts")
     placement = ReadOnceChoiceField(queryset=None, required=False, label="Trainee",
                                     empty_label="All trainees")
-    code = forms.ChoiceField(label="SOP code", required=False, widget=OptionsSelect)
-    status = forms.ChoiceField(required=False, widget=OptionsSelect)
+    code = forms.ChoiceField(label="SOP code", required=False)
+    status = forms.ChoiceField(required=False)
     recipient = forms.CharField(label="Name or email address", required=False, max_length=254,
                                 help_text="Part of the name or address it was sent to.")
 

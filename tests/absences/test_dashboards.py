@@ -117,8 +117,13 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, world, number):
 
 
 def test_ccg_diary_cell_marks_halves_bank_holidays_and_today_and_escapes_names():
+    from django.template import Context, Template
+
     from absences.dashboard import DiaryCell
-    from absences.templatetags.absences_tags import ccg_diary_cell
+
+    def ccg_diary_cell(cell, today):
+        return Template("{% load absences_tags %}{% ccg_diary_cell cell today %}").render(
+            Context({"cell": cell, "today": today}))
 
     day = datetime.date(2026, 12, 28)
     cell = DiaryCell(date=day, in_month=False, bank_holiday="Boxing Day (substitute day)",

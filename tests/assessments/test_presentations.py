@@ -38,6 +38,16 @@ def test_schedule_sends_s13_with_an_ics_request_to_every_invitee(world, peer):
     assert attachment["mimetype"] == "text/calendar; method=REQUEST; charset=utf-8"
 
 
+def test_the_invitation_is_written_like_every_calendar_in_london_time(world, peer):
+    day = schedule(world.cohort, world.pd)
+
+    calendar = ics_of(emails("S13")[0])
+    event = calendar.walk("VEVENT")[0]
+    assert event["dtstart"].params["TZID"] == "Europe/London"
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    assert str(calendar["uid"]) == f"{day.uid}-itip"
+
+
 def test_schedule_records_why_each_person_is_invited(world, peer):
     day = schedule(world.cohort, world.pd)
     reasons = {inv.person.email: inv.reasons for inv in day.invitations.select_related("person")}

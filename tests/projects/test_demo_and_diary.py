@@ -62,14 +62,14 @@ def test_a_meeting_is_a_calendar_event_with_a_stable_uid(world):
     meeting = services.meeting_schedule(
         placement=world.placement, kind=MeetingKind.REVIEW_12, by=world.supervisor,
         date=week_day(world.cohort, 12, 3), start_time=datetime.time(9, 30), venue="Room 4")
-    ical = meeting_event(meeting, viewer=world.supervisor).to_ical().decode()
+    ical = meeting_event(meeting, viewer=world.supervisor).event().to_ical().decode()
     assert f"UID:{meeting.uid}" in ical
     assert "SUMMARY:CLIC: Dr Trainee: Week 12 review" in ical
     assert "LOCATION:Room 4" in ical
     moved = services.meeting_schedule(
         placement=world.placement, kind=MeetingKind.REVIEW_12, by=world.supervisor,
         date=week_day(world.cohort, 12, 4), start_time=datetime.time(9, 30), venue="Room 4")
-    assert moved.uid == meeting.uid and "SEQUENCE:1" in meeting_event(moved).to_ical().decode()
+    assert moved.uid == meeting.uid and "SEQUENCE:1" in meeting_event(moved).event().to_ical().decode()
 
 
 def test_scheduled_meetings_are_in_the_calendar_feeds_of_those_who_see_them(client, world):

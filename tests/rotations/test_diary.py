@@ -198,9 +198,14 @@ def test_a_digit_int_cannot_read_is_not_an_id(client, published, number):
 
 
 def test_an_upcoming_session_is_written_as_the_home_card_shows_it():
+    from django.template import Context, Template
+
     from clic.accounts.models import User
-    from rotations.templatetags.rotations_tags import upcoming_session
     from trainees.models import Placement
+
+    def upcoming_session(session, viewer, dated=False):
+        return Template("{% load rotations_tags %}{% upcoming_session session viewer dated=dated %}"
+                        ).render(Context({"session": session, "viewer": viewer, "dated": dated}))
 
     viewer, other = User(pk=1, full_name="Dr Me"), User(pk=2, full_name="Dr O'Hara <Jr>")
     session = Session(date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0),

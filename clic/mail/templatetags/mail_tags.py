@@ -1,8 +1,7 @@
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
@@ -15,18 +14,21 @@ _TAG_COLOURS = {OutboundEmail.Status.SENT: "nhsuk-tag--green",
                 OutboundEmail.Status.FAILED: "nhsuk-tag--red",
                 OutboundEmail.Status.SENDING: "nhsuk-tag--blue"}
 
-_HEADING = '<span class="nhsuk-table-responsive__heading" aria-hidden="true">'
-_CELL = f'<td class="nhsuk-table__cell">{_HEADING}'
-
 
 @register.simple_tag
 def status_tag(email):
-    """An email's status as an NHS.UK tag; the words carry the meaning, not the colour.
-    A tag, not an included template: the outbox writes fifty a page, and as includes they
-    took a millisecond of its render."""
+    """An email's status as an NHS.UK tag; the words carry the meaning, not the colour."""
     return format_html('<strong class="nhsuk-tag {}">{}</strong>',
                        _TAG_COLOURS.get(email.status, "nhsuk-tag--grey"),
                        email.get_status_display())
+
+
+_ROW = ('<tr class="nhsuk-table__row">'
+        + "".join(f'<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" '
+                  f'aria-hidden="true">{heading} </span>{{}}</td>'
+                  for heading in ("Created", "SOP code", "To", "Subject", "Status", "Sent",
+                                  "Attempts"))
+        + '<td class="nhsuk-table__cell">{}</td></tr>')
 
 
 def _when(value) -> str:
@@ -35,48 +37,44 @@ def _when(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def outbox_rows(context, emails, can_resend):
-    """The outbox table's rows, written in one pass: as a template loop their twenty-odd
-    lookups, filters and {% url %}s a row were two-thirds of the page's CPU. Every value
-    from the database goes through conditional_escape, as autoescaping would."""
-    request = context["request"]
+    """The outbox table's rows, each written with format_html (which escapes every value
+    as autoescaping would) rather than as a template loop of twenty-odd lookups, filters
+    and {% url %}s a row. `make bench`, 7 December 2026, national size: "PD: outbox, one
+    cohort" 6.7x the floor as a template loop (the aim is at most 6x), 4.8x with this tag."""
     # One reverse() each for the page rather than one a row.
-    detail_before, detail_after = reverse("mail_outbox_detail", args=[0]).rsplit("0", 1)
-    resend_before, resend_after = reverse("mail_outbox_resend", args=[0]).rsplit("0", 1)
+    detail = reverse("mail_outbox_detail", args=[0]).rsplit("0", 1)
+    resend = reverse("mail_outbox_resend", args=[0]).rsplit("0", 1)
     resend_fields = None
-    esc = conditional_escape
-    rows = []
-    for email in emails:
-        to_email = esc(email.to_email)
-        subject = esc(email.subject)
-        to = f"{esc(email.to_name)}<br>{to_email}" if email.to_name else to_email
+
+    def row(email):
+        nonlocal resend_fields
+        to = (format_html("{}<br>{}", email.to_name, email.to_email) if email.to_name
+              else email.to_email)
         if email.recipient_roles:
-            to += f'<br><span class="nhsuk-body-s">{esc(email.recipient_roles)}</span>'
-        about = (f'<br><span class="nhsuk-body-s">About {esc(email.placement.trainee.full_name)}</span>'
-                 if email.placement else "")
-        resend = ""
+            to = format_html('{}<br><span class="nhsuk-body-s">{}</span>', to,
+                             email.recipient_roles)
+        about = (format_html('<br><span class="nhsuk-body-s">About {}</span>',
+                             email.placement.trainee.full_name) if email.placement else "")
+        status = status_tag(email)
         if can_resend and email.status == OutboundEmail.Status.FAILED:
             if resend_fields is None:
                 # Django's own {% csrf_token %}, rendered once for the page.
-                resend_fields = (
-                    CsrfTokenNode().render(context)
-                    + f'<input type="hidden" name="next" value="{esc(request.get_full_path())}">')
-            resend = (
-                f'<form method="post" action="{resend_before}{email.pk}{resend_after}">'
-                f'{resend_fields}'
-                '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" '
-                'type="submit">Send again<span class="nhsuk-u-visually-hidden"> to '
-                f'{to_email}: {subject}</span></button></form>')
-        last_error = (f'{_HEADING}Last error </span>{esc(Truncator(email.last_error).chars(160))}'
+                resend_fields = format_html(
+                    '{}<input type="hidden" name="next" value="{}">',
+                    CsrfTokenNode().render(context), context["request"].get_full_path())
+            status = format_html(
+                '{}<form method="post" action="{}{}{}">{}<button class="nhsuk-button '
+                'nhsuk-button--secondary nhsuk-button--small" type="submit">Send again<span '
+                'class="nhsuk-u-visually-hidden"> to {}: {}</span></button></form>',
+                status, resend[0], email.pk, resend[1], resend_fields, email.to_email,
+                email.subject)
+        last_error = (format_html('<span class="nhsuk-table-responsive__heading" '
+                                  'aria-hidden="true">Last error </span>{}',
+                                  Truncator(email.last_error).chars(160))
                       if email.last_error else "")
-        rows.append(
-            '<tr class="nhsuk-table__row">'
-            f'{_CELL}Created </span>{_when(email.created_at)}</td>'
-            f'{_CELL}SOP code </span>{esc(email.code)}</td>'
-            f'{_CELL}To </span>{to}</td>'
-            f'{_CELL}Subject </span><a href="{detail_before}{email.pk}{detail_after}">{subject}</a>'
-            f'{about}</td>'
-            f'{_CELL}Status </span>{status_tag(email)}{resend}</td>'
-            f'{_CELL}Sent </span>{_when(email.sent_at) or "Not yet"}</td>'
-            f'{_CELL}Attempts </span>{email.attempts}</td>'
-            f'<td class="nhsuk-table__cell">{last_error}</td></tr>')
-    return mark_safe("".join(rows))
+        subject = format_html('<a href="{}{}{}">{}</a>{}', detail[0], email.pk, detail[1],
+                              email.subject, about)
+        return (_when(email.created_at), email.code, to, subject, status,
+                _when(email.sent_at) or "Not yet", email.attempts, last_error)
+
+    return format_html_join("", _ROW, (row(email) for email in emails))
