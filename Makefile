@@ -20,9 +20,16 @@ loadtest: install-test
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/hadolint Dockerfile
 
 install:
 	scripts/install.sh run
 
 install-test:
 	scripts/install.sh test
+
+# The image's lock: the dependencies of pyproject.toml only, at requirements.lock's versions,
+# with hashes. Run after changing either (pip-compile is pip-tools').
+requirements-production.lock: pyproject.toml requirements.lock
+	pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --annotation-style=line -c requirements.lock -o $@ pyproject.toml

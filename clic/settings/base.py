@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clic.middleware.ContentSecurityPolicyMiddleware",
+    "clic.middleware.HealthzMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clic.accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
