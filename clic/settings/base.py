@@ -215,7 +215,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("CLIC_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist")]
 STORAGES = {
     "default": {
