@@ -24,11 +24,13 @@ RUN DJANGO_SETTINGS_MODULE=clic.settings.production DJANGO_SECRET_KEY=collectsta
     && rm -rf node_modules
 
 FROM python:3.11-slim-bookworm AS runtime
-# WeasyPrint's libraries (the PDFs). Unpinned: Debian's bookworm suite takes only security
+# WeasyPrint's libraries (the PDFs), and PostgreSQL's client for scripts/backup.sh and
+# scripts/restore.sh (15, as the database). Unpinned: Debian's bookworm suite takes only security
 # fixes, which a rebuild should pick up.
 # hadolint ignore=DL3008
 RUN apt-get update && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app clic
 WORKDIR /app

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -23,10 +23,9 @@ import yaml
 from clic.accounts.demo import DEMO_PASSWORD
 from clic.mail.models import OutboundEmail
 from rotations.timetable import bank_holidays
+from tests.deploy.conftest import ROOT, VENV_BIN, fresh_database
 from tests.fixtures.services import free_port, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "clic.test"
 pytestmark = pytest.mark.services
 
@@ -79,11 +78,6 @@ class Browser:
 
 @pytest.fixture
 def stack(tmp_path, smtp_server):
-    server = urlsplit(os.environ["DATABASE_URL"])
-    admin = f"postgres://{server.netloc}/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS clic_compose WITH (FORCE)")
-        connection.execute("CREATE DATABASE clic_compose")
     broker = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0]
     web_port = free_port()
     environment = {
@@ -91,7 +85,7 @@ def stack(tmp_path, smtp_server):
         "DJANGO_SETTINGS_MODULE": "clic.settings.production",
         "DJANGO_SECRET_KEY": "compose-test-" + "s" * 50, "DJANGO_ALLOWED_HOSTS": HOST,
         "CLIC_SITE_URL": f"https://{HOST}",
-        "DATABASE_URL": f"postgres://{server.netloc}/clic_compose",
+        "DATABASE_URL": fresh_database("clic_compose"),
         "CELERY_BROKER_URL": f"{broker}/5", "CACHE_URL": f"{broker}/6",
         "EMAIL_HOST": smtp_server.host, "EMAIL_PORT": str(smtp_server.port),
         "EMAIL_USE_TLS": "false", "CLIC_MFA_ENFORCED": "true",
