@@ -63,6 +63,7 @@ if MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET:
     }
 
 MIDDLEWARE = [
+    "clic.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clic.middleware.ContentSecurityPolicyMiddleware",

@@ -43,3 +43,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+
+# One JSON object a line, with the request's or task's id and no email addresses
+# (clic/logs.py); the worker and beat log through the same configuration.
+LOGGING["formatters"] = {"json": {"()": "clic.logs.JsonFormatter"}}  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

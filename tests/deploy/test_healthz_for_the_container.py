@@ -26,3 +26,8 @@ def test_other_pages_still_refuse_an_unknown_host_and_redirect_to_https(client, 
     redirect = client.get("/accounts/login/", HTTP_HOST="clic.example.nhs.uk")
     assert redirect.status_code == 301
     assert redirect["Location"].startswith("https://clic.example.nhs.uk/")
+
+
+@pytest.mark.django_db
+def test_only_a_read_of_healthz_skips_the_host_check(client, production_front):
+    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 400
