@@ -63,3 +63,39 @@ def _request_done(**kwargs) -> None:
 
 
 request_finished.connect(_request_done, dispatch_uid="clic.logs.request_done")
+
+
+# Error reports carry the error and where it happened, nothing about the people involved:
+# no user, cookies, headers, bodies, query strings, local variables or SQL parameters.
+SENTRY_DATA_COLLECTION = {
+    "user_info": False, "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "allowlist", "terms": ["user-agent", "x-request-id"]}},
+    "http_bodies": [], "url_query_params": {"mode": "off"}, "database_query_data": False,
+    "queues": False, "stack_frame_variables": False,
+}
+
+
+def sentry_scrub(event: dict, hint: dict) -> dict:
+    """The last word before an error report leaves: email addresses out of its messages."""
+    for exception in (event.get("exception") or {}).get("values", []):
+        exception["value"] = scrub(str(exception.get("value") or ""))
+    if isinstance(event.get("logentry"), dict):
+        for key in ("message", "formatted"):
+            if key in event["logentry"]:
+                event["logentry"][key] = scrub(str(event["logentry"][key]))
+        event["logentry"].pop("params", None)
+    for breadcrumb in (event.get("breadcrumbs") or {}).get("values", []):
+        if "message" in breadcrumb:
+            breadcrumb["message"] = scrub(str(breadcrumb["message"] or ""))
+    return event
+
+
+def sentry_init(dsn: str) -> None:
+    """Error reports to Sentry from the web (Django) and the worker and beat (Celery)."""
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=dsn, integrations=[DjangoIntegration(), CeleryIntegration()],
+                    data_collection=SENTRY_DATA_COLLECTION, before_send=sentry_scrub,
+                    traces_sample_rate=0)

@@ -49,3 +49,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 LOGGING["formatters"] = {"json": {"()": "clic.logs.JsonFormatter"}}  # noqa: F405
 LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reporting; nothing is sent unless SENTRY_DSN is set.
+if SENTRY_DSN := env("SENTRY_DSN", default=""):
+    from clic.logs import sentry_init
+
+    sentry_init(SENTRY_DSN)

@@ -65,3 +65,40 @@ def test_a_request_without_a_usable_id_gets_one_of_its_own(client):
     second = client.get("/healthz")["X-Request-ID"]
 
     assert len(first) == len(second) == 32 and first != second
+
+
+def test_an_error_report_loses_the_email_addresses_in_its_messages():
+    from clic.logs import sentry_scrub
+
+    event = {"exception": {"values": [{"type": "SMTPRecipientsRefused",
+                                       "value": "{'dr.jane.doe@nhs.net': (550, b'unknown')}"}]},
+             "logentry": {"message": "Email %s to %s failed", "params": [7, "a.b@nhs.net"],
+                          "formatted": "Email 7 to a.b@nhs.net failed"},
+             "breadcrumbs": {"values": [{"message": "sent to c.d@nhs.net"}]}}
+
+    scrubbed = sentry_scrub(event, {})
+
+    assert "nhs.net" not in json.dumps(scrubbed)
+    assert scrubbed["logentry"]["formatted"] == "Email 7 to [email] failed"
+
+
+def test_production_reports_errors_to_sentry_only_with_a_dsn_and_without_personal_data():
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import django; django.setup(); import sentry_sdk; client = sentry_sdk.get_client();"
+             "print(client.is_active(), sorted(client.integrations) if client.is_active() else [],"
+             " client.options.get('data_collection', {}).get('user_info'))")
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "clic.settings.production",
+                   "DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "clic.example.nhs.uk",
+                   "DATABASE_URL": "postgres://clic@localhost/clic", "EMAIL_HOST": "relay"}
+
+    def run(**extra):
+        return subprocess.run([sys.executable, "-c", probe], env={**environment, **extra},
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert run().startswith("False")
+    active = run(SENTRY_DSN="https://public@sentry.example.nhs.uk/1")
+    assert active.startswith("True") and "'celery'" in active and "'django'" in active
+    assert active.endswith("False")
