@@ -1,4 +1,4 @@
-.PHONY: run test lint bench loadtest install install-test
+.PHONY: run test lint bench loadtest loadtest-knee install install-test
 SHELL := /bin/bash
 export DJANGO_SETTINGS_MODULE ?= clic.settings.dev
 
@@ -17,6 +17,11 @@ bench: install-test
 # Not part of `make test`: about 4 minutes, figures to docs/loadtest.txt.
 loadtest: install-test
 	scripts/loadtest.sh
+
+# Steps of simulated people until p95 passes 250 ms or errors appear; the knee to
+# docs/loadtest-knee.txt. About 2 minutes a step.
+loadtest-knee: install-test
+	CLIC_LOADTEST_STEPS="$${CLIC_LOADTEST_STEPS:-25 50 100 150 200}" CLIC_LOADTEST_SECONDS=$${CLIC_LOADTEST_SECONDS:-60} scripts/loadtest.sh
 
 lint: install
 	.venv/bin/ruff check .
