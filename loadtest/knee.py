@@ -41,12 +41,13 @@ def report(check: dict, steps: list[dict]) -> str:
              "workers, PostgreSQL, Redis, one Celery worker with beat and locust on the machine.",
              "",
              f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'errors':>6} {'CPU ms/req':>10} "
-             f"{'limit req/s':>11} {'share':>6}"]
+             f"{'limit req/s':>11} {'share':>6} {'other work, CPUs':>16}"]
     for step in steps:
         limit = cpu_bound_limit(step)
         lines.append(f"{step['users']:>6} {step['requests_per_second']:>6} {step['p95_ms']:>7.0f} "
                      f"{step['failures']:>6} {cpu_ms_per_request(step):>10.1f} {limit:>11.1f} "
-                     f"{step['requests_per_second'] / limit if limit else 0:>6.0%}")
+                     f"{step['requests_per_second'] / limit if limit else 0:>6.0%} "
+                     f"{(step.get('cpu') or {}).get('other_work_cpus_used', '?'):>16}")
     within = [step for step in steps if not past_knee(step)]
     if not within:
         lines.append("No knee: even the first step passed p95 250 ms or had errors.")

@@ -46,7 +46,7 @@ step "SMTP sink on 127.0.0.1:$CLIC_LOADTEST_SMTP_PORT"
 .venv/bin/python loadtest/smtp_sink.py "$CLIC_LOADTEST_SMTP_PORT" "$out/sink.txt" >"$out/sink.log" 2>&1 &
 pids+=($!)
 
-step "Database: migrate, the demo, a second cohort of 40 trainees"
+step "Database: migrate, the demo, a second cohort of trainees"
 .venv/bin/python manage.py migrate --noinput >"$out/migrate.log" 2>&1 || fail "migrate ($out/migrate.log)"
 .venv/bin/python manage.py load_demo >"$out/demo.log" 2>&1 || fail "load_demo ($out/demo.log)"
 # Enough trainees for the most people of any step (the PDs and CCG admin are 12 of them).
