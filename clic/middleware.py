@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from clic.views import healthz
+
 
 class ContentSecurityPolicyMiddleware:
     """Sends the strict policy from settings on every response (no inline script or style)."""
@@ -25,4 +27,20 @@ class SiteUrlFromRequestMiddleware:
 
     def __call__(self, request):
         settings.SITE_URL = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)
+
+
+class HealthzMiddleware:
+    """Answers /healthz before Django checks the Host header (CommonMiddleware): the
+    container's own health check and a load balancer ask by the container's address, which
+    is not one of the public host names in ALLOWED_HOSTS. The answer carries no personal
+    data, so any host may have it; every other path, and any method but a read, keeps the
+    host check and the rest of the chain (a POST still meets CSRF protection)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            return healthz(request)
         return self.get_response(request)

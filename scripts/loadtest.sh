@@ -4,6 +4,9 @@
 # simulated people for 2 minutes (locust), then a check that every email made during the
 # test reached the SMTP server exactly once. Figures to docs/loadtest.txt. Not part of
 # `make test`. CLIC_LOADTEST_USERS and CLIC_LOADTEST_SECONDS change the load.
+# With CLIC_LOADTEST_STEPS (`make loadtest-knee`: e.g. "25 50 100 150"), one run per number
+# of people, stopping after the first whose p95 passes 250 ms or that has errors; the knee
+# (loadtest/knee.py) to docs/loadtest-knee.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,7 @@ source scripts/free-port.sh
 out=var/loadtest
 rm -rf "$out"; mkdir -p "$out" docs
 users=${CLIC_LOADTEST_USERS:-50}
+steps=${CLIC_LOADTEST_STEPS:-}
 seconds=${CLIC_LOADTEST_SECONDS:-120}
 web_port=$(free_port)
 export DJANGO_SETTINGS_MODULE=clic.settings.loadtest
@@ -42,10 +46,13 @@ step "SMTP sink on 127.0.0.1:$CLIC_LOADTEST_SMTP_PORT"
 .venv/bin/python loadtest/smtp_sink.py "$CLIC_LOADTEST_SMTP_PORT" "$out/sink.txt" >"$out/sink.log" 2>&1 &
 pids+=($!)
 
-step "Database: migrate, the demo, a second cohort of 40 trainees"
+step "Database: migrate, the demo, a second cohort of trainees"
 .venv/bin/python manage.py migrate --noinput >"$out/migrate.log" 2>&1 || fail "migrate ($out/migrate.log)"
 .venv/bin/python manage.py load_demo >"$out/demo.log" 2>&1 || fail "load_demo ($out/demo.log)"
-.venv/bin/python loadtest/prepare.py 40 "$CLIC_LOADTEST_PLAN" || fail "prepare"
+# Enough trainees for the most people of any step (the PDs and CCG admin are 12 of them).
+trainees=40
+for count in $steps; do [ $((count - 12)) -gt $trainees ] && trainees=$((count - 12)); done
+.venv/bin/python loadtest/prepare.py "$trainees" "$CLIC_LOADTEST_PLAN" || fail "prepare"
 
 step "Celery worker with beat, gunicorn with 3 workers on 127.0.0.1:$web_port"
 .venv/bin/celery -A clic worker -Q celery,outbox-sweep --beat --schedule "$out/beat-schedule" --loglevel=WARNING \
@@ -65,11 +72,28 @@ for _ in $(seq 100); do
 done
 curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null || fail "gunicorn did not answer /healthz"
 
-step "locust: $users people, ${seconds}s after everyone has signed in"
-.venv/bin/locust -f loadtest/locustfile.py --headless --users "$users" --spawn-rate 10 \
-  --run-time "$((seconds + 300))s" --stop-timeout 10 --host "http://127.0.0.1:$web_port" \
-  --only-summary --loglevel WARNING >"$out/locust.log" 2>&1
-[ -s "$CLIC_LOADTEST_RESULTS" ] || fail "locust wrote no results ($out/locust.log)"
+run_locust() {  # PEOPLE RESULTS
+  step "locust: $1 people, ${seconds}s after everyone has signed in"
+  CLIC_LOADTEST_RESULTS=$2 .venv/bin/locust -f loadtest/locustfile.py --headless --users "$1" \
+    --spawn-rate 10 --run-time "$((seconds + 300))s" --stop-timeout 10 \
+    --host "http://127.0.0.1:$web_port" --only-summary --loglevel WARNING >"$out/locust-$1.log" 2>&1
+  [ -s "$2" ] || fail "locust wrote no results ($out/locust-$1.log)"
+}
+
+if [ -n "$steps" ]; then
+  for count in $steps; do
+    run_locust "$count" "$out/step-$count.json"
+    .venv/bin/python loadtest/knee.py --past-knee "$out/step-$count.json" && break
+  done
+  step "Every email made during the test at the SMTP server, exactly once"
+  .venv/bin/python loadtest/verify.py "$CLIC_LOADTEST_PLAN" "$out/sink.txt" "$out/verify.json"
+  verified=$?
+  .venv/bin/python loadtest/knee.py "$out/verify.json" "$out"/step-*.json | tee docs/loadtest-knee.txt
+  [ "$verified" = 0 ] || fail "emails lost or sent twice (see above)"
+  exit 0
+fi
+
+run_locust "$users" "$CLIC_LOADTEST_RESULTS"
 
 step "Every email made during the test at the SMTP server, exactly once"
 .venv/bin/python loadtest/verify.py "$CLIC_LOADTEST_PLAN" "$out/sink.txt" "$out/verify.json"

@@ -16,7 +16,8 @@ def test_healthz_reports_database_cache_and_broker_without_personal_data(client)
     response = client.get(reverse("healthz"))
     body = response.json()
     assert response.status_code == 200
-    assert body == {"status": "ok", "database": "ok", "cache": "in-process", "broker": "ok"}
+    assert body == {"status": "ok", "database": "ok", "cache": "in-process", "broker": "ok",
+                    "outbox": {"queued": 0, "oldest_queued_seconds": None, "failed_last_day": 0}}
 
 
 @pytest.mark.django_db
@@ -25,7 +26,9 @@ def test_healthz_stays_up_and_says_degraded_when_the_broker_is_unreachable(clien
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "in-process",
-                               "broker": "unreachable"}
+                               "broker": "unreachable", "outbox": {
+                                   "queued": 0, "oldest_queued_seconds": None,
+                                   "failed_last_day": 0}}
 
 
 @pytest.mark.django_db
@@ -44,6 +47,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatc
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response.json()["outbox"] is None
 
 
 def test_production_settings_pass_the_deploy_check():

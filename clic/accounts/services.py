@@ -13,6 +13,7 @@ from .models import (
     ROLE_ORGANISATION_KIND,
     Invitation,
     Organisation,
+    Role,
     RoleMembership,
     User,
     new_calendar_token,
@@ -140,3 +141,30 @@ def organisation_save(*, organisation: Organisation) -> Organisation:
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def programme_bootstrap(*, programme_name: str, pd_email: str, pd_full_name: str) -> User:
+    """The first run of a new deployment: the training programme and its first Programme
+    Director, invited by email to set a password like anyone else. Running it again changes
+    nothing (the programme and the person are found, not made twice)."""
+    from django.core.validators import validate_email
+
+    programme_name = programme_name.strip()
+    errors = {}
+    if not programme_name:
+        errors["programme_name"] = "Enter the programme's name."
+    try:
+        validate_email(pd_email.strip())
+    except ValidationError:
+        errors["pd_email"] = "Enter the Programme Director's email address, like name@nhs.net."
+    if not pd_full_name.strip():
+        errors["pd_full_name"] = "Enter the Programme Director's full name."
+    if errors:
+        raise ValidationError(errors)
+    programme = (Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME,
+                                             name=programme_name).first()
+                 or organisation_save(organisation=Organisation(
+                     kind=Organisation.Kind.PROGRAMME, name=programme_name)))
+    return user_invite(email=pd_email, full_name=pd_full_name, invited_by=None,
+                       roles=[(Role.PD, programme)])

@@ -238,6 +238,10 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
                  "To the person invited: a link to set their password.", confidential=True,
                  reply_to=(INVITED_BY,)),
+    CatalogueRow("OUTBOX-ALERT", "Emails failed, or have waited too long to be sent", (),
+                 "mail/outbox_alert",
+                 "To every Programme Director and Administrator, once per incident: counts "
+                 "only, and a link to the outbox."),
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
                  "To the account holder; worded by the sign-in system.", confidential=True),
 )

@@ -1,6 +1,7 @@
 """The outbox's part of the demo: one email the receiving server refused, sent through the
 outbox's own sending service, so that PDs and the PA find it failed in the outbox and on
-their to-do panels, ready to be sent again."""
+their to-do panels, ready to be sent again, and the alert the beat's watch on the outbox
+emails them about it."""
 
 import smtplib
 from email.utils import parseaddr
@@ -12,7 +13,7 @@ from clic.accounts.demo import DemoData
 
 from .models import OutboundEmail
 from .selectors import outbox_visible_to
-from .services import outbox_emails_send
+from .services import outbox_alert_raise, outbox_emails_send
 
 REFUSAL = (550, b"5.1.1 The email account that you tried to reach does not exist")
 
@@ -36,3 +37,4 @@ def load(data: DemoData) -> None:
         return
     with override_settings(EMAIL_BACKEND=f"{__name__}.RefusingBackend"):
         outbox_emails_send(email_ids=[email.pk])
+    outbox_alert_raise()

@@ -34,7 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -916,3 +916,64 @@ def outbox_email_resend(*, email: OutboundEmail, by) -> OutboundEmail:
     transaction.on_commit(lambda: publish_after_commit([email.pk]), robust=True)
     email.refresh_from_db()
     return email
+
+
+# Watching the outbox ---------------------------------------------------------------------
+
+ALERT_CODE = "OUTBOX-ALERT"
+
+
+def outbox_figures() -> dict:
+    """The outbox's health, counts only: emails queued, the age in seconds of the oldest
+    (null when none), and emails that failed in the last day (their last attempt's claim)."""
+    Status = OutboundEmail.Status
+    now = timezone.now()
+    queued = OutboundEmail.objects.filter(status=Status.QUEUED).aggregate(
+        count=Count("pk"), oldest=Min("created_at"))
+    return {"queued": queued["count"],
+            "oldest_queued_seconds": (int((now - queued["oldest"]).total_seconds())
+                                      if queued["oldest"] else None),
+            "failed_last_day": OutboundEmail.objects.filter(
+                status=Status.FAILED, claimed_at__gte=now - timedelta(days=1)).count()}
+
+
+@transaction.atomic
+def outbox_alert_raise() -> list[OutboundEmail]:
+    """Tell the Programme Directors and Administrators, through the outbox, when emails have
+    failed since the last such alert, or when the oldest queued email has waited longer than
+    CLIC_MAIL_ALERT_QUEUE_AGE: once per incident (a failure alert names the newest failed
+    row, a queue alert the oldest waiting one, and the event key makes each once). The alerts
+    themselves are not watched, so an SMTP outage cannot feed itself; it is logged at ERROR,
+    and /healthz shows the figures."""
+    from clic.accounts.models import Role, User
+
+    Status = OutboundEmail.Status
+    now = timezone.now()
+    watched = OutboundEmail.objects.exclude(code=ALERT_CODE)
+    last_failure_alert = (OutboundEmail.objects.filter(
+        code=ALERT_CODE, idempotency_key__startswith="outbox-alert:failed:")
+        .aggregate(at=Max("created_at"))["at"] or now - timedelta(days=1))
+    failed = watched.filter(status=Status.FAILED, claimed_at__gt=last_failure_alert)
+    newest_failed = failed.order_by("-pk").values_list("pk", flat=True).first()
+    stuck = (watched.filter(status=Status.QUEUED,
+                            created_at__lt=now - timedelta(seconds=settings.CLIC_MAIL_ALERT_QUEUE_AGE))
+             .order_by("created_at", "pk").first())
+    incidents = []
+    if newest_failed is not None:
+        incidents.append((f"outbox-alert:failed:{newest_failed}",
+                          {"failed": failed.count()}))
+    if stuck is not None:
+        incidents.append((f"outbox-alert:stuck:{stuck.pk}",
+                          {"waiting_minutes": int((now - stuck.created_at).total_seconds() // 60)}))
+    staff = sorted(set(User.objects.filter(
+        is_active=True, memberships__role__in=[Role.PD, Role.PA]).values_list("email", flat=True)))
+    rows = []
+    for event_key, context in incidents:
+        if OutboundEmail.objects.filter(idempotency_key__startswith=f"{event_key}:").exists():
+            continue
+        logger.error("Outbox alert %s: %s", event_key, context)
+        rows += email_queue_template(code=ALERT_CODE, to=staff, template="mail/outbox_alert",
+                                     context={**context, **outbox_figures(),
+                                              "path": "/outbox/"},
+                                     event_key=event_key)
+    return rows

@@ -53,3 +53,8 @@ def outbox_sweep() -> dict[str, int] | None:
         # The next sweep, a few seconds away, tries again.
         logger.warning("Database unavailable: outbox sweep skipped (%s)", exc)
         return None
+
+
+@shared_task(name="clic.mail.tasks.outbox_alert_raise", ignore_result=True)
+def outbox_alert_raise() -> None:
+    services.outbox_alert_raise()

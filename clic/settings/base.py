@@ -63,9 +63,11 @@ if MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET:
     }
 
 MIDDLEWARE = [
+    "clic.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clic.middleware.ContentSecurityPolicyMiddleware",
+    "clic.middleware.HealthzMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clic.accounts.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,7 +216,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("CLIC_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist")]
 STORAGES = {
     "default": {
@@ -267,6 +269,9 @@ CLIC_MAIL_SENT_JOURNAL = env("CLIC_MAIL_SENT_JOURNAL", default=str(VAR_DIR / "ma
 # long instead of trying the broker again (each try can wait for the connect timeout).
 CLIC_MAIL_BROKER_PAUSE = env.int("CLIC_MAIL_BROKER_PAUSE", default=30)
 
+# The PDs and PAs are emailed when the oldest queued email has waited longer than this.
+CLIC_MAIL_ALERT_QUEUE_AGE = env.int("CLIC_MAIL_ALERT_QUEUE_AGE", default=15 * 60)
+
 # Celery on Redis: JSON only, bounded tasks, beat for the sweeper and reminders.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
@@ -296,6 +301,9 @@ CELERY_BEAT_SCHEDULE = {
                      "schedule": timedelta(seconds=CLIC_MAIL_SWEEP_INTERVAL),
                      # A sweep that waited longer than its interval is superseded by the next.
                      "options": {"expires": CLIC_MAIL_SWEEP_INTERVAL}},
+    # Emails failed, or the queue stuck: the PDs and PAs are told once per incident.
+    "outbox-alerts": {"task": "clic.mail.tasks.outbox_alert_raise",
+                      "schedule": timedelta(minutes=1)},
     # Each reminder task is idempotent per person and period, so a missed or repeated beat
     # neither loses nor doubles an email.
     "project-meeting-reminders": {"task": "projects.tasks.meeting_reminders_send",

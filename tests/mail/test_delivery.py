@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from clic.mail.models import OutboundEmail
-from clic.mail.services import outbox_sweep, sop_notify
+from clic.mail.services import outbox_sweep, publish_send_tasks, sop_notify
 from tests import factories
-from tests.fixtures.services import wait_until
+from tests.fixtures.services import CeleryWorker, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -244,3 +244,27 @@ def test_worker_sends_a_burst_of_emails_each_once(world, celery_worker_process, 
     assert addresses(messages) == sorted(row.to_email for row in rows)
     wait_until(lambda: not OutboundEmail.objects.exclude(status=Status.SENT).exists(),
                message="every row to be sent")
+
+
+def test_two_workers_given_the_same_batch_send_each_email_once(
+        world, celery_worker_process, smtp_server, tmp_path):
+    """Scaling out: a second worker process, and every send task published twice, so that
+    both workers hold the same rows at once; each row's claim lets only one send it."""
+    second = CeleryWorker(celery_worker_process.env, tmp_path / "second-worker.log",
+                          name="second")
+    second.start()
+    try:
+        for _ in range(30):
+            factories.PlacementFactory(cohort=world.cohort)
+        with transaction.atomic():
+            rows = sop_notify(code="S17", event_key="end:2", about=world.cohort,
+                              cohort=world.cohort)
+        publish_send_tasks([row.pk for row in rows])
+
+        messages = settle(smtp_server, world)
+    finally:
+        second.stop()
+
+    assert len(rows) == 31
+    assert sorted(m.message["Message-ID"] for m in messages) == sorted(r.message_id for r in rows)
+    assert not OutboundEmail.objects.exclude(status=Status.SENT).exists()
