@@ -48,11 +48,11 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.scale.world import Options, ccg_names, generate  # noqa: E402
 from clic.accounts.demo import demo_email  # noqa: E402
 from clic.accounts.models import Organisation, Role, User  # noqa: E402
 from clic.accounts.selectors import user_roles  # noqa: E402
 from clic.heap import freeze_long_lived_objects  # noqa: E402
-from clic.scale.world import Options, ccg_names, generate  # noqa: E402
 from rotations.models import Cohort  # noqa: E402
 from trainees.models import Placement  # noqa: E402
 
