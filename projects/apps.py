@@ -22,3 +22,12 @@ class ProjectsConfig(AppConfig):
 
         todo.register("projects-concerns", open_concerns)
         todo.register("projects-trainees", trainees_waiting)
+
+        # A placement's project work is in the trainee's subject access export; its free
+        # text goes after the retention period.
+        from clic.accounts import exporters, retention
+
+        from .data_rights import project_of_placement, projects_anonymise
+
+        exporters.placement_parts.register("projects", project_of_placement, order=40)
+        retention.placement_steps.register("projects", projects_anonymise)

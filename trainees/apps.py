@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class TraineesConfig(AppConfig):
     name = "trainees"
     verbose_name = "Placements"
+
+    def ready(self):
+        # Each trainee's placements are the folders of their subject access export, and
+        # the placements past the retention period are the ones anonymised.
+        from clic.accounts import exporters, retention
+
+        from .data_rights import placement_of, placements_ended_before, placements_of
+
+        exporters.placements.register("trainees", placements_of)
+        exporters.placement_parts.register("placement", placement_of, order=10)
+        retention.due_placements.register("trainees", placements_ended_before)
