@@ -31,3 +31,11 @@ class AbsencesConfig(AppConfig):
 
         exporters.placement_parts.register("absences", absences_of, order=30)
         retention.placement_steps.register("absences", absences_anonymise)
+
+        # The demo's absences and leave, routed by the published timetables.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "absences", accounts_demo.Step(load=demo.load), order=30)

@@ -29,3 +29,11 @@ class AssessmentsConfig(AppConfig):
         exporters.placement_files.register("end-of-rotation", end_of_rotation_files, order=10)
         retention.placement_steps.register("assessments", assessments_anonymise)
         retention.person_steps.register("assessments", invitations_renamed)
+
+        # The demo's presentation day, assessments and reflective entries.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "assessments", accounts_demo.Step(load=demo.load), order=40)

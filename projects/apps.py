@@ -31,3 +31,11 @@ class ProjectsConfig(AppConfig):
 
         exporters.placement_parts.register("projects", project_of_placement, order=40)
         retention.placement_steps.register("projects", projects_anonymise)
+
+        # The demo's projects, meetings and concerns.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "projects", accounts_demo.Step(load=demo.load), order=50)

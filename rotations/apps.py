@@ -15,3 +15,11 @@ class RotationsConfig(AppConfig):
         exporters.placement_parts.register("timetable", timetable_of, order=20)
         exporters.placement_files.register("portfolio", portfolio_files, order=20)
         retention.placement_steps.register("rotations", cohort_changes_anonymise)
+
+        # The demo publishes the timetables and changes a session before absences are reported.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "rotations", accounts_demo.Step(load=demo.load, clear=demo.clear), order=20)

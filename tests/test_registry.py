@@ -1,7 +1,7 @@
 """clic.registry: how the apps add their parts to the core's subject access export,
 retention, demo and home page."""
 
-from clic.accounts import exporters, retention
+from clic.accounts import demo, exporters, retention
 from clic.registry import Registry
 
 
@@ -31,3 +31,8 @@ def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
     modules = {step.__module__ for step in retention.placement_steps}
     assert modules == {"rotations.data_rights", "absences.data_rights",
                        "projects.data_rights", "assessments.data_rights"}
+
+
+def test_the_demo_steps_run_in_the_order_each_needs():
+    apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
+    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail"]

@@ -15,3 +15,11 @@ class TraineesConfig(AppConfig):
         exporters.placements.register("trainees", placements_of)
         exporters.placement_parts.register("placement", placement_of, order=10)
         retention.due_placements.register("trainees", placements_ended_before)
+
+        # The demo's cohorts and placements come first: every later step needs them.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "trainees", accounts_demo.Step(load=demo.load, clear=demo.clear), order=10)
