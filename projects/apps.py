@@ -39,3 +39,11 @@ class ProjectsConfig(AppConfig):
 
         accounts_demo.steps.register(
             "projects", accounts_demo.Step(load=demo.load), order=50)
+
+        # Trainees' and supervisors' home panels list their placements with what is
+        # outstanding on each project, before the placements' part fills the other roles.
+        from clic.accounts import pages
+
+        from .home import home_part
+
+        pages.home_parts.register("projects", home_part, order=10)

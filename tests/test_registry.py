@@ -1,7 +1,7 @@
 """clic.registry: how the apps add their parts to the core's subject access export,
 retention, demo and home page."""
 
-from clic.accounts import demo, exporters, retention
+from clic.accounts import demo, exporters, pages, retention
 from clic.registry import Registry
 
 
@@ -36,3 +36,8 @@ def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
 def test_the_demo_steps_run_in_the_order_each_needs():
     apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
     assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail"]
+
+
+def test_the_home_page_parts_fill_the_role_panels_projects_first():
+    assert [part.__module__ for part in pages.home_parts] == ["projects.home", "trainees.home"]
+    assert [part.__module__ for part in pages.person_parts] == ["trainees.home"]

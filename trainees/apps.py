@@ -23,3 +23,12 @@ class TraineesConfig(AppConfig):
 
         accounts_demo.steps.register(
             "trainees", accounts_demo.Step(load=demo.load, clear=demo.clear), order=10)
+
+        # Every other role's home panel lists the trainees of current cohorts, and a
+        # manager's page about a trainee lists their rotations.
+        from clic.accounts import pages
+
+        from .home import home_part, person_part
+
+        pages.home_parts.register("trainees", home_part, order=20)
+        pages.person_parts.register("trainees", person_part)
