@@ -20,6 +20,7 @@ loadtest: install-test
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 install:
 	scripts/install.sh run
