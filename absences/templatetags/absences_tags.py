@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from clic.accounts.models import Role
 from clic.templatetags.clic_dates import short_date
+
+from .. import rules, selectors
+from ..models import Absence
 
 register = template.Library()
 
@@ -85,11 +89,6 @@ def absence_dates(absence, in_a_sentence=False) -> str:
 def absences_home_panel(context, role: str, placements=None):
     """What each role has to do about absences, for the home page. A trainee's `placements`,
     when the page has them already, spare looking them up again."""
-    from clic.accounts.models import Role
-
-    from .. import rules, selectors
-    from ..models import Absence
-
     user = context["request"].user
     today = timezone.localdate()
     panel = {"role": role, "today": today}

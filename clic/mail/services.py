@@ -39,6 +39,8 @@ from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from clic.accounts.models import Role, User
+
 from .catalogue import HEALTH_DATA_CONTEXT_KEYS, CatalogueRow, NamedPerson, Recipient, row_for
 from .models import OutboundEmail
 
@@ -80,8 +82,6 @@ def email_queue_template(*, code: str, to: Sequence[str], template: str, context
                          event_key: str, about=None,
                          attachments: Sequence[Attachment | tuple] = ()) -> list[OutboundEmail]:
     """Queue a templated email, one row per address, rendered for each recipient."""
-    from clic.accounts.models import User
-
     row = row_for(code)
     addresses = _unique_addresses(to)
     names = dict(User.objects.filter(email__in=addresses).values_list("email", "full_name"))
@@ -239,8 +239,6 @@ def _event_scope(code: str, *, about, placement, cohort) -> tuple:
 def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -> list[Addressee]:
     """The addresses the roles name for this placement (or every placement of the cohort),
     de-duplicated case-insensitively, each with every role that put it there."""
-    from clic.accounts.models import Role, User
-
     found: dict[str, Addressee] = {}
     everyone: list = []
     directors: list = []
