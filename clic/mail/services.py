@@ -341,18 +341,18 @@ def _cohort_placements(cohort) -> list:
 
 def _placement_and_cohort(about):
     """The placement and cohort an object concerns, when it says (for the outbox filters)."""
-    from rotations.models import Cohort
-    from trainees.models import Placement
-
-    if isinstance(about, Placement):
+    # The models the outbox refers to, without the core importing their apps.
+    placement_model = OutboundEmail.placement.field.related_model
+    cohort_model = OutboundEmail.cohort.field.related_model
+    if isinstance(about, placement_model):
         return about, about.cohort
-    if isinstance(about, Cohort):
+    if isinstance(about, cohort_model):
         return None, about
     placement = getattr(about, "placement", None)
-    if isinstance(placement, Placement):
+    if isinstance(placement, placement_model):
         return placement, placement.cohort
     cohort = getattr(about, "cohort", None)
-    if isinstance(cohort, Cohort):
+    if isinstance(cohort, cohort_model):
         return None, cohort
     return None, None
 
