@@ -26,6 +26,7 @@ loadtest-knee: install-test
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/hadolint Dockerfile
+	.venv/bin/lint-imports
 
 install:
 	scripts/install.sh run

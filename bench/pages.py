@@ -49,10 +49,10 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.aims import MAX_QUERIES, MAX_RATIO, MAX_X_FLOOR, PDF_P95_MS, Result, aims  # noqa: E402
+from bench.scale.world import Options, ccg_names, generate  # noqa: E402
 from clic.accounts.demo import demo_email  # noqa: E402
 from clic.accounts.models import Organisation, Role, User  # noqa: E402
 from clic.accounts.selectors import user_roles  # noqa: E402
-from clic.scale.world import Options, ccg_names, generate  # noqa: E402
 from rotations.models import Cohort  # noqa: E402
 from trainees.models import Placement  # noqa: E402
 

@@ -10,6 +10,7 @@ from clic.accounts.models import Role, User
 from clic.accounts.selectors import DIRECTS, user_roles
 from clic.mail.notices import Notice
 from clic.queries import AnyOf
+from rotations.diary import DiaryEntry
 from trainees.models import Placement
 from trainees.selectors import (
     current_placements,
@@ -207,8 +208,6 @@ def meeting_diary_entries(user, start: datetime.date, end: datetime.date) -> lis
     """The diary provider (rotations.diary): each visible meeting as a DiaryEntry, linked to the
     meetings page for the people who may open it. A fixed number of queries."""
     from django.urls import reverse
-
-    from rotations.diary import DiaryEntry
 
     entries = []
     for meeting in meetings_visible_to(user, start, end):
