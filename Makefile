@@ -8,7 +8,7 @@ run: install
 	.venv/bin/python manage.py load_demo
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
-test: install-test
+test: install-test lint
 	DJANGO_SETTINGS_MODULE=clic.settings.test scripts/test.sh
 
 bench: install-test
@@ -18,8 +18,10 @@ bench: install-test
 loadtest: install-test
 	scripts/loadtest.sh
 
+# ruff (style and errors) and vulture (dead code); `make test` runs this first.
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/vulture
 
 install:
 	scripts/install.sh run

@@ -37,50 +37,21 @@ def is_pd_of_cohort(user, cohort) -> bool:
             or cohort.directors.filter(pk=user.pk).exists())
 
 
-def can_manage_presentations(user, cohort) -> bool:
-    return is_pd_of_cohort(user, cohort)
-
-
-def can_assess(user, placement) -> bool:
-    return is_pd_of_cohort(user, placement.cohort)
-
-
-def marks_scope_q(user) -> Q:
-    """Placements whose marks the person may see: their own, their ES trainees', their cohorts'."""
+def follows_placement_q(user) -> Q:
+    """Placements whose marks and reflective entries the person may read: their own, their
+    trainees' as Educational Supervisor (linking learning to practice is their job;
+    read-only) and their cohorts' as PD."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     return (Q(trainee=user) | Q(educational_supervisor=user)
             | directs_cohort_q(user, prefix="cohort__"))
 
 
-def can_see_marks(user, placement) -> bool:
-    return (placement.trainee_id == user.pk or placement.educational_supervisor_id == user.pk
-            or is_pd_of_cohort(user, placement.cohort))
-
-
-def reflective_scope_q(user) -> Q:
-    """Placements whose reflective entries the person may read: their own, their trainees' as
-    Educational Supervisor (linking learning to practice is their job; read-only) and their
-    cohorts' as PD."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return (Q(trainee=user) | Q(educational_supervisor=user)
-            | directs_cohort_q(user, prefix="cohort__"))
-
-
-def can_see_reflective_entries(user, placement) -> bool:
+def follows_placement(user, placement) -> bool:
+    """One placement, as follows_placement_q."""
     return (placement.trainee_id == user.pk or placement.educational_supervisor_id == user.pk
             or is_pd_of_cohort(user, placement.cohort))
 
 
 def can_log_reflective_entry(user, placement) -> bool:
     return placement.trainee_id == user.pk
-
-
-def can_see_feedback(user, placement) -> bool:
-    """The trainee (after the day) and the PDs read the feedback on a presentation."""
-    return placement.trainee_id == user.pk or is_pd_of_cohort(user, placement.cohort)
-
-
-def can_set_slot_title(user, slot) -> bool:
-    return slot.placement.trainee_id == user.pk or is_pd_of_cohort(user, slot.day.cohort)

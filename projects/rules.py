@@ -140,18 +140,6 @@ def can_see_concerns_page(user, placement) -> bool:
     return _has(user, placement, {TRAINEE, SUPERVISOR, LEAD, PD, DEPUTY_CHAIR})
 
 
-def can_view_concern(user, concern) -> bool:
-    """The raiser, the SOP row's recipients and the PDs; the trainee only once shared."""
-    from .models import Concern
-
-    found = relations(user, concern.placement)
-    if concern.raised_by_id == user.pk or PD in found:
-        return True
-    if concern.raised_as == Concern.RaisedAs.PROJECT_LEAD and found & {SUPERVISOR, DEPUTY_CHAIR}:
-        return True
-    return concern.shared_with_trainee and TRAINEE in found
-
-
 def can_update_concern(user, concern) -> bool:
     """Status and notes: everyone who may see it except the trainee."""
     from .models import Concern

@@ -179,10 +179,6 @@ def default_attendees(placement, spec: MeetingSpec) -> list[User]:
     return list(dict.fromkeys(chosen))
 
 
-def meetings_of(placement) -> QuerySet[Meeting]:
-    return placement.meetings.prefetch_related("attendees").select_related("recorded_by")
-
-
 def meetings_visible_to(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
     """Scheduled and held SOP meetings dated start..end (inclusive) that the person may see:
     those of the placements they see and those they attend. Each has date, start_time,

@@ -23,9 +23,3 @@ def can_manage_cohort(user, cohort) -> bool:
 
 def can_edit_timetable(user, cohort) -> bool:
     return cohort.is_published and can_manage_cohort(user, cohort)
-
-
-def can_build_pack(user, cohort) -> bool:
-    from .selectors import reached_cohort_ids
-
-    return cohort.pk in reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)

@@ -110,10 +110,6 @@ def visible_placement_ids(user) -> list[int]:
                   | set(found.placements_in(found.cohort_ids(*ORGANISATION_ROLES))))
 
 
-def placement_scope(user) -> Q:
-    return Q(pk__in=visible_placement_ids(user))
-
-
 def _placements(ids) -> QuerySet[Placement]:
     return (Placement.objects.filter(pk__in=ids)
             .select_related("cohort", "cohort__ccg", "trainee", "practice", "ccg_supervisor",
@@ -230,13 +226,14 @@ def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
             placement_id=placement.pk)
         overview["absences"] = absences_visible_to(user, cohort.start_date, cohort.end_date,
                                                    today, rows=rows)
-    if assessment_rules.can_see_reflective_entries(user, placement):
+    follows = assessment_rules.follows_placement(user, placement)
+    if follows:
         weeks = assessment_selectors.reflective_weeks(placement, today)
         # The week under way may yet reach two: only finished weeks count as below.
         overview["reflective"] = {
             "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
             "weeks_below": [week for week in weeks if not week["met"]
                             and week["monday"] + datetime.timedelta(weeks=1) <= today]}
-    if assessment_rules.can_see_marks(user, placement):
+    if follows:
         overview["assessments"] = assessment_selectors.assessments_of(placement)
     return overview

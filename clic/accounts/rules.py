@@ -1,4 +1,4 @@
-from .models import STAFF_MANAGER_ROLES, Role
+from .models import STAFF_MANAGER_ROLES
 from .selectors import user_roles
 
 
@@ -12,7 +12,3 @@ def must_use_mfa(user) -> bool:
     if not settings.CLIC_MFA_ENFORCED:
         return False
     return bool(user_roles(user) & set(settings.CLIC_MFA_REQUIRED_ROLES))
-
-
-def is_programme_director(user) -> bool:
-    return Role.PD in user_roles(user)

@@ -29,10 +29,6 @@ def user_roles(user) -> frozenset[str]:
     return frozenset(role for role, _ in user_memberships(user) if role != DIRECTS)
 
 
-def organisations_for_role(user, *roles: str) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
-
-
 def _managed_programme_ids(user) -> set[int]:
     return {org for role, org in user_memberships(user) if role in STAFF_MANAGER_ROLES}
 
