@@ -22,8 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Organisation, Role
-from clic.accounts.selectors import DIRECTS, user_memberships
 from rotations.models import ROTATION_WEEKS, Cohort, Session
 from rotations.selectors import reached_cohort_ids
 from rotations.timetable import bank_holidays
@@ -406,7 +406,7 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
     timetables = timetables_for(
         placements, max(start, min(a.first_day for a in absences)),
         min(end, max(known_last_day(a, today) for a in absences)))
-    ccg_ids = {org for role, org in user_memberships(user) if role in rules.CCG_DASHBOARD_ROLES}
+    ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     visible = []
     for absence in absences:
         placement = absence.placement
@@ -630,8 +630,7 @@ def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
     """The CCGs a person runs the dashboard for (as CCG admin or Deputy Clinical Chair), and
     their cohorts: what the pages show of them, by the ids in the person's memberships
     (already read), so neither query joins."""
-    ccg_ids = {organisation_id for role, organisation_id in user_memberships(user)
-               if role in rules.CCG_DASHBOARD_ROLES}
+    ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     ccgs = list(Organisation.objects.filter(pk__in=ccg_ids, kind=Organisation.Kind.CCG)
                 .only("name").order_by("name")) if ccg_ids else []
     cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "ccg_id")

@@ -9,32 +9,25 @@
 
 from django.db.models import Q
 
-from clic.accounts.models import Role, RoleMembership
-from clic.accounts.selectors import user_roles
-
-
-def _pd_programme_ids(user) -> set[int]:
-    cached = getattr(user, "_clic_pd_programmes", None)
-    if cached is None:
-        cached = set(RoleMembership.objects.filter(user=user, role=Role.PD)
-                     .values_list("organisation_id", flat=True))
-        user._clic_pd_programmes = cached
-    return cached
+from clic.accounts.access import access_for
+from clic.accounts.models import Role
 
 
 def directs_cohort_q(user, prefix: str = "") -> Q:
     """Cohorts (reached through `prefix`) that the person runs as a PD."""
-    if not user.is_authenticated or Role.PD not in user_roles(user):
+    access = access_for(user)
+    if not access.has_role(Role.PD):
         return Q(pk__in=[])
-    return (Q(**{f"{prefix}programme_id__in": _pd_programme_ids(user)})
+    return (Q(**{f"{prefix}programme_id__in": access.organisation_ids(Role.PD)})
             | Q(**{f"{prefix}directors": user}))
 
 
 def is_pd_of_cohort(user, cohort) -> bool:
-    if not user.is_authenticated or Role.PD not in user_roles(user):
+    access = access_for(user)
+    if not access.has_role(Role.PD):
         return False
-    return (cohort.programme_id in _pd_programme_ids(user)
-            or cohort.directors.filter(pk=user.pk).exists())
+    return (access.holds(Role.PD, cohort.programme_id)
+            or cohort.pk in access.directed_cohort_ids)
 
 
 def follows_placement_q(user) -> Q:

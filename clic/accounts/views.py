@@ -15,6 +15,7 @@ from clic.paging import page_of
 from clic.todo import TODO_ROLES, todo_items
 
 from . import exporters, services
+from .access import access_for
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
 from .rules import can_manage_people
@@ -22,7 +23,6 @@ from .selectors import (
     membership_removal,
     organisations_visible_to,
     people_visible_to,
-    user_roles,
 )
 
 
@@ -36,7 +36,7 @@ def home(request):
         placements_in_role,
     )
 
-    roles = user_roles(request.user)
+    roles = access_for(request.user).roles
     today = timezone.localdate()
     own_placements, projects_trainee = (trainee_home(request.user, today)
                                         if Role.TRAINEE in roles else ([], []))
