@@ -82,9 +82,6 @@ class Timetable:
             by_date[session.date].append(session)
         return by_date
 
-    def sessions_on(self, day: datetime.date) -> list[TimetableSession]:
-        return list(self._by_date.get(day, ()))
-
     def ccg_halves(self, day: datetime.date) -> frozenset[str]:
         """The halves of a day that are this trainee's CCG project sessions (as the timetable
         says now: a moved session counts on its new date; a cancelled one does not count)."""

@@ -543,7 +543,7 @@ def concern_raise(*, placement: Placement, by: User, summary: str, details: str)
                                      summary=_text(summary)[:200], details=_text(details))
     audit.record(actor=by, action=audit.CREATED, obj=concern,
                  summary=f"Concern raised as {concern.get_raised_as_display()}")
-    code = "S14" if role == rules.SUPERVISOR else "S15"
+    code = "S14" if role == Role.CCG_SUPERVISOR else "S15"
     sop_notify(code=code, event_key=f"{code.lower()}:concern:{concern.pk}", about=concern,
                placement=placement,
                context={"raised_by": by, "concern_raised_as": concern.get_raised_as_display(),

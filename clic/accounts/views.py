@@ -15,6 +15,7 @@ from clic.paging import page_of
 from clic.todo import TODO_ROLES, todo_items
 
 from . import exporters, services
+from .access import access_for
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
 from .pages import home_context, person_context
@@ -23,14 +24,13 @@ from .selectors import (
     membership_removal,
     organisations_visible_to,
     people_visible_to,
-    user_roles,
 )
 
 
 def home(request):
     """One page per person: a panel for each role they hold, with what they have to do. The
     apps fill the panels (pages.home_parts)."""
-    roles = user_roles(request.user)
+    roles = access_for(request.user).roles
     today = timezone.localdate()
     context = home_context(request.user, roles, today)
     placements = context.pop("role_placements")
