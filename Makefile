@@ -8,7 +8,7 @@ run: install
 	.venv/bin/python manage.py load_demo
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
-test: install-test
+test: install-test lint
 	DJANGO_SETTINGS_MODULE=clic.settings.test scripts/test.sh
 
 bench: install-test
@@ -23,9 +23,13 @@ loadtest: install-test
 loadtest-knee: install-test
 	CLIC_LOADTEST_STEPS="$${CLIC_LOADTEST_STEPS:-25 50 100 150 200}" CLIC_LOADTEST_SECONDS=$${CLIC_LOADTEST_SECONDS:-60} scripts/loadtest.sh
 
+# ruff (style and errors), vulture (dead code), hadolint (the Dockerfile) and
+# import-linter (the layers); `make test` runs this first.
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/vulture
 	.venv/bin/hadolint Dockerfile
+	.venv/bin/lint-imports
 
 install:
 	scripts/install.sh run

@@ -22,3 +22,20 @@ class AbsencesConfig(AppConfig):
         from .todo import leave_to_decide
 
         todo.register("absences", leave_to_decide)
+
+        # A placement's absences are in the trainee's subject access export; their notes go
+        # after the retention period.
+        from clic.accounts import exporters, retention
+
+        from .data_rights import absences_anonymise, absences_of
+
+        exporters.placement_parts.register("absences", absences_of, order=30)
+        retention.placement_steps.register("absences", absences_anonymise)
+
+        # The demo's absences and leave, routed by the published timetables.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "absences", accounts_demo.Step(load=demo.load), order=30)

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
-from clic.accounts.selectors import user_memberships
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.timetable import bank_holidays
 from trainees.models import Placement
@@ -88,8 +88,7 @@ def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
     """The CCGs a person runs the dashboard for (as CCG admin or Deputy Clinical Chair), and
     their cohorts: what the pages show of them, by the ids in the person's memberships
     (already read), so neither query joins."""
-    ccg_ids = {organisation_id for role, organisation_id in user_memberships(user)
-               if role in rules.CCG_DASHBOARD_ROLES}
+    ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     ccgs = list(Organisation.objects.filter(pk__in=ccg_ids, kind=Organisation.Kind.CCG)
                 .only("name").order_by("name")) if ccg_ids else []
     cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "ccg_id")

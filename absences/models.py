@@ -90,17 +90,9 @@ class Absence(models.Model):
         return self.last_day is None
 
     @property
-    def is_leave_request(self) -> bool:
-        return self.kind in LEAVE_KINDS
-
-    @property
     def is_live(self) -> bool:
         """Still standing: not withdrawn, and not a declined request."""
         return self.state not in (self.State.WITHDRAWN, self.State.DECLINED)
-
-    @property
-    def is_late_note(self) -> bool:
-        return self.kind == self.Kind.RUNNING_LATE
 
 
 LEAVE_KINDS = (Absence.Kind.ANNUAL_LEAVE, Absence.Kind.STUDY_LEAVE)

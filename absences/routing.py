@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from clic.mail.catalogue import Recipient
 from rotations.models import Session
 
 from .models import Absence
@@ -80,9 +81,6 @@ class Timetable:
         for session in self.sessions:
             by_date[session.date].append(session)
         return by_date
-
-    def sessions_on(self, day: datetime.date) -> list[TimetableSession]:
-        return list(self._by_date.get(day, ()))
 
     def ccg_halves(self, day: datetime.date) -> frozenset[str]:
         """The halves of a day that are this trainee's CCG project sessions (as the timetable
@@ -260,8 +258,6 @@ def part_for_time(start: datetime.time | None) -> str:
 def late_meeting_recipients(meeting, placement) -> list:
     """S9 for an SOP meeting: its attendees other than the trainee (by default the CCG
     Supervisor and Project Lead)."""
-    from clic.mail.catalogue import Recipient
-
     order = {placement.ccg_supervisor_id: 0, placement.project_lead_id: 1}
     people = sorted((p for p in meeting.attendees.all() if p.pk != placement.trainee_id),
                     key=lambda p: (order.get(p.pk, 2), p.full_name))
@@ -271,8 +267,6 @@ def late_meeting_recipients(meeting, placement) -> list:
 def late_recipients(session: Session, placement) -> list:
     """S9: the people of the session other than the trainee. A CCG session is the CCG
     Supervisor's and Project Lead's; a cohort session is its facilitator's and the PDs'."""
-    from clic.mail.catalogue import Recipient
-
     if session.placement_id:
         return [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD]
     people: list = [Recipient.PD]

@@ -1,8 +1,8 @@
 """Who may do what with absences. Objects reach views through absences.selectors, scoped to
 the person asking; these checks decide what they may do with what they can see."""
 
+from clic.accounts.access import access_for
 from clic.accounts.models import Role
-from clic.accounts.selectors import DIRECTS, user_memberships, user_roles
 
 from .models import LEAVE_KINDS, Absence
 
@@ -11,13 +11,13 @@ MANAGER_ROLES = frozenset({Role.PD, Role.PA})
 
 
 def managed_programme_ids(user) -> frozenset[int]:
-    """Programmes whose trainees this person manages as a PD or PA (from the memberships
-    memoised for the request: no query of its own)."""
-    return frozenset(org for role, org in user_memberships(user) if role in MANAGER_ROLES)
+    """Programmes whose trainees this person manages as a PD or PA (from the request's
+    access: no query of its own)."""
+    return access_for(user).organisation_ids(*MANAGER_ROLES)
 
 
 def directed_cohort_ids(user) -> frozenset[int]:
-    return frozenset(pk for kind, pk in user_memberships(user) if kind == DIRECTS)
+    return access_for(user).directed_cohort_ids
 
 
 def manages(user, placement) -> bool:
@@ -41,7 +41,7 @@ def records_from_mailbox(user, placement) -> bool:
 
 
 def is_ccg_admin_of(user, ccg_id) -> bool:
-    return (Role.CCG_ADMIN, ccg_id) in user_memberships(user)
+    return access_for(user).holds(Role.CCG_ADMIN, ccg_id)
 
 
 def can_record_past_dates(user, placement) -> bool:
@@ -77,19 +77,19 @@ def decides_as_pd(user, placement) -> bool:
     """A Programme Director of the cohort decides leave in their own right; a PA decides on
     the Programme Directors' behalf (the page and the email say so)."""
     return (placement.cohort_id in directed_cohort_ids(user)
-            or (Role.PD, placement.cohort.programme_id) in user_memberships(user))
+            or access_for(user).holds(Role.PD, placement.cohort.programme_id))
 
 
 def can_view_programme_absences(user) -> bool:
-    return bool(user_roles(user) & MANAGER_ROLES) or bool(directed_cohort_ids(user))
+    return access_for(user).has_role(*MANAGER_ROLES) or bool(directed_cohort_ids(user))
 
 
 SUPERVISING_ROLES = frozenset({Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
 
 
 def can_view_supervised_absences(user) -> bool:
-    return bool(user_roles(user) & SUPERVISING_ROLES)
+    return access_for(user).has_role(*SUPERVISING_ROLES)
 
 
 def can_view_ccg_dashboard(user) -> bool:
-    return bool(user_roles(user) & CCG_DASHBOARD_ROLES)
+    return access_for(user).has_role(*CCG_DASHBOARD_ROLES)

@@ -25,8 +25,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role
-from clic.accounts.selectors import DIRECTS, user_memberships
 from rotations.models import Cohort, Session
 from rotations.selectors import reached_cohort_ids
 from rotations.timetable import bank_holidays
@@ -406,7 +406,7 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
     timetables = timetables_for(
         placements, max(start, min(a.first_day for a in absences)),
         min(end, max(known_last_day(a, today) for a in absences)))
-    ccg_ids = {org for role, org in user_memberships(user) if role in rules.CCG_DASHBOARD_ROLES}
+    ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     visible = []
     for absence in absences:
         placement = absence.placement

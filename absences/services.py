@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from clic.accounts.models import User
 from clic.audit import services as audit
+from clic.mail.catalogue import Recipient, row_for
+from clic.mail.services import sop_notify
 from rotations.models import ROTATION_WEEKS, Session
 from trainees.models import Placement
 
@@ -39,6 +41,7 @@ from .routing import (
     session_is_for,
     sop_days,
 )
+from .selectors import absence_routing, known_last_day, live_absences_of, timetable_for
 
 SICKNESS_BACKDATE_DAYS = 14
 SICKNESS_AHEAD_DAYS = 7
@@ -95,8 +98,6 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
                   current: Absence | None = None, today: datetime.date | None = None) -> Plan:
     """Check a report (new, or a change to `current`) and work out who it goes to.
     Raises AbsenceRefused with a message for the person; touches nothing."""
-    from .selectors import known_last_day, live_absences_of, timetable_for
-
     today = today or timezone.localdate()
     # CCG admin record, on the trainee's behalf, a sickness on CCG project days that reached
     # the CCG admin mailbox by email; nothing else.
@@ -263,8 +264,6 @@ def _context(absence: Absence, code: str, days: list[RoutedDay]) -> dict:
 def recipients_of(code: str, *, placement: Placement, session: Session | None = None,
                   meeting=None) -> list:
     """The people an SOP row reaches for this report (as Recipient roles or people)."""
-    from clic.mail.catalogue import row_for
-
     if code == RUNNING_LATE:
         if meeting is not None:
             return late_meeting_recipients(meeting, placement)
@@ -368,8 +367,6 @@ def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) ->
 
 def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[Notice]:
     """A leave decision goes to the trainee and to everyone its request email reached."""
-    from clic.mail.catalogue import Recipient
-
     recipients = [Recipient.TRAINEE]
     for code in CODE_ORDER:
         if code in absence.notified_codes:
@@ -381,8 +378,6 @@ def decision_notices(*, absence: Absence, today: datetime.date | None = None) ->
 
 
 def _send(absence: Absence, notice: Notice) -> list:
-    from clic.mail.services import sop_notify
-
     context = _context(absence, notice.code, list(notice.days))
     if notice.change and absence.kind != Absence.Kind.SICKNESS:
         context["change"] = notice.change
@@ -472,8 +467,6 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
 
 
 def _current_plan(absence: Absence, today) -> Routing:
-    from .selectors import absence_routing, known_last_day, timetable_for
-
     if absence.kind == Absence.Kind.RUNNING_LATE:
         return Routing()
     timetable = timetable_for(absence.placement, absence.first_day, known_last_day(absence, today))
@@ -592,8 +585,6 @@ def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: U
                  today: datetime.date | None = None) -> Absence:
     """The PD (or a PA on the PD's behalf) approves or declines a leave request; the trainee
     and everyone its request email reached are emailed the decision and the comment."""
-    from clic.mail.services import sop_notify
-
     if not rules.can_decide(decided_by, absence):
         raise PermissionDenied
     comment = comment.strip()

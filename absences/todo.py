@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from clic.accounts.access import access_for
 from clic.todo import Item
 
 from .rules import MANAGER_ROLES
@@ -9,9 +10,7 @@ from .selectors import pending_requests
 
 
 def leave_to_decide(user, today) -> list[Item]:
-    from clic.accounts.selectors import user_roles
-
-    if not user_roles(user) & MANAGER_ROLES:
+    if not access_for(user).has_role(*MANAGER_ROLES):
         return []
     return [Item(text=f"Decide {absence.placement.trainee.full_name}'s "
                       f"{absence.get_kind_display().lower()} request from "

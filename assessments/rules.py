@@ -9,78 +9,42 @@
 
 from django.db.models import Q
 
-from clic.accounts.models import Role, RoleMembership
-from clic.accounts.selectors import user_roles
-
-
-def _pd_programme_ids(user) -> set[int]:
-    cached = getattr(user, "_clic_pd_programmes", None)
-    if cached is None:
-        cached = set(RoleMembership.objects.filter(user=user, role=Role.PD)
-                     .values_list("organisation_id", flat=True))
-        user._clic_pd_programmes = cached
-    return cached
+from clic.accounts.access import access_for
+from clic.accounts.models import Role
 
 
 def directs_cohort_q(user, prefix: str = "") -> Q:
     """Cohorts (reached through `prefix`) that the person runs as a PD."""
-    if not user.is_authenticated or Role.PD not in user_roles(user):
+    access = access_for(user)
+    if not access.has_role(Role.PD):
         return Q(pk__in=[])
-    return (Q(**{f"{prefix}programme_id__in": _pd_programme_ids(user)})
+    return (Q(**{f"{prefix}programme_id__in": access.organisation_ids(Role.PD)})
             | Q(**{f"{prefix}directors": user}))
 
 
 def is_pd_of_cohort(user, cohort) -> bool:
-    if not user.is_authenticated or Role.PD not in user_roles(user):
+    access = access_for(user)
+    if not access.has_role(Role.PD):
         return False
-    return (cohort.programme_id in _pd_programme_ids(user)
-            or cohort.directors.filter(pk=user.pk).exists())
+    return (access.holds(Role.PD, cohort.programme_id)
+            or cohort.pk in access.directed_cohort_ids)
 
 
-def can_manage_presentations(user, cohort) -> bool:
-    return is_pd_of_cohort(user, cohort)
-
-
-def can_assess(user, placement) -> bool:
-    return is_pd_of_cohort(user, placement.cohort)
-
-
-def marks_scope_q(user) -> Q:
-    """Placements whose marks the person may see: their own, their ES trainees', their cohorts'."""
+def follows_placement_q(user) -> Q:
+    """Placements whose marks and reflective entries the person may read: their own, their
+    trainees' as Educational Supervisor (linking learning to practice is their job;
+    read-only) and their cohorts' as PD."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     return (Q(trainee=user) | Q(educational_supervisor=user)
             | directs_cohort_q(user, prefix="cohort__"))
 
 
-def can_see_marks(user, placement) -> bool:
-    return (placement.trainee_id == user.pk or placement.educational_supervisor_id == user.pk
-            or is_pd_of_cohort(user, placement.cohort))
-
-
-def reflective_scope_q(user) -> Q:
-    """Placements whose reflective entries the person may read: their own, their trainees' as
-    Educational Supervisor (linking learning to practice is their job; read-only) and their
-    cohorts' as PD."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    return (Q(trainee=user) | Q(educational_supervisor=user)
-            | directs_cohort_q(user, prefix="cohort__"))
-
-
-def can_see_reflective_entries(user, placement) -> bool:
+def follows_placement(user, placement) -> bool:
+    """One placement, as follows_placement_q."""
     return (placement.trainee_id == user.pk or placement.educational_supervisor_id == user.pk
             or is_pd_of_cohort(user, placement.cohort))
 
 
 def can_log_reflective_entry(user, placement) -> bool:
     return placement.trainee_id == user.pk
-
-
-def can_see_feedback(user, placement) -> bool:
-    """The trainee (after the day) and the PDs read the feedback on a presentation."""
-    return placement.trainee_id == user.pk or is_pd_of_cohort(user, placement.cohort)
-
-
-def can_set_slot_title(user, slot) -> bool:
-    return slot.placement.trainee_id == user.pk or is_pd_of_cohort(user, slot.day.cohort)

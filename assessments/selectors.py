@@ -40,7 +40,7 @@ from .models import (
     PresentationSlot,
     ReflectiveEntry,
 )
-from .rules import directs_cohort_q, marks_scope_q, reflective_scope_q
+from .rules import directs_cohort_q, follows_placement_q
 
 # Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
 CHART_MAX = 6
@@ -244,7 +244,7 @@ def own_slot(placement: Placement) -> PresentationSlot | None:
 
 def placement_for_marks(user, placement_id) -> Placement:
     """Marks: the trainee, their Educational Supervisor and the cohort's PDs. Others 404."""
-    return get_object_or_404(placements_visible_to(user).filter(marks_scope_q(user)).distinct(),
+    return get_object_or_404(placements_visible_to(user).filter(follows_placement_q(user)).distinct(),
                              pk=placement_id)
 
 
@@ -258,7 +258,7 @@ def placement_for_assessor(user, placement_id) -> Placement:
 def placement_for_reflections(user, placement_id) -> Placement:
     """Reflective entries: the trainee, their Educational Supervisor and the cohort's PDs."""
     return get_object_or_404(
-        placements_visible_to(user).filter(reflective_scope_q(user)).distinct(), pk=placement_id)
+        placements_visible_to(user).filter(follows_placement_q(user)).distinct(), pk=placement_id)
 
 
 def placement_for_feedback(user, placement_id) -> Placement:

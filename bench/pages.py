@@ -49,10 +49,10 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.aims import MAX_QUERIES, MAX_RATIO, MAX_X_FLOOR, PDF_P95_MS, Result, aims  # noqa: E402
+from bench.scale.world import Options, ccg_names, generate  # noqa: E402
+from clic.accounts.access import access_for  # noqa: E402
 from clic.accounts.demo import demo_email  # noqa: E402
 from clic.accounts.models import Organisation, Role, User  # noqa: E402
-from clic.accounts.selectors import user_roles  # noqa: E402
-from clic.scale.world import Options, ccg_names, generate  # noqa: E402
 from rotations.models import Cohort  # noqa: E402
 from trainees.models import Placement  # noqa: E402
 
@@ -134,7 +134,7 @@ def with_authenticators(pages: list[Page]) -> None:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     for user in {page.user for page in pages}:
-        if (user_roles(user) & set(settings.CLIC_MFA_REQUIRED_ROLES)
+        if (access_for(user).has_role(*settings.CLIC_MFA_REQUIRED_ROLES)
                 and not Authenticator.objects.filter(user=user).exists()):
             TOTP.activate(user, generate_totp_secret())
 

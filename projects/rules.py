@@ -2,63 +2,49 @@
 concerns and summaries. Each rule takes the person and the placement (already fetched
 through a selector scoped to them) and answers from their relation to it."""
 
-from clic.accounts.models import Role, RoleMembership
-
-TRAINEE = "trainee"
-SUPERVISOR = "ccg_supervisor"
-LEAD = "project_lead"
-ES = "es"
-PD = "pd"
-PA = "pa"
-DEPUTY_CHAIR = "deputy_chair"
-CCG_ADMIN = "ccg_admin"
+from clic.accounts.access import access_for
+from clic.accounts.models import Role
 
 # Who sees the project, its meetings, progress log, HR checklist and summaries.
 # Not the Programme Administrator (absences and leave) nor CCG admin (diary and absences).
-PROJECT_READERS = frozenset({TRAINEE, SUPERVISOR, LEAD, PD, ES, DEPUTY_CHAIR})
-SUPERVISORS = frozenset({SUPERVISOR, LEAD})
+PROJECT_READERS = frozenset({Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD,
+                             Role.ES, Role.DEPUTY_CHAIR})
+SUPERVISORS = frozenset({Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
 
 
-def _memberships(user) -> frozenset[tuple[str, int]]:
-    cached = getattr(user, "_clic_memberships", None)
-    if cached is None:
-        cached = frozenset(RoleMembership.objects.filter(user=user)
-                           .values_list("role", "organisation_id"))
-        user._clic_memberships = cached
-    return cached
-
-
-def relations(user, placement) -> frozenset[str]:
-    """How the person stands to the placement: trainee, ccg_supervisor, project_lead, es,
-    pd, pa, deputy_chair, ccg_admin (any number of them). Memoised for the request."""
+def relations(user, placement) -> frozenset[Role]:
+    """The roles the person holds towards the placement (any number of them): trainee, CCG
+    Supervisor, Project Lead and ES by being named on it; Role.PD and PA of its programme; Deputy
+    Chair and CCG admin of its CCG. Kept on the request's access."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cache = user.__dict__.setdefault("_clic_placement_relations", {})
     key = (placement.pk, placement.trainee_id, placement.ccg_supervisor_id,
            placement.project_lead_id, placement.educational_supervisor_id)
-    if key in cache:
-        return cache[key]
+    access = access_for(user)
+    return access.derived(("placement relations", key),
+                          lambda: _relations(user, access, placement))
+
+
+def _relations(user, access, placement) -> frozenset[Role]:
     found = set()
-    for relation, user_id in ((TRAINEE, placement.trainee_id),
-                              (SUPERVISOR, placement.ccg_supervisor_id),
-                              (LEAD, placement.project_lead_id),
-                              (ES, placement.educational_supervisor_id)):
+    for role, user_id in ((Role.TRAINEE, placement.trainee_id),
+                          (Role.CCG_SUPERVISOR, placement.ccg_supervisor_id),
+                          (Role.PROJECT_LEAD, placement.project_lead_id),
+                          (Role.ES, placement.educational_supervisor_id)):
         if user_id == user.pk:
-            found.add(relation)
-    memberships = _memberships(user)
+            found.add(role)
     cohort = placement.cohort
-    for relation, role, organisation_id in ((PD, Role.PD, cohort.programme_id),
-                                            (PA, Role.PA, cohort.programme_id),
-                                            (DEPUTY_CHAIR, Role.DEPUTY_CHAIR, cohort.ccg_id),
-                                            (CCG_ADMIN, Role.CCG_ADMIN, cohort.ccg_id)):
-        if (role, organisation_id) in memberships:
-            found.add(relation)
-    # A cohort's own directors receive S14 even when their PD role is elsewhere.
-    if (PD not in found and any(role == Role.PD for role, _ in memberships)
-            and cohort.directors.filter(pk=user.pk).exists()):
-        found.add(PD)
-    cache[key] = frozenset(found)
-    return cache[key]
+    for role, organisation_id in ((Role.PD, cohort.programme_id),
+                                  (Role.PA, cohort.programme_id),
+                                  (Role.DEPUTY_CHAIR, cohort.ccg_id),
+                                  (Role.CCG_ADMIN, cohort.ccg_id)):
+        if access.holds(role, organisation_id):
+            found.add(role)
+    # A cohort's own directors receive S14 even when their Role.PD role is elsewhere.
+    if (Role.PD not in found and access.has_role(Role.PD)
+            and cohort.pk in access.directed_cohort_ids):
+        found.add(Role.PD)
+    return frozenset(found)
 
 
 def _has(user, placement, allowed) -> bool:
@@ -71,20 +57,20 @@ def can_view_project(user, placement) -> bool:
 
 def can_edit_project(user, placement) -> bool:
     """Only the trainee proposes and edits their project."""
-    return _has(user, placement, {TRAINEE})
+    return _has(user, placement, {Role.TRAINEE})
 
 
 def can_agree_project(user, placement) -> bool:
-    return _has(user, placement, {SUPERVISOR})
+    return _has(user, placement, {Role.CCG_SUPERVISOR})
 
 
 def can_confirm_project(user, placement) -> bool:
     """The PD confirms that the project is appropriate."""
-    return _has(user, placement, {PD})
+    return _has(user, placement, {Role.PD})
 
 
 def can_start_project(user, placement) -> bool:
-    return _has(user, placement, {TRAINEE, SUPERVISOR, LEAD})
+    return _has(user, placement, {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
 
 
 def can_complete_project(user, placement) -> bool:
@@ -92,16 +78,16 @@ def can_complete_project(user, placement) -> bool:
 
 
 def can_assign_project_lead(user, placement) -> bool:
-    return _has(user, placement, {SUPERVISOR})
+    return _has(user, placement, {Role.CCG_SUPERVISOR})
 
 
 def can_manage_meetings(user, placement) -> bool:
     """Schedule SOP meetings and record them as held."""
-    return _has(user, placement, {TRAINEE, SUPERVISOR, LEAD})
+    return _has(user, placement, {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD})
 
 
 def can_add_progress(user, placement) -> bool:
-    return _has(user, placement, {TRAINEE})
+    return _has(user, placement, {Role.TRAINEE})
 
 
 def can_comment_progress(user, placement) -> bool:
@@ -109,25 +95,25 @@ def can_comment_progress(user, placement) -> bool:
 
 
 def can_edit_hr_checklist(user, placement) -> bool:
-    return _has(user, placement, {TRAINEE})
+    return _has(user, placement, {Role.TRAINEE})
 
 
 def can_upload_summaries(user, placement) -> bool:
-    return _has(user, placement, {TRAINEE})
+    return _has(user, placement, {Role.TRAINEE})
 
 
 def can_submit_to_committee(user, placement) -> bool:
     return _has(user, placement, SUPERVISORS)
 
 
-def concern_role_for(user, placement) -> str | None:
+def concern_role_for(user, placement) -> Role | None:
     """Which SOP row a concern this person raises follows: the CCG Supervisor's (S14) or the
     Project Lead's (S15). Someone who is both raises it as the supervisor."""
     found = relations(user, placement)
-    if SUPERVISOR in found:
-        return SUPERVISOR
-    if LEAD in found:
-        return LEAD
+    if Role.CCG_SUPERVISOR in found:
+        return Role.CCG_SUPERVISOR
+    if Role.PROJECT_LEAD in found:
+        return Role.PROJECT_LEAD
     return None
 
 
@@ -137,19 +123,8 @@ def can_raise_concern(user, placement) -> bool:
 
 def can_see_concerns_page(user, placement) -> bool:
     """Who may open the concerns page at all; which concerns it lists is the selector's job."""
-    return _has(user, placement, {TRAINEE, SUPERVISOR, LEAD, PD, DEPUTY_CHAIR})
-
-
-def can_view_concern(user, concern) -> bool:
-    """The raiser, the SOP row's recipients and the PDs; the trainee only once shared."""
-    from .models import Concern
-
-    found = relations(user, concern.placement)
-    if concern.raised_by_id == user.pk or PD in found:
-        return True
-    if concern.raised_as == Concern.RaisedAs.PROJECT_LEAD and found & {SUPERVISOR, DEPUTY_CHAIR}:
-        return True
-    return concern.shared_with_trainee and TRAINEE in found
+    return _has(user, placement, {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD,
+                                  Role.DEPUTY_CHAIR})
 
 
 def can_update_concern(user, concern) -> bool:
@@ -157,26 +132,22 @@ def can_update_concern(user, concern) -> bool:
     from .models import Concern
 
     found = relations(user, concern.placement)
-    if concern.raised_by_id == user.pk or PD in found:
+    if concern.raised_by_id == user.pk or Role.PD in found:
         return True
     return concern.raised_as == Concern.RaisedAs.PROJECT_LEAD and bool(
-        found & {SUPERVISOR, DEPUTY_CHAIR})
+        found & {Role.CCG_SUPERVISOR, Role.DEPUTY_CHAIR})
 
 
 def can_share_concern(user, concern) -> bool:
     """The raiser or a PD decides whether the trainee sees it."""
-    return concern.raised_by_id == user.pk or PD in relations(user, concern.placement)
+    return concern.raised_by_id == user.pk or Role.PD in relations(user, concern.placement)
 
 
 def can_open_supervision_list(user) -> bool:
-    from clic.accounts.selectors import user_roles
-
-    return bool(user_roles(user) & {Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD})
+    return access_for(user).has_role(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD)
 
 
 def can_open_concerns_received(user) -> bool:
     """Those the SOP sends concerns to: PDs (S14), CCG Supervisors and Deputy Clinical Chairs
     (S15)."""
-    from clic.accounts.selectors import user_roles
-
-    return bool(user_roles(user) & {Role.PD, Role.CCG_SUPERVISOR, Role.DEPUTY_CHAIR})
+    return access_for(user).has_role(Role.PD, Role.CCG_SUPERVISOR, Role.DEPUTY_CHAIR)

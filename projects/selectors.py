@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role, User
-from clic.accounts.selectors import DIRECTS, user_roles
 from clic.mail.notices import Notice
 from clic.queries import AnyOf
+from rotations.diary import DiaryEntry
 from trainees.models import Placement
 from trainees.selectors import (
     current_placements,
@@ -179,10 +180,6 @@ def default_attendees(placement, spec: MeetingSpec) -> list[User]:
     return list(dict.fromkeys(chosen))
 
 
-def meetings_of(placement) -> QuerySet[Meeting]:
-    return placement.meetings.prefetch_related("attendees").select_related("recorded_by")
-
-
 def meetings_visible_to(user, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
     """Scheduled and held SOP meetings dated start..end (inclusive) that the person may see:
     those of the placements they see and those they attend. Each has date, start_time,
@@ -207,8 +204,6 @@ def meeting_diary_entries(user, start: datetime.date, end: datetime.date) -> lis
     """The diary provider (rotations.diary): each visible meeting as a DiaryEntry, linked to the
     meetings page for the people who may open it. A fixed number of queries."""
     from django.urls import reverse
-
-    from rotations.diary import DiaryEntry
 
     entries = []
     for meeting in meetings_visible_to(user, start, end):
@@ -243,12 +238,12 @@ def concerns_visible_to(user, placement) -> QuerySet[Concern]:
     Deputy Clinical Chair) and the PDs; the trainee only once shared. Never CCG admin."""
     found = rules.relations(user, placement)
     concerns = placement.concerns.select_related("raised_by")
-    if rules.PD in found:
+    if Role.PD in found:
         return concerns
     scope = Q(raised_by=user)
-    if found & {rules.SUPERVISOR, rules.DEPUTY_CHAIR}:
+    if found & {Role.CCG_SUPERVISOR, Role.DEPUTY_CHAIR}:
         scope |= Q(raised_as=Concern.RaisedAs.PROJECT_LEAD)
-    if rules.TRAINEE in found:
+    if Role.TRAINEE in found:
         scope |= Q(shared_with_trainee=True)
     return concerns.filter(scope)
 
@@ -263,7 +258,7 @@ def concerns_addressed_to(user) -> QuerySet[Concern]:
     # As relations(): a cohort's director receives S14 while they hold a PD role.
     to_directors = (Q(raised_as=Concern.RaisedAs.CCG_SUPERVISOR,
                       placement__cohort_id__in=found.cohort_ids(DIRECTS))
-                    if Role.PD in user_roles(user) else Q(pk__in=[]))
+                    if access_for(user).has_role(Role.PD) else Q(pk__in=[]))
     to_supervisor_and_chair = Q(raised_as=Concern.RaisedAs.PROJECT_LEAD) & (
         Q(placement_id__in=found.placement_ids(Role.CCG_SUPERVISOR))
         | Q(placement__cohort_id__in=found.cohort_ids(Role.DEPUTY_CHAIR)))

@@ -15,12 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clic.accounts.models import Role, RoleMembership, User
+from clic.accounts.services import user_invite
 from clic.audit import services as audit
 from clic.mail.catalogue import Recipient
 from clic.mail.services import Attachment, sop_notify
+from rotations.models import ROTATION_WEEKS, Cohort
 from trainees.models import Placement
 
 from . import rules, validators
+from .exporters import meeting_invitation
 from .models import (
     HR_ITEM_KEYS,
     MEETING_SPEC_BY_KIND,
@@ -39,7 +42,7 @@ from .models import (
     Project,
     SummaryUpload,
 )
-from .selectors import committee_notice, committee_submission_of
+from .selectors import committee_notice, committee_submission_of, default_attendees, meeting_attendee_choices
 
 logger = logging.getLogger(__name__)
 
@@ -220,8 +223,6 @@ def project_lead_assign(*, placement: Placement, lead: User, by: User) -> Placem
 def project_lead_invite(*, placement: Placement, email: str, full_name: str, by: User,
                         job_title: str = "") -> Placement:
     """Invite someone new as a Project Lead at the placement's CCG, then name them (S4)."""
-    from clic.accounts.services import user_invite
-
     _require(rules.can_assign_project_lead(by, placement),
              "Only the trainee's CCG Supervisor can name the Project Lead.")
     ccg = placement.cohort.ccg
@@ -250,8 +251,6 @@ def _spec(kind: str) -> MeetingSpec:
 
 def _attendees(placement: Placement, attendees: Iterable[User] | None,
                spec: MeetingSpec) -> list[User]:
-    from .selectors import default_attendees, meeting_attendee_choices
-
     if attendees is None:
         return default_attendees(placement, spec)
     allowed = {user.pk for user, _ in meeting_attendee_choices(placement)}
@@ -317,8 +316,6 @@ def meeting_cancel(*, placement: Placement, kind: str, by: User) -> None:
 
 def _meeting_invitation_send(meeting: Meeting, *, by: User, moved: bool = False,
                              cancel: bool = False) -> None:
-    from .exporters import meeting_invitation
-
     placement = meeting.placement
     method = "CANCEL" if cancel else "REQUEST"
     sop_notify(
@@ -389,8 +386,6 @@ def meeting_reminders_send(*, today: datetime.date) -> list[MeetingNotice]:
     falls due), and a week later tell the CCG Supervisor, or the PDs when the supervisor
     should have arranged it. Each stage goes once per meeting; a stage whose week has passed
     is not sent late. Optional meetings (the Deputy Clinical Chair's) get no escalation."""
-    from rotations.models import ROTATION_WEEKS, Cohort
-
     earliest_start = today - datetime.timedelta(weeks=ROTATION_WEEKS + 2)
     placements = (Placement.objects
                   .filter(cohort__status=Cohort.Status.PUBLISHED,
@@ -548,7 +543,7 @@ def concern_raise(*, placement: Placement, by: User, summary: str, details: str)
                                      summary=_text(summary)[:200], details=_text(details))
     audit.record(actor=by, action=audit.CREATED, obj=concern,
                  summary=f"Concern raised as {concern.get_raised_as_display()}")
-    code = "S14" if role == rules.SUPERVISOR else "S15"
+    code = "S14" if role == Role.CCG_SUPERVISOR else "S15"
     sop_notify(code=code, event_key=f"{code.lower()}:concern:{concern.pk}", about=concern,
                placement=placement,
                context={"raised_by": by, "concern_raised_as": concern.get_raised_as_display(),

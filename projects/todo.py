@@ -4,8 +4,8 @@ them or a Programme Director to confirm them."""
 
 from django.urls import reverse
 
+from clic.accounts.access import DIRECTS
 from clic.accounts.models import Role
-from clic.accounts.selectors import DIRECTS
 from clic.todo import Item
 from trainees.selectors import reach
 

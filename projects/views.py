@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from clic.accounts.models import Role
 from clic.forms import apply_service_errors
 from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
@@ -64,7 +65,7 @@ def _context(request, placement, **extra) -> dict:
     """What every project page shows: the placement and its tabs."""
     user = request.user
     show_concerns = rules.can_see_concerns_page(user, placement)
-    if show_concerns and rules.TRAINEE in rules.relations(user, placement):
+    if show_concerns and Role.TRAINEE in rules.relations(user, placement):
         # The trainee has the tab only once a concern is shared with them.
         show_concerns = placement.concerns.filter(shared_with_trainee=True).exists()
     return {"placement": placement, "trainee": placement.trainee,
@@ -389,7 +390,7 @@ def concern_raise(request, placement_id):
     placement = _placement(request, placement_id, rules.can_see_concerns_page)
     _allow(rules.can_raise_concern(request.user, placement))
     form = ConcernForm(*_posted(request))
-    as_supervisor = rules.concern_role_for(request.user, placement) == rules.SUPERVISOR
+    as_supervisor = rules.concern_role_for(request.user, placement) == Role.CCG_SUPERVISOR
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.concern_raise(placement=placement, by=request.user,

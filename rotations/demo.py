@@ -5,6 +5,7 @@ stays a draft, so the PD can try publishing it: its confirmation page lists ever
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from clic.accounts.demo import DemoData
@@ -38,3 +39,8 @@ def running_cohort() -> Cohort:
     today = timezone.localdate()
     return Cohort.objects.get(status=Cohort.Status.PUBLISHED, start_date__lte=today,
                               start_date__gt=today - datetime.timedelta(weeks=ROTATION_WEEKS))
+
+
+def clear(*, organisations, people) -> None:
+    """An earlier demo's cohorts (and what hangs off them) go with its organisations."""
+    Cohort.objects.filter(Q(programme__in=organisations) | Q(ccg__in=organisations)).delete()

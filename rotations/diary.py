@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Session
+from .selectors import sessions_visible_to
 
 PART_ORDER = {Session.Part.DAY: 0, Session.Part.AM: 1, Session.Part.PM: 2}
 
@@ -71,8 +72,6 @@ def session_entry(session: Session) -> DiaryEntry:
 
 
 def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
-    from .selectors import sessions_visible_to
-
     # Unordered: diary_entries sorts every provider's entries together anyway. Only the
     # columns an entry shows: a month of sessions with every column of their cohort, trainee
     # and facilitator took longer to build than to fetch.

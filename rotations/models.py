@@ -133,15 +133,6 @@ class Session(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
-    @property
-    def is_cohort_wide(self) -> bool:
-        return self.placement_id is None
-
-    @property
-    def is_ccg_day(self) -> bool:
-        return self.placement_id is not None
-
-
 class CohortChange(models.Model):
     """The cohort's change log: who did what to it and its timetable, and when."""
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from clic.accounts.access import DIRECTS
 from clic.accounts.models import Organisation, Role, User
-from clic.accounts.selectors import DIRECTS
 from clic.mail.notices import EmailPlan, email_plan
 
 from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack

@@ -11,6 +11,7 @@ from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.audit import services as audit
 
 from . import notifications, selectors
+from .exporters import portfolio_document
 from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
 from .timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
 
@@ -359,8 +360,6 @@ def _dispatch_pack(pack_id: int) -> None:
 def timetable_pack_build(*, pack_id: int) -> TimetablePack:
     """Render each trainee's timetable, recording progress, then join them into one PDF.
     Not atomic on purpose: progress is committed as it goes so the page can show it."""
-    from .exporters import portfolio_document
-
     claimed = TimetablePack.objects.filter(
         pk=pack_id, status__in=[TimetablePack.Status.QUEUED, TimetablePack.Status.FAILED]
     ).update(status=TimetablePack.Status.RUNNING, progress=0, error="")

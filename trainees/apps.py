@@ -4,3 +4,31 @@ from django.apps import AppConfig
 class TraineesConfig(AppConfig):
     name = "trainees"
     verbose_name = "Placements"
+
+    def ready(self):
+        # Each trainee's placements are the folders of their subject access export, and
+        # the placements past the retention period are the ones anonymised.
+        from clic.accounts import exporters, retention
+
+        from .data_rights import placement_of, placements_ended_before, placements_of
+
+        exporters.placements.register("trainees", placements_of)
+        exporters.placement_parts.register("placement", placement_of, order=10)
+        retention.due_placements.register("trainees", placements_ended_before)
+
+        # The demo's cohorts and placements come first: every later step needs them.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "trainees", accounts_demo.Step(load=demo.load, clear=demo.clear), order=10)
+
+        # Every other role's home panel lists the trainees of current cohorts, and a
+        # manager's page about a trainee lists their rotations.
+        from clic.accounts import pages
+
+        from .home import home_part, person_part
+
+        pages.home_parts.register("trainees", home_part, order=20)
+        pages.person_parts.register("trainees", person_part)

@@ -5,7 +5,7 @@ from clic.accounts.demo import DemoData, demo_email
 from clic.accounts.models import Role
 from rotations.services import cohort_create
 
-from .models import Weekday
+from .models import Placement, Weekday
 from .services import placement_add
 
 RUNNING_COHORT_WEEK = 6
@@ -77,3 +77,8 @@ def _enrol_next_term(data: DemoData, upcoming) -> None:
         placement_add(cohort=upcoming, trainee=trainee, practice=practice,
                       educational_supervisor=staff["es2"], ccg_supervisor=staff[supervisor],
                       project_day=Weekday.THURSDAY)
+
+
+def clear(*, organisations, people) -> None:
+    """An earlier demo's placements (of other cohorts too) go with its trainees."""
+    Placement.objects.filter(trainee__in=people).delete()

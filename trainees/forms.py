@@ -3,7 +3,7 @@ from django import forms
 from clic.accounts.models import Organisation, Role, User
 from clic.forms import EmailAddressField, PersonChoiceField, PersonNameField
 
-from .models import Placement, Weekday
+from .models import Placement, Weekday, project_day_errors
 from .rows import TraineeRow, row_errors
 
 AGREEMENT_HELP = "Needed for any project day other than Thursday."
@@ -105,8 +105,6 @@ class PlacementForm(forms.Form):
             Role.PROJECT_LEAD, placement.project_lead_id, memberships__organisation_id=ccg)
 
     def clean(self):
-        from .models import project_day_errors
-
         data = super().clean()
         if "project_day" in data:
             for message in project_day_errors(data["project_day"], data.get("agreed_by_pd"),

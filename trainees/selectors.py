@@ -3,8 +3,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role
-from clic.accounts.selectors import DIRECTS, user_memberships
 from rotations.models import ROTATION_WEEKS, Cohort
 
 from .models import Placement
@@ -20,7 +20,7 @@ ORGANISATION_ROLES = {Role.PD: "programme_id", Role.PA: "programme_id",
 @dataclass(frozen=True)
 class Reach:
     """The placements and cohorts a person's roles reach, as ids: at most two indexed
-    queries, memoised on the user object for the request.
+    queries, kept on the request's access (clic.accounts.access).
 
     Selectors filter the large tables (sessions, absences, meetings, emails) by these lists
     rather than by subqueries. PostgreSQL then looks each list up in an index and knows how
@@ -48,16 +48,17 @@ class Reach:
 
 def reached_cohorts(user) -> dict[str, frozenset[int]]:
     """The cohorts of the person's programmes (PD, PA) and CCGs (CCG admin, Deputy Chair),
-    and those they direct (DIRECTS): one indexed query at most, memoised for the request."""
+    and those they direct (DIRECTS): one indexed query at most, kept on the request's
+    access."""
     if not user.is_authenticated:
         return {}
-    cached = getattr(user, "_clic_reached_cohorts", None)
-    if cached is not None:
-        return cached
-    memberships = user_memberships(user)
-    cohorts: dict[str, set[int]] = {DIRECTS: {pk for kind, pk in memberships if kind == DIRECTS}}
-    organisations = {role: {org for held, org in memberships if held == role}
-                     for role in ORGANISATION_ROLES}
+    access = access_for(user)
+    return access.derived("reached cohorts", lambda: _reached_cohorts(access))
+
+
+def _reached_cohorts(access) -> dict[str, frozenset[int]]:
+    cohorts: dict[str, set[int]] = {DIRECTS: set(access.directed_cohort_ids)}
+    organisations = {role: access.organisation_ids(role) for role in ORGANISATION_ROLES}
     if any(organisations.values()):
         programmes = organisations[Role.PD] | organisations[Role.PA]
         ccgs = organisations[Role.CCG_ADMIN] | organisations[Role.DEPUTY_CHAIR]
@@ -67,19 +68,19 @@ def reached_cohorts(user) -> dict[str, frozenset[int]]:
             for role, column in ORGANISATION_ROLES.items():
                 if (programme_id if column == "programme_id" else ccg_id) in organisations[role]:
                     cohorts.setdefault(role, set()).add(pk)
-    cached = {role: frozenset(ids) for role, ids in cohorts.items()}
-    user._clic_reached_cohorts = cached
-    return cached
+    return {role: frozenset(ids) for role, ids in cohorts.items()}
 
 
 def reach(user) -> Reach:
     """reached_cohorts, and the placements: the person's own as trainee, supervisor, lead
-    or ES, and every placement of those cohorts (one more indexed query)."""
+    or ES, and every placement of those cohorts (one more indexed query), kept on the
+    request's access."""
     if not user.is_authenticated:
         return Reach()
-    cached = getattr(user, "_clic_reach", None)
-    if cached is not None:
-        return cached
+    return access_for(user).derived("reach", lambda: _reach(user))
+
+
+def _reach(user) -> Reach:
     cohorts = {role: set(ids) for role, ids in reached_cohorts(user).items()}
     every_cohort = sorted(set().union(*cohorts.values()))
     placements: dict[str, set[int]] = {}
@@ -96,9 +97,7 @@ def reach(user) -> Reach:
             if person == me:
                 placements.setdefault(role, set()).add(pk)
                 cohorts.setdefault(role, set()).add(cohort_id)
-    found = Reach(placements=placements, cohorts=cohorts, cohort_of=cohort_of)
-    user._clic_reach = found
-    return found
+    return Reach(placements=placements, cohorts=cohorts, cohort_of=cohort_of)
 
 
 def visible_placement_ids(user) -> list[int]:
@@ -108,10 +107,6 @@ def visible_placement_ids(user) -> list[int]:
     found = reach(user)
     return sorted(set(found.placement_ids(*PERSON_ROLES))
                   | set(found.placements_in(found.cohort_ids(*ORGANISATION_ROLES))))
-
-
-def placement_scope(user) -> Q:
-    return Q(pk__in=visible_placement_ids(user))
 
 
 def _placements(ids) -> QuerySet[Placement]:
@@ -209,9 +204,8 @@ def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
 
     # Those who see something of a placement's absences (absences.selectors): the trainee and
     # their programme's people in full, CCG people their CCG days; not the ES.
-    absence_readers = {project_rules.TRAINEE, project_rules.SUPERVISOR, project_rules.LEAD,
-                       project_rules.PD, project_rules.PA, project_rules.DEPUTY_CHAIR,
-                       project_rules.CCG_ADMIN}
+    absence_readers = {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD, Role.PA,
+                       Role.DEPUTY_CHAIR, Role.CCG_ADMIN}
     cohort = placement.cohort
     overview = {"project": None, "concerns": None, "absences": None, "reflective": None,
                 "presentation": None, "assessments": None}
@@ -230,13 +224,14 @@ def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
             placement_id=placement.pk)
         overview["absences"] = absences_visible_to(user, cohort.start_date, cohort.end_date,
                                                    today, rows=rows)
-    if assessment_rules.can_see_reflective_entries(user, placement):
+    follows = assessment_rules.follows_placement(user, placement)
+    if follows:
         weeks = assessment_selectors.reflective_weeks(placement, today)
         # The week under way may yet reach two: only finished weeks count as below.
         overview["reflective"] = {
             "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
             "weeks_below": [week for week in weeks if not week["met"]
                             and week["monday"] + datetime.timedelta(weeks=1) <= today]}
-    if assessment_rules.can_see_marks(user, placement):
+    if follows:
         overview["assessments"] = assessment_selectors.assessments_of(placement)
     return overview

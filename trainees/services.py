@@ -7,6 +7,7 @@ from django.utils import timezone
 from clic.accounts.models import Organisation, Role, User
 from clic.accounts.services import organisation_save, user_invite
 from clic.audit import services as audit
+from rotations import notifications
 from rotations.models import Cohort, CohortChange
 from rotations.services import (
     cohort_change_record,
@@ -131,8 +132,6 @@ def placement_update(*, placement: Placement, by: User | None, practice: Organis
                                  + ", ".join(details).lower())
     cohort = placement.cohort
     if cohort.is_published:
-        from rotations import notifications
-
         if placement.project_day != old_day:
             today = today or timezone.localdate()
             placement_timetable_move(placement=placement, by=by,

@@ -11,6 +11,11 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
+from clic.accounts.models import Role
+
+from .. import dashboard, rules, selectors
+from ..models import Absence
+
 register = template.Library()
 
 
@@ -62,11 +67,6 @@ def absence_dates(absence, in_a_sentence=False) -> str:
 def absences_home_panel(context, role: str, placements=None):
     """What each role has to do about absences, for the home page. A trainee's `placements`,
     when the page has them already, spare looking them up again."""
-    from clic.accounts.models import Role
-
-    from .. import dashboard, rules, selectors
-    from ..models import Absence
-
     user = context["request"].user
     today = timezone.localdate()
     panel = {"role": role, "today": today}

@@ -4,6 +4,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 
+from clic.mail.services import email_queue_rendered
+
+from .validators import person_errors
+
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     """No public sign-up: people arrive by a PD's or PA's invitation.
@@ -19,16 +23,12 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         """An address no mailbox can have (over 254 characters, RFC 5321) is refused on the
         form: a password reset for one would queue an "unknown account" email that the
         outbox's address column cannot hold."""
-        from .validators import person_errors
-
         errors = person_errors(email=email)
         if errors:
             raise forms.ValidationError(errors["email"])
         return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):
-        from clic.mail.services import email_queue_rendered
-
         message = self.render_mail(template_prefix, email, context)
         # Emails without a key (password changed, unknown account) are each a new event.
         event = context.get("key") or uuid.uuid4().hex

@@ -1,14 +1,23 @@
 """The demo world: a programme, an east Kent CCG and a cohort in week 6 of 16 today.
 
 Every app adds its part in its own `demo.py` through its own services, so the demo
-shows each feature live, with the emails it caused in the outbox.
+shows each feature live, with the emails it caused in the outbox. Each registers its step in
+its AppConfig.ready() (clic.registry), with its place in the order and, where it holds
+rows that would outlive the demo's people and organisations, how to clear them:
+
+    demo.steps.register("absences", demo.Step(load=load), order=30)
+
+`build()` (manage.py load_demo) clears an earlier demo and runs every step in order.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+
+from clic.registry import Registry
 
 from . import services
 from .models import Organisation, Role, User
@@ -59,19 +68,37 @@ def demo_email(login: str) -> str:
     return f"{login}@{DEMO_DOMAIN}"
 
 
+@dataclass(frozen=True)
+class Step:
+    load: Callable[[DemoData], None]
+    # clear(organisations=..., people=...): delete this app's rows that hang off an earlier
+    # demo's organisations or people and would stop them being deleted.
+    clear: Callable[..., None] | None = None
+
+
+steps: Registry[Step] = Registry("demo steps")
+
+
 def clear() -> None:
     """Remove an earlier demo so that every run builds the same world, dated from today."""
-    from rotations.models import Cohort
-
     demo_orgs = Organisation.objects.filter(
         Q(name=PROGRAMME_NAME) | Q(name=CCG_NAME) | Q(name__in=PRACTICE_NAMES))
-    Cohort.objects.filter(Q(programme__in=demo_orgs) | Q(ccg__in=demo_orgs)).delete()
     users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
-    from trainees.models import Placement
-
-    Placement.objects.filter(trainee__in=users).delete()
+    # Later steps' rows hang off earlier steps' rows: clear them first.
+    for step in reversed(list(steps)):
+        if step.clear:
+            step.clear(organisations=demo_orgs, people=users)
     users.delete()
     demo_orgs.delete()
+
+
+def build(today: datetime.date | None = None) -> DemoData:
+    """The whole demo, afresh: this app's people and organisations, then every app's step."""
+    clear()
+    data = load(today)
+    for step in steps:
+        step.load(data)
+    return data
 
 
 def load(today: datetime.date | None = None) -> DemoData:

@@ -5,18 +5,37 @@ bodies); the rows stay, with their kinds, dates, states, ratings and outcomes, s
 and reports still add up (absence days by type, entries per week, outcomes). A trainee with
 no newer placement becomes "Former trainee #id" with no email, phone or password.
 
-Every step only changes what is not yet anonymised, so running it again changes nothing."""
+Every step only changes what is not yet anonymised, so running it again changes nothing.
+
+The core anonymises the person and their emails; each app registers its part in its
+AppConfig.ready() (clic.registry): `due_placements` finds the placements past the cutoff
+(trainees), `placement_steps` blank one placement's free text and say how many rows they
+changed, and `person_steps` remove a former trainee's old name from other people's records."""
 
 import datetime
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from clic.audit import services as audit
+from clic.mail.models import OutboundEmail
+from clic.registry import Registry
+
 from .models import User, new_calendar_token
+
+# source(cutoff) -> the placements whose rotation ended before the cutoff, oldest first
+due_placements = Registry("retention: placements past the cutoff")
+# step(placement) -> rows changed
+placement_steps = Registry("retention: anonymising a placement's records")
+# step(user, old_name=..., old_email=...) -> None, after the person's own details are replaced
+person_steps = Registry("retention: removing a former trainee from other people's records")
 
 REMOVED = "(removed after the retention period)"
 PLACEHOLDER_DOMAIN = "anonymised.invalid"  # .invalid never resolves (RFC 2606)
@@ -32,18 +51,13 @@ def retention_cutoff(today: datetime.date | None = None) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def placements_due(today: datetime.date | None = None) -> QuerySet:
+def placements_due(today: datetime.date | None = None) -> list:
     """Placements whose cohort's last day is before the cutoff."""
-    from rotations.models import ROTATION_WEEKS
-    from trainees.models import Placement
-
-    # A cohort ends 16 weeks less a day after it starts (Cohort.end_date).
-    latest_start = retention_cutoff(today) - datetime.timedelta(weeks=ROTATION_WEEKS, days=-1)
-    return (Placement.objects.filter(cohort__start_date__lt=latest_start)
-            .select_related("cohort", "trainee").order_by("cohort__start_date", "pk"))
+    cutoff = retention_cutoff(today)
+    return [placement for source in due_placements for placement in source(cutoff)]
 
 
-def _blank(queryset, *fields: str) -> int:
+def blank(queryset, *fields: str) -> int:
     """Empty the text fields of the rows that still have any; how many rows changed."""
     still = Q()
     for name in fields:
@@ -51,68 +65,17 @@ def _blank(queryset, *fields: str) -> int:
     return queryset.filter(still).update(**dict.fromkeys(fields, ""))
 
 
-def _set(queryset, name: str, value) -> int:
+def set_value(queryset, name: str, value) -> int:
     return queryset.exclude(**{name: value}).update(**{name: value})
 
 
 @transaction.atomic
 def placement_anonymise(*, placement) -> int:
     """Remove the free text of one placement; returns how many rows changed."""
-    from absences.models import Absence, AbsenceEvent
-    from assessments.models import (
-        CapabilityGrade,
-        CaseBasedDiscussion,
-        PresentationAssessment,
-        PresentationFeedback,
-        ReflectiveEntry,
-    )
-    from clic.audit import services as audit
-    from clic.mail.models import OutboundEmail
-    from projects.models import (
-        Concern,
-        ConcernNote,
-        HRChecklist,
-        Meeting,
-        ProgressComment,
-        ProgressEntry,
-    )
-    from rotations.models import CohortChange
-
-    changed = _blank(Absence.objects.filter(placement=placement), "note", "decision_comment")
-    for action, label in AbsenceEvent.Action.choices:
-        changed += _set(AbsenceEvent.objects.filter(absence__placement=placement, action=action),
-                        "summary", label)
-    changed += _blank(ProgressEntry.objects.filter(placement=placement), "text")
-    changed += _blank(ProgressComment.objects.filter(entry__placement=placement), "text")
-    changed += _blank(Meeting.objects.filter(placement=placement), "notes", "agreed_actions")
-    concerns = Concern.objects.filter(placement=placement)
-    changed += _blank(concerns, "details") + _set(concerns, "summary", REMOVED)
-    changed += _blank(ConcernNote.objects.filter(concern__placement=placement), "text")
-    entries = ReflectiveEntry.objects.filter(placement=placement)
-    changed += _set(entries, "title", "Reflective entry") + _blank(entries, "portfolio_url")
-    changed += _blank(PresentationFeedback.objects.filter(slot__placement=placement),
-                      "went_well", "could_be_better")
-    changed += _blank(PresentationAssessment.objects.filter(placement=placement), "feedback")
-    changed += _blank(CaseBasedDiscussion.objects.filter(placement=placement), "case", "feedback")
-    # A grade must carry a justification (a database check): say it was removed.
-    changed += _set(CapabilityGrade.objects.filter(cbd__placement=placement), "justification",
-                    REMOVED)
-    for checklist in HRChecklist.objects.filter(placement=placement).exclude(
-            confidentiality_agreement=""):
-        agreement = checklist.confidentiality_agreement
-        # Files are not rolled back with the database: remove it once the change is saved.
-        transaction.on_commit(lambda storage=agreement.storage, name=agreement.name:
-                              storage.delete(name))
-        HRChecklist.objects.filter(pk=checklist.pk).update(confidentiality_agreement="",
-                                                           confidentiality_agreement_name="")
-        changed += 1
+    changed = sum(step(placement) for step in placement_steps)
     emails = OutboundEmail.objects.filter(placement=placement)
-    changed += _blank(emails, "body_text", "body_html") + _set(emails, "subject", REMOVED)
-    changed += _set(emails, "attachments", [])
-    changes = CohortChange.objects.filter(placement=placement)
-    for action, label in CohortChange.Action.choices:
-        changed += _set(changes.filter(action=action), "summary", label)
-    changed += _set(changes, "details", {})
+    changed += blank(emails, "body_text", "body_html") + set_value(emails, "subject", REMOVED)
+    changed += set_value(emails, "attachments", [])
     if changed:
         audit.record(actor=None, action=audit.CHANGED, obj=placement,
                      summary=f"Anonymised after the retention period ({changed} records)")
@@ -126,13 +89,6 @@ def is_anonymised(user: User) -> bool:
 @transaction.atomic
 def former_trainee_anonymise(*, user: User) -> bool:
     """Replace a former trainee's personal details; False if already done."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.socialaccount.models import SocialAccount
-
-    from assessments.models import PresentationInvitation
-    from clic.mail.models import OutboundEmail
-
     if is_anonymised(user):
         return False
     old_name, old_email = user.full_name, user.email.lower()
@@ -158,11 +114,8 @@ def former_trainee_anonymise(*, user: User) -> bool:
             user.email if address.lower().endswith(f"<{old_email}>") or address.lower() == old_email
             else address for address in email.reply_to_addresses)
         email.save(update_fields=["reply_to"])
-    # Other people's invitations say whose presentation they are invited to.
-    if old_name:
-        for invitation in PresentationInvitation.objects.filter(reasons__contains=old_name):
-            PresentationInvitation.objects.filter(pk=invitation.pk).update(
-                reasons=invitation.reasons.replace(old_name, user.full_name))
+    for step in person_steps:
+        step(user, old_name=old_name, old_email=old_email)
     return True
 
 

@@ -1,9 +1,9 @@
-from .models import STAFF_MANAGER_ROLES, Role
-from .selectors import user_roles
+from .access import access_for
+from .models import STAFF_MANAGER_ROLES
 
 
 def can_manage_people(user) -> bool:
-    return bool(user_roles(user) & set(STAFF_MANAGER_ROLES))
+    return access_for(user).has_role(*STAFF_MANAGER_ROLES)
 
 
 def must_use_mfa(user) -> bool:
@@ -11,8 +11,4 @@ def must_use_mfa(user) -> bool:
 
     if not settings.CLIC_MFA_ENFORCED:
         return False
-    return bool(user_roles(user) & set(settings.CLIC_MFA_REQUIRED_ROLES))
-
-
-def is_programme_director(user) -> bool:
-    return Role.PD in user_roles(user)
+    return access_for(user).has_role(*settings.CLIC_MFA_REQUIRED_ROLES)

@@ -1,40 +1,11 @@
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import STAFF_MANAGER_ROLES, Organisation, RoleMembership, User
-
-# Among a person's memberships, a cohort they direct (the cohort's id in place of an
-# organisation's): directing is not a role, but every scope asks about it too.
-DIRECTS = "directs"
-
-
-def user_memberships(user) -> frozenset[tuple[str, int]]:
-    """(role, organisation id) for each role the person holds, and (DIRECTS, cohort id) for
-    each cohort they direct: one query, memoised on the user object for the request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_clic_memberships_and_cohorts", None)
-    if cached is None:
-        roles = (RoleMembership.objects.filter(user=user).order_by()
-                 .values_list("role", "organisation_id"))
-        directs = (User.directed_cohorts.through.objects.filter(user_id=user.pk).order_by()
-                   .annotate(kind=Value(DIRECTS, output_field=CharField()))
-                   .values_list("kind", "cohort_id"))
-        cached = frozenset(roles.union(directs, all=True))
-        user._clic_memberships_and_cohorts = cached
-    return cached
-
-
-def user_roles(user) -> frozenset[str]:
-    """The roles a signed-in person holds (from user_memberships: no query of its own)."""
-    return frozenset(role for role, _ in user_memberships(user) if role != DIRECTS)
-
-
-def organisations_for_role(user, *roles: str) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+from .access import access_for
+from .models import STAFF_MANAGER_ROLES, Organisation, User
 
 
 def _managed_programme_ids(user) -> set[int]:
-    return {org for role, org in user_memberships(user) if role in STAFF_MANAGER_ROLES}
+    return set(access_for(user).organisation_ids(*STAFF_MANAGER_ROLES))
 
 
 def _shared_organisations(programme_ids) -> QuerySet[Organisation]:

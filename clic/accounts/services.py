@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from clic.audit import services as audit
+from clic.mail.services import email_queue_template
+
 from .models import (
     ROLE_ORGANISATION_KIND,
     Invitation,
@@ -50,8 +53,6 @@ ROLE_REMOVED = "role"
 
 @transaction.atomic
 def membership_remove(*, membership: RoleMembership, by: User | None = None) -> None:
-    from clic.audit import services as audit
-
     audit.record(actor=by, action=audit.DELETED, obj=membership, object_type=ROLE_REMOVED,
                  summary=f"Role removed: {membership.get_role_display()}, "
                          f"{membership.organisation}")
@@ -82,8 +83,6 @@ def user_invite(*, email: str, full_name: str, roles: Iterable[tuple[str, Organi
 
 @transaction.atomic
 def invitation_send(*, user: User, invited_by: User | None) -> Invitation:
-    from clic.mail.services import email_queue_template
-
     invitation = Invitation.objects.create(user=user, invited_by=invited_by)
     email_queue_template(
         code="INVITE",

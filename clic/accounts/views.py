@@ -15,55 +15,30 @@ from clic.paging import page_of
 from clic.todo import TODO_ROLES, todo_items
 
 from . import exporters, services
+from .access import access_for
 from .forms import InviteForm, MembershipForm, OrganisationForm, ProfileForm, SetPasswordForm
 from .models import Organisation, Role, User
+from .pages import home_context, person_context
 from .rules import can_manage_people
 from .selectors import (
     membership_removal,
     organisations_visible_to,
     people_visible_to,
-    user_roles,
 )
 
 
 def home(request):
-    """One page per person: a panel for each role they hold, with what they have to do."""
-    from projects.selectors import supervisor_home, trainee_home
-    from trainees.selectors import (
-        PERSON_ROLES,
-        current_placements,
-        earlier_placements,
-        placements_in_role,
-    )
-
-    roles = user_roles(request.user)
+    """One page per person: a panel for each role they hold, with what they have to do. The
+    apps fill the panels (pages.home_parts)."""
+    roles = access_for(request.user).roles
     today = timezone.localdate()
-    own_placements, projects_trainee = (trainee_home(request.user, today)
-                                        if Role.TRAINEE in roles else ([], []))
-    # A supervisor who is also a Project Lead sees their trainees' project work once.
-    project_panel_role = next((role for role in (Role.CCG_SUPERVISOR, Role.PROJECT_LEAD)
-                               if role in roles), None)
-    supervised, projects_supervisor = (supervisor_home(request.user, today)
-                                       if project_panel_role else ([], []))
-
-    def placements_of(role):
-        if role == Role.TRAINEE:
-            return own_placements
-        if role in (Role.CCG_SUPERVISOR, Role.PROJECT_LEAD):
-            return [p for p in supervised if getattr(p, PERSON_ROLES[role]) == request.user.pk]
-        # Other roles see the trainees of current cohorts here; earlier ones have a paged list.
-        return current_placements(placements_in_role(request.user, role), today)
-
-    panels = [{"role": role, "label": role.label, "placements": placements_of(role)}
-              for role in Role if role in roles]
+    context = home_context(request.user, roles, today)
+    placements = context.pop("role_placements")
     return render(request, "accounts/home.html", {
-        "panels": panels,
+        **context,
+        "panels": [{"role": role, "label": role.label, "placements": placements.get(role, [])}
+                   for role in Role if role in roles],
         "todo": todo_items(request.user, today) if roles & TODO_ROLES else None,
-        "projects_trainee": projects_trainee,
-        "projects_supervisor": projects_supervisor,
-        "project_panel_role": project_panel_role,
-        "has_earlier_trainees": bool(roles - {Role.TRAINEE})
-        and earlier_placements(request.user, today).exists(),
     })
 
 
@@ -127,13 +102,9 @@ def person_detail(request, pk):
                                 organisation=form.cleaned_data["organisation"])
         messages.success(request, "Role added.")
         return redirect("person_detail", person.pk)
-    from trainees.selectors import placements_visible_to
-
     return render(request, "accounts/person_detail.html", {
+        **person_context(request.user, person),
         "person": person, "form": form,
-        # A trainee's rotations, each linking to their trainee page.
-        "trainee_placements": placements_visible_to(request.user).filter(trainee=person)
-        .select_related(None).select_related("cohort").order_by("-cohort__start_date"),
         "memberships": person.memberships.select_related("organisation"),
         "invitations": person.invitations.all(),
     })

@@ -5,9 +5,9 @@ the page is 404 to them. PDs see every event of their programmes, their own acti
 included: the log cannot be changed or deleted by anyone (clic.audit.models), so seeing an
 entry gives no way to alter it, and two PDs oversee each rotation and can check each other."""
 
+from clic.accounts.access import access_for
 from clic.accounts.models import Role
-from clic.accounts.selectors import user_roles
 
 
 def can_read_audit(user) -> bool:
-    return Role.PD in user_roles(user)
+    return access_for(user).has_role(Role.PD)

@@ -46,11 +46,11 @@ def events_filter(events: QuerySet[AuditEvent], *, placement=None, actor=None, a
 
 def filter_choices(user) -> dict:
     """The trainees, people and kinds of object that appear in this PD's log."""
-    from trainees.models import Placement
-
+    # The placement model the log refers to, without the core importing its app.
+    placements = AuditEvent.placement.field.related_model.objects
     scoped = AuditEvent.objects.filter(_scope(user))
     return {
-        "placements": Placement.objects.filter(id__in=scoped.values("placement_id"))
+        "placements": placements.filter(id__in=scoped.values("placement_id"))
         .select_related("trainee", "cohort").order_by("trainee__full_name", "cohort__name"),
         "actors": User.objects.filter(id__in=scoped.values("actor_id")).order_by("full_name"),
         "object_types": sorted(set(scoped.order_by().values_list("object_type", flat=True)

@@ -13,3 +13,11 @@ class MailConfig(AppConfig):
         from .todo import failed_emails
 
         todo.register("mail", failed_emails)
+
+        # Last in the demo: a refused email, among everything the other steps sent.
+        from clic.accounts import demo as accounts_demo
+
+        from . import demo
+
+        accounts_demo.steps.register(
+            "mail", accounts_demo.Step(load=demo.load), order=60)

@@ -30,7 +30,7 @@ class OutboundEmail(models.Model):
                                        help_text="Why this address receives the email.")
     # Whom a reply reaches, resolved from the catalogue row when the email was queued (an
     # address list as the header writes it); empty: no Reply-To header. The database default
-    # serves rows written with COPY (clic.scale).
+    # serves rows written with COPY (bench.scale).
     reply_to = models.TextField("reply to", blank=True, default="", db_default="")
     subject = models.CharField(max_length=300)
     body_text = models.TextField()

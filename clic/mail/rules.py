@@ -1,5 +1,5 @@
+from clic.accounts.access import access_for
 from clic.accounts.models import Role
-from clic.accounts.selectors import user_roles
 
 from .models import OutboundEmail
 
@@ -9,13 +9,13 @@ MANAGER_ROLES = frozenset({Role.PD, Role.PA})
 
 def can_view_outbox(user) -> bool:
     """PDs and PAs read their programmes' outbox; CCG admin reads their mailbox's part of it."""
-    return bool(user_roles(user) & OUTBOX_ROLES)
+    return access_for(user).has_role(*OUTBOX_ROLES)
 
 
 def can_view_catalogue(user) -> bool:
-    return bool(user_roles(user) & MANAGER_ROLES)
+    return access_for(user).has_role(*MANAGER_ROLES)
 
 
 def can_resend(user, email: OutboundEmail) -> bool:
     """Only a PD or PA, and only a failed email (one already in their scope)."""
-    return bool(user_roles(user) & MANAGER_ROLES) and email.status == OutboundEmail.Status.FAILED
+    return access_for(user).has_role(*MANAGER_ROLES) and email.status == OutboundEmail.Status.FAILED

@@ -8,8 +8,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Organisation, Role
-from clic.accounts.selectors import DIRECTS, people_visible_to, user_roles
+from clic.accounts.selectors import people_visible_to
 
 from .catalogue import CATALOGUE
 from .models import OutboundEmail
@@ -31,7 +32,7 @@ def _outbox_scope(user, *, cohort=None) -> Q:
     reading every email."""
     from rotations.selectors import reached_cohort_ids
 
-    roles = user_roles(user)
+    roles = access_for(user).roles
     scope = Q(pk__in=[])
     if roles & {Role.PD, Role.PA}:
         cohort_ids = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
@@ -113,7 +114,7 @@ def outbox_filter_choices(user) -> dict:
     from rotations.selectors import reached_cohort_ids
     from trainees.models import Placement
 
-    roles = user_roles(user)
+    roles = access_for(user).roles
     cohorts, placements = Q(pk__in=[]), Q(pk__in=[])
     if roles & {Role.PD, Role.PA}:
         visible = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)

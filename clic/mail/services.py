@@ -39,6 +39,8 @@ from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from clic.accounts.models import Role, User
+
 from .catalogue import HEALTH_DATA_CONTEXT_KEYS, CatalogueRow, NamedPerson, Recipient, row_for
 from .models import OutboundEmail
 
@@ -80,8 +82,6 @@ def email_queue_template(*, code: str, to: Sequence[str], template: str, context
                          event_key: str, about=None,
                          attachments: Sequence[Attachment | tuple] = ()) -> list[OutboundEmail]:
     """Queue a templated email, one row per address, rendered for each recipient."""
-    from clic.accounts.models import User
-
     row = row_for(code)
     addresses = _unique_addresses(to)
     names = dict(User.objects.filter(email__in=addresses).values_list("email", "full_name"))
@@ -239,8 +239,6 @@ def _event_scope(code: str, *, about, placement, cohort) -> tuple:
 def resolve_recipients(recipients: Sequence, *, placement, cohort, placements) -> list[Addressee]:
     """The addresses the roles name for this placement (or every placement of the cohort),
     de-duplicated case-insensitively, each with every role that put it there."""
-    from clic.accounts.models import Role, User
-
     found: dict[str, Addressee] = {}
     everyone: list = []
     directors: list = []
@@ -343,18 +341,18 @@ def _cohort_placements(cohort) -> list:
 
 def _placement_and_cohort(about):
     """The placement and cohort an object concerns, when it says (for the outbox filters)."""
-    from rotations.models import Cohort
-    from trainees.models import Placement
-
-    if isinstance(about, Placement):
+    # The models the outbox refers to, without the core importing their apps.
+    placement_model = OutboundEmail.placement.field.related_model
+    cohort_model = OutboundEmail.cohort.field.related_model
+    if isinstance(about, placement_model):
         return about, about.cohort
-    if isinstance(about, Cohort):
+    if isinstance(about, cohort_model):
         return None, about
     placement = getattr(about, "placement", None)
-    if isinstance(placement, Placement):
+    if isinstance(placement, placement_model):
         return placement, placement.cohort
     cohort = getattr(about, "cohort", None)
-    if isinstance(cohort, Cohort):
+    if isinstance(cohort, cohort_model):
         return None, cohort
     return None, None
 

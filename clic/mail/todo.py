@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from clic.accounts.access import access_for
 from clic.todo import Item
 
 from .models import OutboundEmail
@@ -12,9 +13,7 @@ from .selectors import outbox_visible_to
 def failed_emails(user, today) -> list[Item]:
     """For those who may resend them (PDs and PAs): one line for the failed emails in their
     outbox, linking to the outbox filtered to them."""
-    from clic.accounts.selectors import user_roles
-
-    if not user_roles(user) & MANAGER_ROLES:
+    if not access_for(user).has_role(*MANAGER_ROLES):
         return []
     failed = outbox_visible_to(user).filter(status=OutboundEmail.Status.FAILED).count()
     if not failed:

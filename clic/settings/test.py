@@ -1,9 +1,12 @@
 """`make test`: the throwaway PostgreSQL and Redis that scripts/services.sh starts."""
 
 from .base import *  # noqa: F403
-from .base import database_from_env, env
+from .base import INSTALLED_APPS, database_from_env, env
 
 DEBUG = False
+# The benchmark's `generate_scale` (bench/scale): `make bench` and tests/scale run under these
+# settings; the service itself does not ship it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 DATABASES = {"default": database_from_env(default="postgres://postgres@127.0.0.1:55432/clic")}
 DATABASES["default"]["TEST"] = {"NAME": env("CLIC_TEST_DATABASE_NAME", default="test_clic")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

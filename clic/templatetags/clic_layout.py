@@ -1,10 +1,6 @@
-"""Small helpers for the page layout (base.html) and the home page."""
+"""Small helpers for the page layout (base.html)."""
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
-
-from rotations.models import ROTATION_WEEKS
 
 register = template.Library()
 
@@ -20,16 +16,3 @@ def nav_current(path: str, href: str) -> str:
     if href != "/" and path.startswith(href):
         return "true"
     return ""
-
-
-@register.filter
-def rotation_stage(cohort) -> str:
-    """Where a cohort is in its weeks today: "Week 6 of 16", "Starts 7 September 2026"
-    or "Ended 18 December 2026"."""
-    today = timezone.localdate()
-    week = cohort.week_of(today)
-    if week:
-        return f"Week {week} of {ROTATION_WEEKS}"
-    if today < cohort.start_date:
-        return f"Starts {format_date(cohort.start_date, 'j F Y')}"
-    return f"Ended {format_date(cohort.end_date, 'j F Y')}"

@@ -1,8 +1,10 @@
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from rotations.models import ROTATION_WEEKS
 from rotations.selectors import upcoming_sessions as select_upcoming
 
 register = template.Library()
@@ -69,3 +71,16 @@ def diary_entry(context, entry, compact=False):
     return format_html('<li class="clic-diary-entry{}">{}</li>',
                        " clic-diary-entry--cancelled" if entry.cancelled or entry.missed else "",
                        mark_safe("\n".join(parts)))
+
+
+@register.filter
+def rotation_stage(cohort) -> str:
+    """Where a cohort is in its weeks today: "Week 6 of 16", "Starts 7 September 2026"
+    or "Ended 18 December 2026"."""
+    today = timezone.localdate()
+    week = cohort.week_of(today)
+    if week:
+        return f"Week {week} of {ROTATION_WEEKS}"
+    if today < cohort.start_date:
+        return f"Starts {format_date(cohort.start_date, 'j F Y')}"
+    return f"Ended {format_date(cohort.end_date, 'j F Y')}"

@@ -134,3 +134,87 @@ def test_a_ccg_no_programme_uses_yet_is_any_pds_to_set_up(client, world, setting
         client.force_login(pd)
         assert client.get(reverse("organisation_edit", args=[new_ccg.pk])).status_code == 200
         assert "Brand New CCG" in client.get(reverse("person_invite")).content.decode()
+
+
+# The access object (clic.accounts.access) -----------------------------------------------------
+
+
+def _fresh(user):
+    """The person as a new request loads them: nothing about their access read yet."""
+    from clic.accounts.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+def test_access_for_is_built_once_and_is_the_only_access_cache_on_the_user(world):
+    from assessments.rules import is_pd_of_cohort
+    from clic.accounts.access import ACCESS_ATTRIBUTE, access_for
+    from clic.accounts.rules import can_manage_people
+    from projects.rules import can_view_project
+    from trainees.selectors import visible_placement_ids
+
+    pd = _fresh(world.pd)
+    access = access_for(pd)
+    assert can_manage_people(pd) and is_pd_of_cohort(pd, world.cohort)
+    assert can_view_project(pd, world.placement)
+    assert world.placement.pk in visible_placement_ids(pd)
+
+    assert access_for(pd) is access
+    assert [name for name in vars(pd) if name.startswith("_clic")] == [ACCESS_ATTRIBUTE]
+
+
+def test_every_apps_role_rules_share_one_query_for_the_request(world, django_assert_num_queries):
+    from absences.rules import can_view_programme_absences
+    from assessments.rules import is_pd_of_cohort
+    from clic.accounts.rules import can_manage_people
+    from clic.audit.rules import can_read_audit
+    from clic.mail.rules import can_view_outbox
+    from projects.rules import can_open_concerns_received, relations
+    from rotations.rules import can_create_cohort
+    from trainees.models import Placement
+
+    placement = Placement.objects.select_related("cohort").get(pk=world.placement.pk)
+    pd = _fresh(world.pd)
+    with django_assert_num_queries(1):
+        assert all(rule(pd) for rule in (can_manage_people, can_read_audit, can_view_outbox,
+                                         can_create_cohort, can_view_programme_absences,
+                                         can_open_concerns_received))
+        assert is_pd_of_cohort(pd, placement.cohort)
+        assert relations(pd, placement) == {Role.PD}
+
+
+def test_a_cohorts_director_with_a_pd_role_elsewhere_runs_it_without_another_query(
+        world, django_assert_num_queries):
+    from assessments.rules import is_pd_of_cohort
+    from clic.accounts.access import access_for
+    from projects.rules import relations
+    from trainees.models import Placement
+
+    world.cohort.directors.add(world.other_pd)
+    placement = Placement.objects.select_related("cohort").get(pk=world.placement.pk)
+    director, outsider = _fresh(world.other_pd), _fresh(world.other_ccg_supervisor)
+    assert access_for(director).roles and access_for(outsider).roles  # read before counting
+    with django_assert_num_queries(0):
+        assert is_pd_of_cohort(director, placement.cohort)
+        assert relations(director, placement) == {Role.PD}
+        assert not is_pd_of_cohort(outsider, placement.cohort)
+        assert relations(outsider, placement) == frozenset()
+
+
+def test_placement_relations_are_the_roles_of_clic_accounts(world):
+    from projects.rules import concern_role_for, relations
+
+    assert relations(world.supervisor, world.placement) == {Role.CCG_SUPERVISOR}
+    assert relations(world.ccg_admin, world.placement) == {Role.CCG_ADMIN}
+    assert relations(world.es, world.placement) == {Role.ES}
+    assert concern_role_for(world.lead, world.placement) is Role.PROJECT_LEAD
+
+
+def test_anonymous_access_holds_nothing_and_asks_the_database_nothing(django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from clic.accounts.access import access_for
+
+    with django_assert_num_queries(0):
+        access = access_for(AnonymousUser())
+        assert access.memberships == frozenset() and not access.has_role(*Role.values)

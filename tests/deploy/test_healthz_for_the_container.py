@@ -12,7 +12,8 @@ def production_front(settings):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_the_containers_own_address_over_plain_http(client, production_front):
+@pytest.mark.usefixtures("production_front")
+def test_healthz_answers_the_containers_own_address_over_plain_http(client):
     response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
 
     assert response.status_code == 200
@@ -21,7 +22,8 @@ def test_healthz_answers_the_containers_own_address_over_plain_http(client, prod
 
 
 @pytest.mark.django_db
-def test_other_pages_still_refuse_an_unknown_host_and_redirect_to_https(client, production_front):
+@pytest.mark.usefixtures("production_front")
+def test_other_pages_still_refuse_an_unknown_host_and_redirect_to_https(client):
     assert client.get("/accounts/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
     redirect = client.get("/accounts/login/", HTTP_HOST="clic.example.nhs.uk")
     assert redirect.status_code == 301
@@ -29,5 +31,6 @@ def test_other_pages_still_refuse_an_unknown_host_and_redirect_to_https(client, 
 
 
 @pytest.mark.django_db
-def test_only_a_read_of_healthz_skips_the_host_check(client, production_front):
+@pytest.mark.usefixtures("production_front")
+def test_only_a_read_of_healthz_skips_the_host_check(client):
     assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 400

@@ -15,7 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clic.scale.world import Options, generate
+from bench.scale.world import Options, generate
 
 # The tables that grow with every cohort: a full read of any of them grows with history.
 LARGE_TABLES = ("rotations_session", "trainees_placement", "absences_absence",

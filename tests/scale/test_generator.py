@@ -13,10 +13,10 @@ from django.db import transaction
 from absences.models import DAY_KINDS, Absence
 from absences.selectors import timetable_for
 from absences.services import recipients_of
+from bench.scale.world import Options, generate
 from clic.mail.catalogue import row_for
 from clic.mail.models import OutboundEmail
 from clic.mail.services import _placement_and_cohort, resolve_recipients
-from clic.scale.world import Options, generate
 from rotations.models import ROTATION_WEEKS, Cohort, Session
 from rotations.notifications import session_people
 from trainees.models import Placement

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clic.scale.world import AlreadyGenerated, Options, generate
+from bench.scale.world import AlreadyGenerated, Options, generate
 
 
 class Command(BaseCommand):

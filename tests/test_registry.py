@@ -1,0 +1,43 @@
+"""clic.registry: how the apps add their parts to the core's subject access export,
+retention, demo and home page."""
+
+from clic.accounts import demo, exporters, pages, retention
+from clic.registry import Registry
+
+
+def test_registry_gives_parts_back_in_order_then_by_name():
+    parts = Registry("test parts")
+    parts.register("c", "third", order=20)
+    parts.register("b", "second", order=10)
+    parts.register("a", "first", order=10)
+    assert list(parts) == ["first", "second", "third"]
+
+
+def test_registry_registering_a_name_again_replaces_its_part():
+    parts = Registry("test parts")
+    parts.register("a", "old", order=10)
+    parts.register("a", "new", order=30)
+    parts.register("b", "other", order=20)
+    assert list(parts) == ["other", "new"]
+
+
+def test_every_app_adds_its_part_of_a_placement_to_the_export_in_order():
+    apps = [part.__module__.split(".")[0] for part in exporters.placement_parts]
+    assert apps == ["trainees", "rotations", "absences", "projects", "assessments"]
+    assert [part.__module__ for part in exporters.placements] == ["trainees.data_rights"]
+
+
+def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
+    modules = {step.__module__ for step in retention.placement_steps}
+    assert modules == {"rotations.data_rights", "absences.data_rights",
+                       "projects.data_rights", "assessments.data_rights"}
+
+
+def test_the_demo_steps_run_in_the_order_each_needs():
+    apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
+    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail"]
+
+
+def test_the_home_page_parts_fill_the_role_panels_projects_first():
+    assert [part.__module__ for part in pages.home_parts] == ["projects.home", "trainees.home"]
+    assert [part.__module__ for part in pages.person_parts] == ["trainees.home"]
