@@ -272,7 +272,7 @@ def recipients_of(code: str, *, placement: Placement, session: Session | None = 
 
 
 @dataclass(frozen=True)
-class Notice:
+class AbsenceNotice:
     """One email an absence sends (or, `later`, may send): the catalogue row, the SOP code
     (S5-S9) whose people it reaches, the days it lists and the people it goes to (None: the
     row's own). What the preview pages name and what the services send are both read from
@@ -292,22 +292,22 @@ class Notice:
         return f"{self.code}:{self.change}" if self.change else self.code
 
 
-def _first_notice(code: str, days, *, placement, session, meeting) -> Notice:
+def _first_notice(code: str, days, *, placement, session, meeting) -> AbsenceNotice:
     recipients = (tuple(recipients_of(code, placement=placement, session=session,
                                       meeting=meeting)) if code == RUNNING_LATE else None)
-    return Notice(row=code, code=code, days=tuple(days), recipients=recipients)
+    return AbsenceNotice(row=code, code=code, days=tuple(days), recipients=recipients)
 
 
-def _later_notices(kind: str, last_day, told) -> list[Notice]:
+def _later_notices(kind: str, last_day, told) -> list[AbsenceNotice]:
     """An open-ended sickness tells a kind of day's people on the morning it first reaches
     one (S5 for a CCG project day, S6 for any other)."""
     if kind != Absence.Kind.SICKNESS or last_day is not None:
         return []
-    return [Notice(row=code, code=code, days=(), later=True)
+    return [AbsenceNotice(row=code, code=code, days=(), later=True)
             for code in (SICKNESS_CCG, SICKNESS_OTHER) if code not in told]
 
 
-def report_notices(*, placement: Placement, plan: Plan) -> list[Notice]:
+def report_notices(*, placement: Placement, plan: Plan) -> list[AbsenceNotice]:
     """What a new report sends now, and (open-ended sickness) may send later."""
     now = [_first_notice(code, plan.codes[code], placement=placement, session=plan.session,
                          meeting=plan.meeting) for code in CODE_ORDER if code in plan.codes]
@@ -315,7 +315,7 @@ def report_notices(*, placement: Placement, plan: Plan) -> list[Notice]:
 
 
 def change_notices(*, absence: Absence, plan: Plan, expected_arrival=None,
-                   today: datetime.date | None = None) -> list[Notice]:
+                   today: datetime.date | None = None) -> list[AbsenceNotice]:
     """What changing a report to `plan` sends: the people already told hear of a change of
     their days (each row once more; all of them when an open-ended sickness gets its last
     day), the people of a kind of day it did not cover before are told for the first time.
@@ -335,7 +335,7 @@ def change_notices(*, absence: Absence, plan: Plan, expected_arrival=None,
             unchanged = [str(d) for d in days] == [str(d) for d in before_codes.get(code, [])]
             if unchanged and not closing and code != RUNNING_LATE:
                 continue
-            notices.append(Notice(row=row, code=code, days=tuple(days), change="changed",
+            notices.append(AbsenceNotice(row=row, code=code, days=tuple(days), change="changed",
                                   recipients=tuple(recipients_of(
                                       code, placement=absence.placement, session=session,
                                       meeting=meeting))))
@@ -354,18 +354,18 @@ def _unchanged(absence: Absence, plan: Plan, expected_arrival) -> bool:
         absence.first_day, absence.last_day, absence.part, absence.session)
 
 
-def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) -> list[Notice]:
+def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) -> list[AbsenceNotice]:
     """Withdrawing tells everyone told of the report, each row once more."""
     days_by_code = sop_days(absence.kind, _current_plan(absence, today or timezone.localdate()))
     row = SICKNESS_WITHDRAWN if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
-    return [Notice(row=row, code=code, days=tuple(days_by_code.get(code, [])), change="withdrawn",
+    return [AbsenceNotice(row=row, code=code, days=tuple(days_by_code.get(code, [])), change="withdrawn",
                    recipients=tuple(recipients_of(code, placement=absence.placement,
                                                   session=absence.session,
                                                   meeting=absence.meeting)))
             for code in CODE_ORDER if code in absence.notified_codes]
 
 
-def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[Notice]:
+def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[AbsenceNotice]:
     """A leave decision goes to the trainee and to everyone its request email reached."""
     recipients = [Recipient.TRAINEE]
     for code in CODE_ORDER:
@@ -373,11 +373,11 @@ def decision_notices(*, absence: Absence, today: datetime.date | None = None) ->
             recipients += [r for r in recipients_of(code, placement=absence.placement)
                            if r not in recipients]
     routing = _current_plan(absence, today or timezone.localdate())
-    return [Notice(row=LEAVE_DECISION, code=LEAVE_DECISION, days=tuple(routing.days),
+    return [AbsenceNotice(row=LEAVE_DECISION, code=LEAVE_DECISION, days=tuple(routing.days),
                    recipients=tuple(recipients))]
 
 
-def _send(absence: Absence, notice: Notice) -> list:
+def _send(absence: Absence, notice: AbsenceNotice) -> list:
     context = _context(absence, notice.code, list(notice.days))
     if notice.change and absence.kind != Absence.Kind.SICKNESS:
         context["change"] = notice.change
@@ -387,7 +387,7 @@ def _send(absence: Absence, notice: Notice) -> list:
                       recipients_override=notice.recipients)
 
 
-def _send_now(absence: Absence, notices: list[Notice]) -> None:
+def _send_now(absence: Absence, notices: list[AbsenceNotice]) -> None:
     """Send the notices due now and note whose people have been told."""
     sent = [notice for notice in notices if not notice.later]
     for notice in sent:
