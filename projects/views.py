@@ -11,6 +11,7 @@ from django.utils import timezone
 from clic.accounts.models import Role
 from clic.forms import apply_service_errors
 from clic.mail.notices import done_before, email_plan
+from clic.mail.services import sop_addressees
 from clic.paging import page_of
 
 from . import rules, selectors, services
@@ -236,8 +237,6 @@ def meeting_schedule(request, placement_id, kind):
 
 def meeting_cancel(request, placement_id, kind):
     """Cancelling is a page of its own: what is cancelled, and who is emailed, then a button."""
-    from clic.mail.services import sop_addressees
-
     placement = _placement(request, placement_id)
     _allow(rules.can_manage_meetings(request.user, placement))
     spec = _spec_or_404(kind)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: throwaway PostgreSQL and Redis, the benchmarks, figures to docs/benchmark.txt.
 #   1. pages (python -m bench.pages): the demo's cohort, then a national dataset on top;
-#   2. the SOP email engine (python -m tests.mail.bench): commit-to-SMTP latency, emails/s;
+#   2. the SOP email engine (python -m bench.outbox): commit-to-SMTP latency, emails/s;
 #   3. the fault drill (python -m bench.faults): worker killed, PostgreSQL and Redis stopped
 #      mid-batch; duplicates and time to full delivery, to docs/faults.txt.
 # Each builds its own throwaway database in the throwaway server. About 8 minutes.
@@ -32,7 +32,7 @@ if [ "${1:-}" != faults ]; then
   echo
   .venv/bin/python -m bench.pages 2>&3 || exit 1
   echo
-  .venv/bin/python -m tests.mail.bench 2>&3 || exit 1
+  .venv/bin/python -m bench.outbox 2>&3 || exit 1
   echo
   echo "Whole run: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average after it $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee docs/benchmark.txt.new

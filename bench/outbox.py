@@ -8,7 +8,7 @@ Measures, against the real PostgreSQL and Redis of DATABASE_URL and CELERY_BROKE
 - throughput: emails per second from --emails queued rows (as after an outage: no task yet)
   to the SMTP server, once the sweeper publishes them.
 
-    python -m tests.mail.bench [--emails 1000] [--changes 100]
+    python -m bench.outbox [--emails 1000] [--changes 100]
 
 It builds its own throwaway database (CLIC_TEST_DATABASE_NAME, default clic_mail_bench).
 """
