@@ -3,6 +3,7 @@ from django import forms
 from clic.accounts.models import Organisation, Role, User
 from clic.forms import EmailAddressField, PersonChoiceField, PersonNameField
 
+from .importers import MAX_UPLOAD_BYTES
 from .models import Placement, Weekday, project_day_errors
 from .rows import TraineeRow, row_errors
 
@@ -65,6 +66,14 @@ class TraineeUploadForm(forms.Form):
                            help_text="A .csv file of at most 1 MB, saved as 'CSV UTF-8' from Excel.")
     # Size, type and encoding are checked with the contents (trainees.importers), so that
     # every problem shows in one list.
+
+
+class TraineeUploadConfirmForm(forms.Form):
+    """The confirmation page's form: the checked file's text comes back with the PD's
+    confirmation, so what is imported is what the page listed."""
+
+    csv_text = forms.CharField(widget=forms.HiddenInput, strip=False,
+                               max_length=MAX_UPLOAD_BYTES)
 
 
 class PlacementForm(forms.Form):

@@ -73,23 +73,26 @@ def _decode(data: bytes) -> tuple[str | None, list[ImportProblem]]:
             "line). Save it again as 'CSV UTF-8 (comma delimited)' and upload that."))]
 
 
-def parse_trainees_csv(upload, *, cohort) -> tuple[list[TraineeRow], list[ImportProblem]]:
-    """Read and check an uploaded CSV: the trainees to enrol, or every problem found."""
+def read_trainees_csv(upload) -> tuple[str | None, list[ImportProblem]]:
+    """An uploaded CSV's text, or why it cannot be read (size, type, encoding)."""
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        return [], [ImportProblem(0, "File", (
+        return None, [ImportProblem(0, "File", (
             f"The file is {size / 1024 / 1024:.1f} MB; the limit is 1 MB. "
             "Split it into smaller files."))]
     if not name.lower().endswith(".csv"):
-        return [], [ImportProblem(0, "File", (
+        return None, [ImportProblem(0, "File", (
             f"'{name}' is not a CSV file: upload a .csv file (download the template below)."))]
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        return [], [ImportProblem(0, "File", "The file is over 1 MB, the limit.")]
-    text, problems = _decode(data)
-    if problems:
-        return [], problems
+        return None, [ImportProblem(0, "File", "The file is over 1 MB, the limit.")]
+    return _decode(data)
+
+
+def parse_trainees_text(text: str, *, cohort) -> tuple[list[TraineeRow], list[ImportProblem]]:
+    """Check a CSV's text: the trainees to enrol, or every problem found. The upload's
+    confirmation page sends the text back, so confirming imports what was checked."""
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:

@@ -5,13 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clic.forms import apply_service_errors
+from clic.mail.services import outbox_dry_run
 from clic.paging import page_of
 from rotations import rules as rotation_rules
 from rotations.selectors import cohort_to_manage, placement_sessions, session_scope
 
 from . import services
-from .forms import PlacementForm, TraineeForm, TraineeUploadForm
-from .importers import COLUMNS, parse_trainees_csv, template_csv
+from .forms import PlacementForm, TraineeForm, TraineeUploadConfirmForm, TraineeUploadForm
+from .importers import COLUMNS, parse_trainees_text, read_trainees_csv, template_csv
 from .selectors import earlier_placements, placement_for, placement_to_manage, trainee_overview
 
 
@@ -34,25 +35,61 @@ def trainee_add(request, pk):
 
 
 def trainees_upload(request, pk):
+    """Upload and check: a file without problems leads to a page listing every email
+    importing it would send (invitations to new people; on a published timetable, the SOP
+    emails), from a dry run of the import itself. Nothing is saved or sent here."""
     cohort = cohort_to_manage(request.user, pk)
     form = TraineeUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
-        rows, problems = parse_trainees_csv(form.cleaned_data["file"], cohort=cohort)
+        text, problems = read_trainees_csv(form.cleaned_data["file"])
+        if text is not None:
+            rows, problems = parse_trainees_text(text, cohort=cohort)
         if not problems:
             try:
-                placements = services.placements_import(cohort=cohort, rows=rows,
-                                                        by=request.user)
+                emails = outbox_dry_run(lambda: services.placements_import(
+                    cohort=cohort, rows=rows, by=request.user))
             except ValidationError as error:
-                problems = [{"line": 0, "column": "File", "message": m} for m in error.messages]
+                problems = _file_problems(error)
             else:
-                messages.success(request, f"{len(placements)} trainee"
-                                 f"{'' if len(placements) == 1 else 's'} added to {cohort}.")
-                return redirect("cohort_detail", cohort.pk)
-    status = 400 if request.method == "POST" else 200
+                return render(request, "trainees/trainees_upload_confirm.html", {
+                    "cohort": cohort, "rows": rows, "emails": emails,
+                    "form": TraineeUploadConfirmForm(initial={"csv_text": text})})
+    return _upload_page(request, cohort, form, problems)
+
+
+def trainees_upload_confirm(request, pk):
+    """Import the checked file the confirmation page sent back, and send its emails."""
+    cohort = cohort_to_manage(request.user, pk)
+    if request.method != "POST":
+        return redirect("trainees_upload", cohort.pk)
+    form = TraineeUploadConfirmForm(request.POST)
+    if not form.is_valid():
+        return _upload_page(request, cohort, TraineeUploadForm(), [
+            {"line": 0, "column": "File", "message": "The checked file did not come back "
+                                                      "whole: upload it again."}])
+    rows, problems = parse_trainees_text(form.cleaned_data["csv_text"], cohort=cohort)
+    if not problems:
+        try:
+            placements = services.placements_import(cohort=cohort, rows=rows, by=request.user)
+        except ValidationError as error:
+            problems = _file_problems(error)
+        else:
+            messages.success(request, f"{len(placements)} trainee"
+                             f"{'' if len(placements) == 1 else 's'} added to {cohort}. "
+                             "The emails listed are being sent.")
+            return redirect("cohort_detail", cohort.pk)
+    return _upload_page(request, cohort, TraineeUploadForm(), problems)
+
+
+def _file_problems(error: ValidationError) -> list[dict]:
+    return [{"line": 0, "column": "File", "message": m} for m in error.messages]
+
+
+def _upload_page(request, cohort, form, problems):
     return render(request, "trainees/trainees_upload.html", {
         "cohort": cohort, "form": form, "problems": problems, "columns": COLUMNS},
-        status=status)
+        status=400 if request.method == "POST" else 200)
 
 
 def trainees_template(request):

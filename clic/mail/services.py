@@ -20,7 +20,8 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import Message
@@ -400,7 +401,37 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
     new_ids = [rows[d.idempotency_key].pk for d in drafts if d.idempotency_key in rows]
     if new_ids:
         transaction.on_commit(lambda: publish_after_commit(new_ids), robust=True)
+        if (dry_run := _dry_run_queued.get()) is not None:
+            dry_run.extend(new_ids)
     return [rows[key] for key in keys.values() if key in rows]
+
+
+# The ids a dry run's writes queued, while one is running in this context.
+_dry_run_queued: ContextVar[list[int] | None] = ContextVar("outbox_dry_run", default=None)
+
+
+class _DryRunUndone(Exception):
+    """Raised inside a dry run's transaction to undo every write it made."""
+
+
+def outbox_dry_run(write: Callable[[], object]) -> list[OutboundEmail]:
+    """The emails `write` would queue, found by running it and rolling it back.
+
+    For a write whose emails cannot be named beforehand (a CSV upload invites whoever is new
+    and sends each trainee's SOP emails): the confirmation page lists what the same code
+    queues on confirm, so the page and the outbox cannot disagree. Nothing is published:
+    the rollback drops the commit hooks. A ValidationError from `write` propagates."""
+    queued: list[int] = []
+    token = _dry_run_queued.set(queued)
+    try:
+        with transaction.atomic():
+            write()
+            emails = list(OutboundEmail.objects.filter(pk__in=queued).order_by("pk"))
+            raise _DryRunUndone
+    except _DryRunUndone:
+        return emails
+    finally:
+        _dry_run_queued.reset(token)
 
 
 def idempotency_key(event_key: str, email: str) -> str:

@@ -130,7 +130,12 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path, m
     page.get_by_role("link", name="Upload trainees (CSV)").click()
     axe_check(page)
     page.locator("input[type=file][name=file]").set_input_files(str(csv_file))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
+    # Nothing is saved or sent until the PD has seen every invitation it sends.
+    assert "nia.journey@nhs.test" in main_text(page)
+    assert not cohort.placements.exists()
+    axe_check(page)
+    page.get_by_role("button", name="Add 2 trainees and send").click()
     assert "2 trainees added" in main_text(page)
     axe_check(page)
     page.get_by_role("button", name="Publish the timetable").click()

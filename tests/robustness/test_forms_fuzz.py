@@ -308,6 +308,8 @@ FORMS: list[Form] = [
     Form("trainee_add", "pd", lambda s: (s.upcoming.pk,), lambda s: TRAINEE_FIELDS,
          buttons=({}, {"add_another": "1"})),
     Form("trainees_upload", "pd", lambda s: (s.upcoming.pk,), lambda s: {"file": upload()}),
+    Form("trainees_upload_confirm", "pd", lambda s: (s.upcoming.pk,), lambda s: {
+        "csv_text": text("Name,Email\r\nDr A,a@nhs.test\r\n")}, reachable=False),
     Form("placement_edit", "pd", lambda s: (s.placements["trainee1"].pk,), lambda s: {
         "practice": choice(s.placements["trainee1"].practice_id),
         "educational_supervisor": choice(*_person_ids(s, "es", "pd2")),

@@ -246,6 +246,8 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     # --- trainees -----------------------------------------------------------------------
     "trainee_add": Page(OBJECT, url("trainee_add", cohort), seen_by=("pd",)),
     "trainees_upload": Page(OBJECT, url("trainees_upload", cohort), seen_by=("pd",)),
+    "trainees_upload_confirm": Page(OBJECT, url("trainees_upload_confirm", cohort),
+                                    seen_by=("pd",)),
     "trainees_template": Page(ROLE, static("trainees_template"), seen_by=MANAGERS_ANYWHERE),
     "earlier_trainees": Page(PERSONAL, static("earlier_trainees")),
     "placement_detail": Page(OBJECT, url("placement_detail", placement),

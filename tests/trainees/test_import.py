@@ -5,8 +5,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clic.accounts.models import Organisation, Role, RoleMembership, User
+from clic.mail.models import OutboundEmail
 from rotations.models import Session
-from trainees.importers import MAX_UPLOAD_BYTES, parse_trainees_csv, template_csv
+from trainees.importers import (
+    MAX_UPLOAD_BYTES,
+    parse_trainees_text,
+    read_trainees_csv,
+    template_csv,
+)
 from trainees.models import Placement, Weekday
 
 from ..rotations.helpers import recipients
@@ -24,10 +30,25 @@ GOOD = "\r\n".join([
 ]) + "\r\n"
 
 
-def _upload(client, world, content: bytes, name="trainees.csv"):
+def _check(client, world, content: bytes, name="trainees.csv"):
+    """The first step: the file is checked; nothing is saved or sent."""
     client.force_login(world.pd)
     return client.post(reverse("trainees_upload", args=[world.cohort.pk]),
                        {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+
+
+def _upload(client, world, content: bytes, name="trainees.csv"):
+    """Check the file and, where the check leads to the confirmation page, confirm."""
+    checked = _check(client, world, content, name)
+    if checked.status_code != 200:
+        return checked
+    return client.post(reverse("trainees_upload_confirm", args=[world.cohort.pk]),
+                       {"csv_text": checked.context["form"]["csv_text"].value()})
+
+
+def _parse(upload, *, cohort):
+    text, problems = read_trainees_csv(upload)
+    return ([], problems) if text is None else parse_trainees_text(text, cohort=cohort)
 
 
 def _problems(response) -> str:
@@ -90,7 +111,7 @@ def test_every_bad_line_is_listed_by_line_and_column_and_nothing_is_imported(cli
         "Dr Good,good@nhs.test,Surgery,es@nhs.test,supervisor@nhs.test,,,",
     ]).encode()
     html = _problems(_upload(client, world, content))
-    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
+    rows, problems = _parse(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
     found = {(p.line, p.column) for p in problems}
     assert rows == []
     assert {(2, "Name"), (2, "Email"), (2, "GP practice")} <= found
@@ -165,12 +186,60 @@ def test_import_into_a_published_cohort_makes_timetables_and_sends_s1_to_s3(clie
                                   date__week_day=3).exists()  # Tuesday
 
 
+def test_checking_a_file_lists_every_invitation_and_saves_and_sends_nothing(client, world):
+    emails_before = OutboundEmail.objects.count()
+    response = _check(client, world, GOOD.encode())
+    assert response.status_code == 200
+    _nothing_imported(world)
+    assert OutboundEmail.objects.count() == emails_before
+    listed = {(email.code, email.to_email) for email in response.context["emails"]}
+    assert listed == {("INVITE", "ann.able@nhs.test"), ("INVITE", "bob.brown@nhs.test"),
+                      ("INVITE", "new.es@nhs.test")}  # es@nhs.test already has an account
+    html = response.content.decode()
+    assert "Add 2 trainees and send 3 emails" in html and "new.es@nhs.test" in html
+
+
+def test_a_published_cohorts_confirmation_names_exactly_the_emails_confirming_sends(
+        client, published):
+    checked = _check(client, published, GOOD.encode())
+    listed = {(email.code, email.to_email, email.subject)
+              for email in checked.context["emails"]}
+    assert {code for code, _, _ in listed} >= {"INVITE", "S2"}
+    emails_before = set(OutboundEmail.objects.values_list("pk", flat=True))
+    confirmed = client.post(reverse("trainees_upload_confirm", args=[published.cohort.pk]),
+                            {"csv_text": checked.context["form"]["csv_text"].value()})
+    assert confirmed.status_code == 302
+    sent = {(email.code, email.to_email, email.subject)
+            for email in OutboundEmail.objects.exclude(pk__in=emails_before)}
+    assert sent == listed
+
+
+def test_a_confirmation_without_the_checked_file_imports_nothing(client, world):
+    client.force_login(world.pd)
+    confirm = reverse("trainees_upload_confirm", args=[world.cohort.pk])
+    response = client.post(confirm, {"csv_text": ""})
+    assert response.status_code == 400
+    assert "did not come back whole" in response.content.decode()
+    bad = client.post(confirm, {"csv_text": GOOD.replace("Thursday", "Wednesday")})
+    assert "Nothing was imported" in bad.content.decode()
+    assert client.get(confirm).status_code == 302
+    _nothing_imported(world)
+
+
+def test_a_confirmation_is_for_the_cohorts_pd_only(client, world):
+    client.force_login(world.supervisor)
+    response = client.post(reverse("trainees_upload_confirm", args=[world.cohort.pk]),
+                           {"csv_text": GOOD})
+    assert response.status_code == 404
+    _nothing_imported(world)
+
+
 def test_the_csv_template_downloads_with_every_column(client, world):
     client.force_login(world.pd)
     response = client.get(reverse("trainees_template"))
     assert response["Content-Disposition"].startswith("attachment")
     assert response.content.decode() == template_csv()
-    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", response.content),
+    rows, problems = _parse(SimpleUploadedFile("t.csv", response.content),
                                         cohort=world.cohort)
     assert problems == [] and rows[0].email == "jane.example@nhs.net"
     assert HEADER in response.content.decode()
@@ -186,7 +255,7 @@ def test_parse_handles_a_reader_without_size(world):
     class Upload(io.BytesIO):
         name = "x.csv"
 
-    rows, problems = parse_trainees_csv(Upload(GOOD.encode()), cohort=world.cohort)
+    rows, problems = _parse(Upload(GOOD.encode()), cohort=world.cohort)
     assert problems == [] and len(rows) == 2
 
 
@@ -194,7 +263,7 @@ def _refused_on_its_line(client, world, content: bytes, *, line: int, column: st
                          message: str) -> None:
     """The upload lists one problem, at that line and column, and imports nothing."""
     html = _problems(_upload(client, world, content))
-    rows, problems = parse_trainees_csv(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
+    rows, problems = _parse(SimpleUploadedFile("t.csv", content), cohort=world.cohort)
     assert rows == []
     assert [(p.line, p.column) for p in problems] == [(line, column)]
     assert message in html
