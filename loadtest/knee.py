@@ -20,9 +20,11 @@ def past_knee(step: dict) -> bool:
 
 
 def cpu_ms_per_request(step: dict) -> float:
-    """CPU the service spent per request: gunicorn, PostgreSQL and the Celery worker."""
+    """CPU the service spent per request: gunicorn, PostgreSQL, Redis and the Celery worker
+    (locust's own CPU is reported apart: a real server does not run the clients)."""
     cpu = step.get("cpu") or {}
-    return sum(cpu.get(f"{part}_ms_per_request", 0.0) for part in ("web", "database", "worker"))
+    return sum(cpu.get(f"{part}_ms_per_request", 0.0)
+               for part in ("web", "database", "cache", "worker"))
 
 
 def cpu_bound_limit(step: dict) -> float:
@@ -39,15 +41,25 @@ def report(check: dict, steps: list[dict]) -> str:
              f"{os.environ.get('CLIC_LOADTEST_LOADAVG', 'not recorded')}.",
              "Each step: that many people signed in, then a window of measurement; gunicorn 3 "
              "workers, PostgreSQL, Redis, one Celery worker with beat and locust on the machine.",
+             "p95 is what locust saw; server p95 is gunicorn's own time for the same requests "
+             "(from its access log), so a gap between them is time spent outside the server "
+             "(the listen queue or the client). CPU per request counts gunicorn, PostgreSQL, "
+             "Redis and Celery; locust's and other work's CPUs are apart.",
              "",
-             f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'errors':>6} {'CPU ms/req':>10} "
-             f"{'limit req/s':>11} {'share':>6} {'other work, CPUs':>16}"]
+             f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'server p95':>10} {'errors':>6} "
+             f"{'CPU ms/req':>10} {'limit req/s':>11} {'share':>6} {'locust CPUs':>11} "
+             f"{'other CPUs':>10} {'load average':>14}"]
     for step in steps:
         limit = cpu_bound_limit(step)
+        cpu = step.get("cpu") or {}
+        server_p95 = (step.get("server") or {}).get("p95_ms")
         lines.append(f"{step['users']:>6} {step['requests_per_second']:>6} {step['p95_ms']:>7.0f} "
+                     f"{'?' if server_p95 is None else f'{server_p95:.0f}':>10} "
                      f"{step['failures']:>6} {cpu_ms_per_request(step):>10.1f} {limit:>11.1f} "
                      f"{step['requests_per_second'] / limit if limit else 0:>6.0%} "
-                     f"{(step.get('cpu') or {}).get('other_work_cpus_used', '?'):>16}")
+                     f"{cpu.get('locust_cpus_used', '?'):>11} "
+                     f"{cpu.get('other_work_cpus_used', '?'):>10} "
+                     f"{' '.join(step.get('load_average') or ['?']):>14}")
     within = [step for step in steps if not past_knee(step)]
     if not within:
         lines.append("No knee: even the first step passed p95 250 ms or had errors.")

@@ -5,10 +5,13 @@ from loadtest.knee import cpu_bound_limit, past_knee, report
 CHECK = {"emails": 120, "received_once": 120, "missing": 0, "duplicated": 0}
 
 
-def step(users, rps, p95, failures=0, web=18.0, database=1.0, worker=1.0):
+def step(users, rps, p95, failures=0, web=18.0, database=1.0, worker=0.5, cache=0.5,
+         server_p95=40.0):
     return {"users": users, "requests_per_second": rps, "p95_ms": p95, "failures": failures,
             "cpu": {"cpus": 2, "web_ms_per_request": web, "database_ms_per_request": database,
-                    "worker_ms_per_request": worker}}
+                    "cache_ms_per_request": cache, "worker_ms_per_request": worker,
+                    "locust_cpus_used": 0.12, "other_work_cpus_used": 0.4},
+            "server": {"p95_ms": server_p95}, "load_average": ["1.50", "2.00", "2.50"]}
 
 
 def test_a_step_is_past_the_knee_at_a_slow_p95_or_any_error():
@@ -18,7 +21,23 @@ def test_a_step_is_past_the_knee_at_a_slow_p95_or_any_error():
 
 
 def test_the_cpu_bound_limit_is_the_cores_over_the_cpu_per_request():
-    assert cpu_bound_limit(step(50, 14.0, 90)) == 100.0  # 2 cores / 20 ms
+    # 2 cores / 20 ms: gunicorn, PostgreSQL, Redis and Celery.
+    assert cpu_bound_limit(step(50, 14.0, 90)) == 100.0
+
+
+def test_the_cpu_bound_limit_leaves_out_the_clients_cpu():
+    slow_client = step(50, 14.0, 90)
+    slow_client["cpu"]["locust_ms_per_request"] = 30.0
+
+    assert cpu_bound_limit(slow_client) == 100.0
+
+
+def test_each_step_shows_the_servers_p95_beside_locusts_and_the_load_around_it():
+    text = report(CHECK, [step(50, 14.0, 480, server_p95=35.0)])
+
+    row = next(line for line in text.splitlines() if line.lstrip().startswith("50 "))
+    assert row.split() == ["50", "14.0", "480", "35", "0", "20.0", "100.0", "14%", "0.12",
+                           "0.4", "1.50", "2.00", "2.50"]
 
 
 def test_the_knee_is_the_last_step_within_the_aim_with_its_share_of_the_limit():
