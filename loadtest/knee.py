@@ -43,10 +43,13 @@ def report(check: dict, steps: list[dict]) -> str:
              "workers, PostgreSQL, Redis, one Celery worker with beat and locust on the machine.",
              "p95 is what locust saw; server p95 is gunicorn's own time for the same requests "
              "(from its access log), so a gap between them is time spent outside the server "
-             "(the listen queue or the client). CPU per request counts gunicorn, PostgreSQL, "
-             "Redis and Celery; locust's and other work's CPUs are apart.",
+             "(the listen queue or the client); CPU wait is how long gunicorn's workers were "
+             "ready to run but had no CPU, per request (other work on the machine). CPU per "
+             "request counts gunicorn, PostgreSQL, Redis and Celery; locust's and other work's "
+             "CPUs are apart.",
              "",
-             f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'server p95':>10} {'errors':>6} "
+             f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'server p95':>10} {'CPU wait':>8} "
+             f"{'errors':>6} "
              f"{'CPU ms/req':>10} {'limit req/s':>11} {'share':>6} {'locust CPUs':>11} "
              f"{'other CPUs':>10} {'load average':>14}"]
     for step in steps:
@@ -55,6 +58,7 @@ def report(check: dict, steps: list[dict]) -> str:
         server_p95 = (step.get("server") or {}).get("p95_ms")
         lines.append(f"{step['users']:>6} {step['requests_per_second']:>6} {step['p95_ms']:>7.0f} "
                      f"{'?' if server_p95 is None else f'{server_p95:.0f}':>10} "
+                     f"{cpu.get('web_run_queue_ms_per_request', '?'):>8} "
                      f"{step['failures']:>6} {cpu_ms_per_request(step):>10.1f} {limit:>11.1f} "
                      f"{step['requests_per_second'] / limit if limit else 0:>6.0%} "
                      f"{cpu.get('locust_cpus_used', '?'):>11} "

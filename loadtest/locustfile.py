@@ -30,7 +30,13 @@ from pathlib import Path
 import gevent
 from gevent.event import Event
 from locust import HttpUser, between, events, task
-from measure import machine_cpu_seconds, percentile, process_tree_cpu_seconds, server_times_ms
+from measure import (
+    machine_cpu_seconds,
+    percentile,
+    process_tree_cpu_seconds,
+    process_tree_run_queue_seconds,
+    server_times_ms,
+)
 
 PLAN = json.load(open(os.environ["CLIC_LOADTEST_PLAN"], encoding="utf-8"))  # noqa: SIM115
 SECONDS = int(os.environ.get("CLIC_LOADTEST_SECONDS", "120"))
@@ -59,6 +65,8 @@ def cpu_seconds() -> dict:
     used = {name: process_tree_cpu_seconds(pid) for name, pid in SERVERS.items()}
     used["locust"] = process_tree_cpu_seconds(os.getpid())
     used["machine"] = machine_cpu_seconds()
+    if "web" in SERVERS:
+        used["web_run_queue"] = process_tree_run_queue_seconds(SERVERS["web"])
     return used
 
 
@@ -238,10 +246,10 @@ def write_results(environment, **_kwargs):
         end = cpu_seconds()
         used = {name: end[name] - state["cpu_start"][name] for name in end
                 if name in state["cpu_start"]}
-        ours = sum(value for name, value in used.items() if name != "machine")
+        ours = sum(value for name, value in used.items() if name in SERVERS or name == "locust")
         requests = max(total.num_requests, 1)
         cpu = {f"{name}_ms_per_request": round(used[name] * 1000 / requests, 1)
-               for name in SERVERS if name in used}
+               for name in (*SERVERS, "web_run_queue") if name in used}
         cpu["cpus"] = os.cpu_count()
         cpu["service_cpus_used"] = round((ours - used.get("locust", 0)) / window, 2)
         cpu["locust_cpus_used"] = round(used.get("locust", 0) / window, 2)

@@ -8,10 +8,8 @@ from pathlib import Path
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def process_tree_cpu_seconds(root: int, proc: Path = Path("/proc")) -> float:
-    """CPU time of a process and all its descendants, alive or ended: each live process's
-    own time plus the time of the children it has reaped, so a PostgreSQL backend or a
-    Celery child that ended during the window still counts."""
+def process_tree(root: int, proc: Path = Path("/proc")) -> dict[int, list[str]]:
+    """The stat(5) fields after the command of a process and each live descendant, by id."""
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
     for entry in proc.iterdir():
@@ -25,14 +23,36 @@ def process_tree_cpu_seconds(root: int, proc: Path = Path("/proc")) -> float:
         fields = text[text.rindex(")") + 2:].split()
         stats[int(entry.name)] = fields
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, pending = 0, [root]
+    tree, pending = {}, [root]
     while pending:
         pid = pending.pop()
         if pid in stats:
-            # utime, stime, cutime, cstime: fields 14 to 17 of proc_pid_stat(5).
-            total += sum(int(value) for value in stats[pid][11:15])
+            tree[pid] = stats[pid]
         pending.extend(children.get(pid, []))
-    return total / TICKS
+    return tree
+
+
+def process_tree_cpu_seconds(root: int, proc: Path = Path("/proc")) -> float:
+    """CPU time of a process and all its descendants, alive or ended: each live process's
+    own time plus the time of the children it has reaped, so a PostgreSQL backend or a
+    Celery child that ended during the window still counts."""
+    # utime, stime, cutime, cstime: fields 14 to 17 of proc_pid_stat(5).
+    return sum(int(value) for fields in process_tree(root, proc).values()
+               for value in fields[11:15]) / TICKS
+
+
+def process_tree_run_queue_seconds(root: int, proc: Path = Path("/proc")) -> float:
+    """How long the threads of a process and its live descendants have been ready to run
+    but waiting for a CPU (the second field of schedstat): time lost to the other work on
+    the machine, not spent waiting for the database or a lock."""
+    waited = 0
+    for pid in process_tree(root, proc):
+        for task in (proc / str(pid) / "task").glob("*/schedstat"):
+            try:
+                waited += int(task.read_text().split()[1])
+            except (OSError, IndexError):
+                continue  # ended while being read
+    return waited / 1e9
 
 
 def machine_cpu_seconds(proc: Path = Path("/proc")) -> float:

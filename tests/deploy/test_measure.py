@@ -1,7 +1,14 @@
 """The load test's own measurements: CPU per process tree from /proc, and the server's time
 per request from gunicorn's access log (loadtest/measure.py)."""
 
-from loadtest.measure import TICKS, machine_cpu_seconds, percentile, process_tree_cpu_seconds, server_times_ms
+from loadtest.measure import (
+    TICKS,
+    machine_cpu_seconds,
+    percentile,
+    process_tree_cpu_seconds,
+    process_tree_run_queue_seconds,
+    server_times_ms,
+)
 
 
 def fake_process(proc, pid, parent, command, utime, stime, cutime=0, cstime=0):
@@ -21,6 +28,19 @@ def test_process_tree_cpu_counts_descendants_and_reaped_children_only(tmp_path):
     used = process_tree_cpu_seconds(10, proc=tmp_path)
 
     assert used == (100 + 20 + 50 + 10 + 300 + 30 + 7 + 3) / TICKS
+
+
+def test_run_queue_wait_is_summed_over_every_thread_of_the_tree(tmp_path):
+    fake_process(tmp_path, 10, 1, "gunicorn: master", 1, 1)
+    fake_process(tmp_path, 11, 10, "gunicorn: worker", 1, 1)
+    fake_process(tmp_path, 20, 1, "postgres", 1, 1)
+    for pid, thread, waited_ns in ((10, 10, 1_000_000), (11, 11, 250_000_000),
+                                   (11, 12, 500_000_000), (20, 20, 9_000_000_000)):
+        (tmp_path / str(pid) / "task" / str(thread)).mkdir(parents=True)
+        (tmp_path / str(pid) / "task" / str(thread) / "schedstat").write_text(
+            f"123456 {waited_ns} 42\n")
+
+    assert process_tree_run_queue_seconds(10, proc=tmp_path) == 0.751
 
 
 def test_process_tree_cpu_of_a_process_that_has_gone_is_nothing(tmp_path):
