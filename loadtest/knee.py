@@ -9,10 +9,13 @@ request, and that throughput as a share of the CPU-bound limit (cores / CPU per 
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 AIM_P95_MS = 250
 AIM_SHARE_OF_LIMIT = 0.6
+# Other work's CPUs above this share of the machine make a step's figures the machine's.
+QUIET_MACHINE_SHARE = 0.1
 
 
 def past_knee(step: dict) -> bool:
@@ -36,7 +39,8 @@ def cpu_bound_limit(step: dict) -> float:
 
 def report(check: dict, steps: list[dict]) -> str:
     steps = sorted(steps, key=lambda step: step["users"])
-    lines = [f"CLIC stepped load test (make loadtest-knee): {os.cpu_count()} CPUs; load average "
+    lines = [f"CLIC stepped load test (make loadtest-knee), {datetime.now(UTC):%Y-%m-%d %H:%M} "
+             f"UTC: {os.cpu_count()} CPUs; load average "
              f"before it (other work sharing the machine): "
              f"{os.environ.get('CLIC_LOADTEST_LOADAVG', 'not recorded')}.",
              "Each step: that many people signed in, then a window of measurement; gunicorn 3 "
@@ -78,6 +82,12 @@ def report(check: dict, steps: list[dict]) -> str:
             f"limit is {cpu_bound_limit(knee):.1f} requests per second, and the knee reaches "
             f"{share:.0%} of it (aim: {AIM_SHARE_OF_LIMIT:.0%} or more: "
             f"{'met' if share >= AIM_SHARE_OF_LIMIT else 'NOT met'}).")
+    busiest = max((step.get("cpu") or {}).get("other_work_cpus_used", 0) for step in steps)
+    cpus = (steps[0].get("cpu") or {}).get("cpus", os.cpu_count()) if steps else os.cpu_count()
+    if busiest > QUIET_MACHINE_SHARE * cpus:
+        lines.append(f"NOT a quiet machine: other work used up to {busiest} of the {cpus} CPUs "
+                     "during the steps, so the service waited for CPUs it did not use; take "
+                     "the knee again with the machine to itself.")
     lines.append(f"Emails made during the test: {check['emails']}; at the SMTP server "
                  f"{check['received_once']} exactly once, {check['missing']} missing, "
                  f"{check['duplicated']} more than once.")

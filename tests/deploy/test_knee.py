@@ -52,3 +52,17 @@ def test_the_knee_is_the_last_step_within_the_aim_with_its_share_of_the_limit():
 
 def test_no_knee_when_the_first_step_already_failed():
     assert "No knee" in report(CHECK, [step(25, 5.0, 300)])
+
+
+def test_a_run_on_a_busy_machine_says_so():
+    busy = step(50, 14.0, 90)
+    busy["cpu"]["other_work_cpus_used"] = 1.6
+
+    assert "NOT a quiet machine: other work used up to 1.6 of the 2 CPUs" in report(CHECK, [busy])
+
+
+def test_a_run_on_a_quiet_machine_has_no_warning():
+    quiet = step(50, 14.0, 90)
+    quiet["cpu"]["other_work_cpus_used"] = 0.1
+
+    assert "quiet machine" not in report(CHECK, [quiet])
