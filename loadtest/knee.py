@@ -48,7 +48,9 @@ def report(check: dict, steps: list[dict]) -> str:
              "p95 is what locust saw; server p95 is gunicorn's own time for the same requests "
              "(from its access log), so a gap between them is time spent outside the server "
              "(the listen queue or the client); CPU wait is how long gunicorn's workers were "
-             "ready to run but had no CPU, per request (other work on the machine). CPU per "
+             "ready to run but had no CPU, per request (other work on the machine), and locust "
+             "wait the share of the window locust itself waited so (its figures are late by "
+             "as much). CPU per "
              "request counts gunicorn, PostgreSQL, Redis and Celery; locust's and other work's "
              "CPUs are apart.",
              "",
@@ -60,12 +62,15 @@ def report(check: dict, steps: list[dict]) -> str:
         limit = cpu_bound_limit(step)
         cpu = step.get("cpu") or {}
         server_p95 = (step.get("server") or {}).get("p95_ms")
+        locust_wait = f"{cpu['locust_run_queue_share']:.0%}" \
+            if "locust_run_queue_share" in cpu else "?"
         lines.append(f"{step['users']:>6} {step['requests_per_second']:>6} {step['p95_ms']:>7.0f} "
                      f"{'?' if server_p95 is None else f'{server_p95:.0f}':>10} "
                      f"{cpu.get('web_run_queue_ms_per_request', '?'):>8} "
                      f"{step['failures']:>6} {cpu_ms_per_request(step):>10.1f} {limit:>11.1f} "
                      f"{step['requests_per_second'] / limit if limit else 0:>6.0%} "
                      f"{cpu.get('locust_cpus_used', '?'):>11} "
+                     f"{locust_wait:>11} "
                      f"{cpu.get('other_work_cpus_used', '?'):>10} "
                      f"{' '.join(step.get('load_average') or ['?']):>14}")
     within = [step for step in steps if not past_knee(step)]

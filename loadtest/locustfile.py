@@ -67,6 +67,8 @@ def cpu_seconds() -> dict:
     used["machine"] = machine_cpu_seconds()
     if "web" in SERVERS:
         used["web_run_queue"] = process_tree_run_queue_seconds(SERVERS["web"])
+    # While locust waits for a CPU, every request in flight seems slower than it was.
+    used["locust_run_queue"] = process_tree_run_queue_seconds(os.getpid())
     return used
 
 
@@ -253,6 +255,7 @@ def write_results(environment, **_kwargs):
         cpu["cpus"] = os.cpu_count()
         cpu["service_cpus_used"] = round((ours - used.get("locust", 0)) / window, 2)
         cpu["locust_cpus_used"] = round(used.get("locust", 0) / window, 2)
+        cpu["locust_run_queue_share"] = round(used["locust_run_queue"] / window, 3)
         cpu["other_work_cpus_used"] = round(max(0.0, used["machine"] - ours) / window, 2)
     server_ms = server_times_ms(ACCESS_LOG, state["access_log_start"], access_log_size()) \
         if ACCESS_LOG and state["window_start"] else []

@@ -11,6 +11,7 @@ def step(users, rps, p95, failures=0, web=18.0, database=1.0, worker=0.5, cache=
             "cpu": {"cpus": 2, "web_ms_per_request": web, "database_ms_per_request": database,
                     "cache_ms_per_request": cache, "worker_ms_per_request": worker,
                     "web_run_queue_ms_per_request": 61.5, "locust_cpus_used": 0.12,
+                    "locust_run_queue_share": 0.034,
                     "other_work_cpus_used": 0.4},
             "server": {"p95_ms": server_p95}, "load_average": ["1.50", "2.00", "2.50"]}
 
@@ -38,7 +39,7 @@ def test_each_step_shows_the_servers_p95_beside_locusts_and_the_load_around_it()
 
     row = next(line for line in text.splitlines() if line.lstrip().startswith("50 "))
     assert row.split() == ["50", "14.0", "480", "35", "61.5", "0", "20.0", "100.0", "14%", "0.12",
-                           "0.4", "1.50", "2.00", "2.50"]
+                           "3%", "0.4", "1.50", "2.00", "2.50"]
 
 
 def test_the_knee_is_the_last_step_within_the_aim_with_its_share_of_the_limit():
