@@ -57,7 +57,7 @@ def report(check: dict, steps: list[dict]) -> str:
              f"{'people':>6} {'req/s':>6} {'p95 ms':>7} {'server p95':>10} {'CPU wait':>8} "
              f"{'errors':>6} "
              f"{'CPU ms/req':>10} {'limit req/s':>11} {'share':>6} {'locust CPUs':>11} "
-             f"{'other CPUs':>10} {'load average':>14}"]
+             f"{'locust wait':>11} {'other CPUs':>10} {'load average':>14}"]
     for step in steps:
         limit = cpu_bound_limit(step)
         cpu = step.get("cpu") or {}

@@ -37,7 +37,12 @@ def test_the_cpu_bound_limit_leaves_out_the_clients_cpu():
 def test_each_step_shows_the_servers_p95_beside_locusts_and_the_load_around_it():
     text = report(CHECK, [step(50, 14.0, 480, server_p95=35.0)])
 
-    row = next(line for line in text.splitlines() if line.lstrip().startswith("50 "))
+    lines = text.splitlines()
+    heading = next(line for line in lines if line.lstrip().startswith("people"))
+    assert heading.split() == ["people", "req/s", "p95", "ms", "server", "p95", "CPU", "wait",
+                               "errors", "CPU", "ms/req", "limit", "req/s", "share", "locust",
+                               "CPUs", "locust", "wait", "other", "CPUs", "load", "average"]
+    row = next(line for line in lines if line.lstrip().startswith("50 "))
     assert row.split() == ["50", "14.0", "480", "35", "61.5", "0", "20.0", "100.0", "14%", "0.12",
                            "3%", "0.4", "1.50", "2.00", "2.50"]
 
