@@ -7,13 +7,17 @@
 - Programme Directors read the cohort timetable and change a session's venue (S10 emails to
   everyone affected), and look at the programme's absences and the outbox.
 
-Everyone signs in first with the real login form. The measured window starts when the last
-person has signed in (the statistics are reset then) and lasts CLIC_LOADTEST_SECONDS;
+Everyone signs in first with the real login form, then starts after a think time of their
+own. The measured window starts when the last has started, 8 s after the last sign-in (the
+statistics are reset then), and lasts CLIC_LOADTEST_SECONDS;
 signing in (a second of password hashing each) is reported apart. The figures go to
-CLIC_LOADTEST_RESULTS as JSON.
+CLIC_LOADTEST_RESULTS as JSON, with two that locust cannot see (loadtest/measure.py): the
+server's own time per request, from gunicorn's access log, and the CPU each server process
+tree (gunicorn, PostgreSQL, Redis, Celery), locust and the whole machine used in the window.
 
 Environment: CLIC_LOADTEST_PLAN (from prepare.py), CLIC_LOADTEST_RESULTS,
-CLIC_LOADTEST_SECONDS (default 120).
+CLIC_LOADTEST_SECONDS (default 120), CLIC_LOADTEST_ACCESS_LOG and the CLIC_LOADTEST_*_PID
+of the server processes (scripts/loadtest.sh sets them).
 """
 
 import itertools
@@ -22,10 +26,18 @@ import os
 import random
 import re
 import time
+from pathlib import Path
 
 import gevent
 from gevent.event import Event
 from locust import HttpUser, between, events, task
+from measure import (
+    machine_cpu_seconds,
+    percentile,
+    process_tree_cpu_seconds,
+    process_tree_run_queue_seconds,
+    server_times_ms,
+)
 
 PLAN = json.load(open(os.environ["CLIC_LOADTEST_PLAN"], encoding="utf-8"))  # noqa: SIM115
 SECONDS = int(os.environ.get("CLIC_LOADTEST_SECONDS", "120"))
@@ -34,40 +46,35 @@ TRAINEES = iter(PLAN["trainees"])
 VENUES = itertools.cycle(["Board room, CCG offices", "Seminar room 2, Education Centre",
                           "Room 4, Council Offices", "Lecture theatre, K&C Hospital"])
 
+THINK_SECONDS = (2, 8)
 everyone_in = Event()
 state = {"signed_in": 0, "expected": None, "window_start": None, "login": None,
-         "reports": 0, "cpu_start": None}
+         "reports": 0, "cpu_start": None, "access_log_start": 0, "load_average": None}
 # The processes of the service under test (scripts/loadtest.sh passes their ids).
 SERVERS = {name: int(os.environ[variable]) for name, variable in (
     ("web", "CLIC_LOADTEST_WEB_PID"), ("database", "CLIC_LOADTEST_DB_PID"),
-    ("worker", "CLIC_LOADTEST_WORKER_PID")) if os.environ.get(variable)}
+    ("cache", "CLIC_LOADTEST_REDIS_PID"), ("worker", "CLIC_LOADTEST_WORKER_PID"))
+    if os.environ.get(variable)}
+# gunicorn's access log, each line ending in the microseconds the server spent on it.
+ACCESS_LOG = Path(os.environ["CLIC_LOADTEST_ACCESS_LOG"]) \
+    if os.environ.get("CLIC_LOADTEST_ACCESS_LOG") else None
 
 
 def cpu_seconds() -> dict:
     """CPU time used so far by each server process tree, by this locust, and by the whole
     machine (so that what other work used while the test ran can be told apart)."""
-    import psutil
-
-    used = {}
-    for name, pid in SERVERS.items():
-        try:
-            tree = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-        except psutil.NoSuchProcess:
-            continue
-        total = 0.0
-        for process in tree:
-            try:
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-        used[name] = total
-    times = psutil.Process().cpu_times()
-    used["locust"] = times.user + times.system
-    machine = psutil.cpu_times()
-    used["machine"] = machine.user + machine.nice + machine.system + machine.irq + \
-        machine.softirq + getattr(machine, "steal", 0.0)
+    used = {name: process_tree_cpu_seconds(pid) for name, pid in SERVERS.items()}
+    used["locust"] = process_tree_cpu_seconds(os.getpid())
+    used["machine"] = machine_cpu_seconds()
+    if "web" in SERVERS:
+        used["web_run_queue"] = process_tree_run_queue_seconds(SERVERS["web"])
+    # While locust waits for a CPU, every request in flight seems slower than it was.
+    used["locust_run_queue"] = process_tree_run_queue_seconds(os.getpid())
     return used
+
+
+def access_log_size() -> int:
+    return ACCESS_LOG.stat().st_size if ACCESS_LOG else 0
 
 
 def signed_in(environment) -> None:
@@ -79,18 +86,26 @@ def signed_in(environment) -> None:
         state["login"] = {"count": login.num_requests, "failures": login.num_failures,
                           "median_ms": login.median_response_time,
                           "p95_ms": login.get_response_time_percentile(0.95)}
-        environment.stats.reset_all()
-        state["window_start"] = time.time()
-        state["cpu_start"] = cpu_seconds()
         everyone_in.set()
-        gevent.spawn_later(SECONDS, environment.runner.quit)
+        # Everyone starts after a think time of their own (Person.on_start); measure once
+        # the last has started, when the requests arrive as they would all day.
+        gevent.spawn_later(THINK_SECONDS[1], start_window, environment)
+
+
+def start_window(environment) -> None:
+    environment.stats.reset_all()
+    state["window_start"] = time.time()
+    state["cpu_start"] = cpu_seconds()
+    state["access_log_start"] = access_log_size()
+    state["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
+    gevent.spawn_later(SECONDS, environment.runner.quit)
 
 
 class Person(HttpUser):
     abstract = True
     # Reading a page and filling in a form: 2 to 8 seconds between requests (a human takes
     # longer; this is 50 people all busy at once, several times the programme's staff).
-    wait_time = between(2, 8)
+    wait_time = between(*THINK_SECONDS)
 
     def login_email(self) -> str:
         raise NotImplementedError
@@ -106,6 +121,10 @@ class Person(HttpUser):
                 response.failure(f"login answered {response.status_code}")
         signed_in(self.environment)
         everyone_in.wait()
+        # People do not all click at the same moment. Released together, everyone's first
+        # request queued behind everyone else's on the three workers, and in a short window
+        # that burst was the p95 (25 people, 40 s: locust 2.8 s, gunicorn's own 0.4 s).
+        gevent.sleep(random.uniform(0, THINK_SECONDS[1]))
 
     def post_form(self, path: str, data: dict, *, name: str, expect: int = 302):
         data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken")}
@@ -230,14 +249,20 @@ def write_results(environment, **_kwargs):
         end = cpu_seconds()
         used = {name: end[name] - state["cpu_start"][name] for name in end
                 if name in state["cpu_start"]}
-        ours = sum(value for name, value in used.items() if name != "machine")
+        ours = sum(value for name, value in used.items() if name in SERVERS or name == "locust")
         requests = max(total.num_requests, 1)
         cpu = {f"{name}_ms_per_request": round(used[name] * 1000 / requests, 1)
-               for name in ("web", "database", "worker") if name in used}
+               for name in (*SERVERS, "web_run_queue") if name in used}
         cpu["cpus"] = os.cpu_count()
         cpu["service_cpus_used"] = round((ours - used.get("locust", 0)) / window, 2)
         cpu["locust_cpus_used"] = round(used.get("locust", 0) / window, 2)
+        cpu["locust_run_queue_share"] = round(used["locust_run_queue"] / window, 3)
         cpu["other_work_cpus_used"] = round(max(0.0, used["machine"] - ours) / window, 2)
+    server_ms = server_times_ms(ACCESS_LOG, state["access_log_start"], access_log_size()) \
+        if ACCESS_LOG and state["window_start"] else []
+    server = {"requests": len(server_ms), "median_ms": percentile(server_ms, 0.5),
+              "p95_ms": percentile(server_ms, 0.95), "p99_ms": percentile(server_ms, 0.99),
+              "max_ms": server_ms[-1] if server_ms else None}
     rows = [{"name": f"{entry.method} {entry.name}", "requests": entry.num_requests,
              "failures": entry.num_failures, "median_ms": entry.median_response_time,
              "p95_ms": entry.get_response_time_percentile(0.95),
@@ -254,6 +279,7 @@ def write_results(environment, **_kwargs):
                    "p95_ms": total.get_response_time_percentile(0.95),
                    "p99_ms": total.get_response_time_percentile(0.99),
                    "max_ms": round(total.max_response_time), "login": state["login"],
-                   "reports_sent": state["reports"], "cpu": cpu, "endpoints": rows,
+                   "reports_sent": state["reports"], "cpu": cpu, "server": server,
+                   "load_average": state["load_average"], "endpoints": rows,
                    "errors": errors},
                   out, indent=1)

@@ -19,6 +19,7 @@ def main(locust_path: str, verify_path: str) -> None:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     login = run.get("login") or {}
     cpu = run.get("cpu") or {}
+    server = run.get("server") or {}
     lines = [
         f"CLIC load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (make loadtest)",
         f"Machine: {os.cpu_count()} CPUs, {memory:.0f} GiB, {platform.machine()}, "
@@ -39,9 +40,13 @@ def main(locust_path: str, verify_path: str) -> None:
         f"Response times:  median {run['median_ms']:.0f} ms, p95 {run['p95_ms']:.0f} ms, "
         f"p99 {run['p99_ms']:.0f} ms, max {run['max_ms']} ms "
         f"(aim: p95 under {AIM_P95_MS} ms: {'met' if run['p95_ms'] < AIM_P95_MS else 'NOT met'})",
+        f"Server's time:   median {server.get('median_ms', '?')} ms, p95 "
+        f"{server.get('p95_ms', '?')} ms (gunicorn's access log: without the wait for a free "
+        "worker and the client's own time, both in the figures above)",
         f"CPU:             the service used {cpu.get('service_cpus_used', '?')} of the "
         f"{cpu.get('cpus', '?')} CPUs (gunicorn {cpu.get('web_ms_per_request', '?')} ms, "
-        f"PostgreSQL {cpu.get('database_ms_per_request', '?')} ms, Celery "
+        f"PostgreSQL {cpu.get('database_ms_per_request', '?')} ms, Redis "
+        f"{cpu.get('cache_ms_per_request', '?')} ms, Celery "
         f"{cpu.get('worker_ms_per_request', '?')} ms of CPU per request); locust "
         f"{cpu.get('locust_cpus_used', '?')}; other work on the machine "
         f"{cpu.get('other_work_cpus_used', '?')}",

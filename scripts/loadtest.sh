@@ -59,13 +59,19 @@ step "Celery worker with beat, gunicorn with 3 workers on 127.0.0.1:$web_port"
   >"$out/worker.log" 2>&1 &
 pids+=($!)
 export CLIC_LOADTEST_WORKER_PID=$!
+# Each access log line ends in the microseconds the server spent on the request, so that
+# the report can set the server's p95 beside the one locust saw.
+export CLIC_LOADTEST_ACCESS_LOG="$out/access.log"
 .venv/bin/gunicorn clic.wsgi:application --workers 3 --bind "127.0.0.1:$web_port" \
-  --access-logfile "$out/access.log" --error-logfile "$out/gunicorn.log" &
+  --access-logfile "$CLIC_LOADTEST_ACCESS_LOG" --access-logformat '%(t)s "%(r)s" %(s)s %(D)s' \
+  --error-logfile "$out/gunicorn.log" &
 pids+=($!)
 export CLIC_LOADTEST_WEB_PID=$!
 # The throwaway PostgreSQL's postmaster (its backends are its children).
 CLIC_LOADTEST_DB_PID=$(pgrep -f -- "postgres -D .* -p $CLIC_PG_PORT " | head -n 1)
 export CLIC_LOADTEST_DB_PID
+CLIC_LOADTEST_REDIS_PID=$(pgrep -f -- "redis-server 127.0.0.1:$CLIC_REDIS_PORT" | head -n 1)
+export CLIC_LOADTEST_REDIS_PID
 for _ in $(seq 100); do
   curl -fs "http://127.0.0.1:$web_port/healthz" >/dev/null 2>&1 && break
   sleep 0.2
