@@ -24,11 +24,17 @@ def reached_cohort_ids(user, *roles) -> list[int]:
     return sorted(set().union(*(found.get(role, ()) for role in roles)))
 
 
+def cohort_ids_visible_to(user) -> list[int]:
+    """The cohorts of cohorts_visible_to, as ids: also those whose every email is in the
+    person's outbox (clic.mail.selectors)."""
+    return reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
+
+
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may open: PDs and PAs of the programme, and the cohort's own directors."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
+    return (Cohort.objects.filter(pk__in=cohort_ids_visible_to(user))
             .select_related("programme", "ccg", "als_facilitator"))
 
 
