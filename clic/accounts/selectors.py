@@ -1,9 +1,11 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from clic.audit.models import AuditEvent
 from clic.registry import Registry
 
 from .access import access_for
 from .models import STAFF_MANAGER_ROLES, Organisation, User
+from .services import ROLE_REMOVED
 
 # What ties a programme to a CCG: part() -> a queryset whose rows have `ccg` and `programme`
 # (rotations registers its cohorts in AppConfig.ready()).
@@ -56,10 +58,6 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 def membership_removal(user, membership_id: int):
     """The audit event of a role already taken away, if its remover is someone this manager
     can see (or themselves): when, and by whom."""
-    from clic.audit.models import AuditEvent
-
-    from .services import ROLE_REMOVED
-
     event = (AuditEvent.objects.filter(object_type=ROLE_REMOVED, object_id=membership_id,
                                        action=AuditEvent.Action.DELETED)
              .select_related("actor").first())

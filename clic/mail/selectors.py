@@ -23,9 +23,6 @@ from .models import OutboundEmail
 managed_cohort_ids: Registry = Registry("outbox: the cohorts whose emails a PD or PA reads")
 # part(user) -> the placements whose SOP timeline the person may open.
 visible_placements: Registry = Registry("outbox: the placements a person sees")
-# part() -> every cohort, every placement: what the filters' options narrow.
-all_cohorts: Registry = Registry("outbox: the cohorts emails are about")
-all_placements: Registry = Registry("outbox: the placements emails are about")
 
 # The list never needs the bodies or attachments, which can be large.
 LIST_FIELDS_DEFERRED = ("body_text", "body_html", "attachments")
@@ -119,7 +116,8 @@ def outbox_filter_choices(user) -> dict:
     (and their trainees) that have any email, and what went to a CCG admin's mailboxes.
     Reading the cohort of every visible email instead costs a second a page once the
     outbox holds years of a programme's mail. (An email's trainee is always in its cohort,
-    and emails without a cohort have no trainee, so this is the same set.)"""
+    and emails without a cohort have no trainee, so this is the same set.) The cohort and
+    placement models are those the outbox's foreign keys name."""
     roles = access_for(user).roles
     cohorts, placements = Q(pk__in=[]), Q(pk__in=[])
     if roles & {Role.PD, Role.PA}:
@@ -133,10 +131,10 @@ def outbox_filter_choices(user) -> dict:
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
     return {
-        "cohorts": all_cohorts.one()().filter(cohorts).only("name")
-        .order_by("-start_date", "name"),
+        "cohorts": OutboundEmail.cohort.field.related_model.objects.filter(cohorts)
+        .only("name").order_by("-start_date", "name"),
         # What the options' labels (and the outbox's "About" lines) show.
-        "placements": all_placements.one()().filter(placements)
+        "placements": OutboundEmail.placement.field.related_model.objects.filter(placements)
         .select_related("trainee", "cohort")
         .only("trainee__full_name", "trainee__email", "cohort__name")
         .order_by("trainee__full_name", "cohort__name"),

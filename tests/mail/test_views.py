@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clic.mail import selectors as mail_selectors
 from clic.mail.catalogue import CATALOGUE
 from clic.mail.models import OutboundEmail
-from clic.mail import selectors as mail_selectors
 from clic.mail.selectors import emails_about_placement, outbox_visible_to
 from clic.mail.services import email_queue_template, sop_notify
 from tests import factories
