@@ -39,3 +39,10 @@ class AbsencesConfig(AppConfig):
 
         accounts_demo.steps.register(
             "absences", accounts_demo.Step(load=demo.load), order=30)
+
+        # A trainee's page shows its absences.
+        from trainees import selectors as trainee_selectors
+
+        from .selectors import trainee_page_sections
+
+        trainee_selectors.overview_sections.register("absences", trainee_page_sections, order=20)

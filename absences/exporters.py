@@ -4,8 +4,14 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
+
+from rotations.ical import CalendarEntry
+
+from .selectors import absences_visible_to
 
 REGISTER_HEADER = ["Trainee", "Cohort", "Date", "Part of day", "Absence", "State", "Reported on"]
 PROGRAMME_HEADER = ["Trainee", "Cohort", "Date", "Part of day", "Absence", "CCG project day",
@@ -38,8 +44,6 @@ def programme_csv(absences: Iterable) -> str:
     """The programme's absences (selectors.programme_absences, each with its routing), one
     row per rotation day or half day they cover (a running-late note: its day). Notes stay in
     the service: an exported file travels further than the page."""
-    from django.utils import timezone
-
     def rows():
         for absence in absences:
             days = [(d.date, d.part, "yes" if d.ccg else "no") for d in absence.routing.days]
@@ -59,12 +63,6 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None,
     day (or a timed one per half day), titled as the viewer may see it ("Annual leave";
     "Absent" for sickness unless the viewer is the trainee, a PA or a PD). Pending requests
     are left out. `rows`: the feed's feed_absences query, when it has it."""
-    from zoneinfo import ZoneInfo
-
-    from rotations.ical import CalendarEntry
-
-    from .selectors import absences_visible_to
-
     london = ZoneInfo("Europe/London")
     halves = {"am": (datetime.time(9, 0), datetime.time(12, 30)),
               "pm": (datetime.time(13, 30), datetime.time(17, 0))}

@@ -27,6 +27,10 @@ from django.utils import timezone
 
 from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role
+from clic.mail.models import OutboundEmail
+from projects import rules as project_rules
+from projects.models import Meeting
+from rotations.diary import DiaryEntry
 from rotations.models import Cohort, Session
 from rotations.selectors import reached_cohort_ids
 from rotations.timetable import bank_holidays
@@ -35,7 +39,15 @@ from trainees.selectors import current_placements, reach
 
 from . import rules
 from .models import DAY_KINDS, LEAVE_KINDS, LIVE_STATES, Absence
-from .routing import RoutedDay, Routing, Timetable, TimetableSession, route
+from .routing import (
+    EDUCATIONAL_KINDS,
+    SESSION_PART_HALVES,
+    RoutedDay,
+    Routing,
+    Timetable,
+    TimetableSession,
+    route,
+)
 
 FULL, CCG = "full", "ccg"
 
@@ -185,8 +197,6 @@ def current_among(placements: Iterable[Placement], today=None) -> Placement | No
 
 def sessions_to_miss(placement: Placement, *, include_past: bool, today=None) -> QuerySet[Session]:
     """Educational sessions the trainee could say they cannot attend."""
-    from .routing import EDUCATIONAL_KINDS
-
     sessions = Session.objects.filter(cohort_id=placement.cohort_id, placement__isnull=True,
                                       kind__in=EDUCATIONAL_KINDS,
                                       status=Session.Status.SCHEDULED)
@@ -197,8 +207,6 @@ def sessions_to_miss(placement: Placement, *, include_past: bool, today=None) ->
 
 def meetings_today(placement: Placement, today=None):
     """The trainee's SOP meetings (projects app) scheduled for today."""
-    from projects.models import Meeting
-
     return (Meeting.objects.filter(placement=placement, date=_today(today),
                                    status=Meeting.Status.SCHEDULED)
             .order_by("start_time"))
@@ -216,8 +224,6 @@ def educational_sessions_missed(absence: Absence, routing: Routing) -> list[Sess
     """The cohort's teaching, action learning sets and presentations (mandatory for every
     trainee) that fall on the days an absence covers, on whatever weekday the cohort's
     timetable holds them."""
-    from .routing import EDUCATIONAL_KINDS, SESSION_PART_HALVES
-
     halves = {(day.date, half) for day in routing.days
               for half in (("am", "pm") if day.part == "day" else (day.part,))}
     if not halves:
@@ -333,8 +339,6 @@ def absence_to_change(user, pk) -> Absence:
 def absence_emails(user, absence: Absence):
     """The emails a report generated (who, why, when, whether sent), for those who see the
     whole report. Bodies are not loaded."""
-    from clic.mail.models import OutboundEmail
-
     if not rules.sees_everything_of(user, absence.placement):
         return OutboundEmail.objects.none()
     return (OutboundEmail.objects.filter(
@@ -505,8 +509,6 @@ def programme_absences(user, *, placements=None, placement_id=None, kind="", sta
     without them, those of the person's current cohorts
     (trainees.selectors.current_placements). Either way only the person's cohorts' trainees
     (their cohorts are read once a request: no query more)."""
-    from clic.mail.models import OutboundEmail
-
     today = _today(today)
     if placements is None:
         placements = list(current_placements(programme_scope(user)[1], today))
@@ -567,8 +569,6 @@ MISSES_SESSIONS = (Absence.Kind.SICKNESS, *LEAVE_KINDS)
 def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
     """Absences as diary entries, over the days (or half days) they affect, titled for the
     viewer: the trainee, PA and PD see "Sickness absence"; CCG people see "Absent"."""
-    from rotations.diary import DiaryEntry
-
     entries = []
     for item in absences_visible_to(user, start, end):
         if item.pending:
@@ -601,3 +601,21 @@ def pending_requests(user) -> QuerySet[Absence]:
 def pending_requests_count(user) -> int:
     """Leave requests waiting for this PD's or PA's decision."""
     return pending_requests(user).select_related(None).order_by().count()
+
+
+# Those who see something of a placement's absences on the trainee's page: the trainee and
+# their programme's people in full, CCG people their CCG days; not the ES.
+TRAINEE_PAGE_READERS = {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD, Role.PA,
+                        Role.DEPUTY_CHAIR, Role.CCG_ADMIN}
+
+
+def trainee_page_sections(user, placement, today: datetime.date) -> dict:
+    """The placement's absences on a trainee's page (trainees.selectors.overview_sections), as
+    far as the person may see them."""
+    if not project_rules.relations(user, placement) & TRAINEE_PAGE_READERS:
+        return {"absences": None}
+    cohort = placement.cohort
+    rows = feed_absences(user, cohort.start_date, cohort.end_date).filter(
+        placement_id=placement.pk)
+    return {"absences": absences_visible_to(user, cohort.start_date, cohort.end_date, today,
+                                            rows=rows)}

@@ -37,3 +37,10 @@ class AssessmentsConfig(AppConfig):
 
         accounts_demo.steps.register(
             "assessments", accounts_demo.Step(load=demo.load), order=40)
+
+        # A trainee's page shows its presentation slot, reflective entries and assessments.
+        from trainees import selectors as trainee_selectors
+
+        from .selectors import trainee_page_sections
+
+        trainee_selectors.overview_sections.register("assessments", trainee_page_sections, order=30)

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 REFLECTIVE_ENTRIES_PER_WEEK = 2
 EVALUATION_WEEK = 15
@@ -99,13 +100,9 @@ class PresentationDay(models.Model):
         return self.status == self.Status.CANCELLED
 
     def starts_at(self) -> datetime.datetime:
-        from django.utils import timezone
-
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
 
     def ends_at(self) -> datetime.datetime:
-        from django.utils import timezone
-
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
 
 

@@ -12,6 +12,7 @@ from absences.models import Absence
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
 from clic.accounts.models import User
 from clic.mail.notices import EmailPlan, Notice, email_plan
+from projects import rules as project_rules
 from projects.models import Meeting, Project
 from rotations.models import ROTATION_WEEKS, Cohort
 from rotations.selectors import cohorts_visible_to
@@ -40,7 +41,7 @@ from .models import (
     PresentationSlot,
     ReflectiveEntry,
 )
-from .rules import directs_cohort_q, follows_placement_q
+from .rules import directs_cohort_q, follows_placement, follows_placement_q
 
 # Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
 CHART_MAX = 6
@@ -543,3 +544,21 @@ def end_of_rotation_record(placement: Placement, today: datetime.date | None = N
                        "expected": REFLECTIVE_ENTRIES_PER_WEEK},
         **assessments_of(placement),
     }
+
+
+def trainee_page_sections(user, placement, today: datetime.date) -> dict:
+    """The presentation slot, reflective entries and assessments on a trainee's page
+    (trainees.selectors.overview_sections)."""
+    sections: dict = {"presentation": None, "reflective": None, "assessments": None}
+    # The people the presentation day invites (S13) are the project's readers.
+    if project_rules.can_view_project(user, placement):
+        sections["presentation"] = {"slot": own_slot(placement)}
+    if follows_placement(user, placement):
+        weeks = reflective_weeks(placement, today)
+        # The week under way may yet reach two: only finished weeks count as below.
+        sections["reflective"] = {
+            "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
+            "weeks_below": [week for week in weeks if not week["met"]
+                            and week["monday"] + datetime.timedelta(weeks=1) <= today]}
+        sections["assessments"] = assessments_of(placement)
+    return sections

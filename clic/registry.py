@@ -8,10 +8,15 @@ and the to-do panel (clic.todo) do:
     from clic.accounts import exporters
     exporters.placement_parts.register("absences", absences_of, order=30)
 
-The core then asks the registry for every part, in order."""
+The core then asks the registry for every part, in order. Where the core reads something
+only one app owns (the outbox's cohorts, the example email's placement), it asks for
+`registry.one()`, which fails loudly when that app registered nothing, rather than letting a
+page quietly show less."""
 
 from collections.abc import Iterator
 from typing import Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
 
 Part = TypeVar("Part")
 
@@ -29,6 +34,13 @@ class Registry(Generic[Part]):
     def __iter__(self) -> Iterator[Part]:
         for _, (_, part) in sorted(self._parts.items(), key=lambda item: (item[1][0], item[0])):
             yield part
+
+    def one(self) -> Part:
+        """The part of a registry that one app fills; an error if none or several are registered."""
+        parts = list(self)
+        if len(parts) != 1:
+            raise ImproperlyConfigured(f"{self!r} needs exactly one part, not {len(parts)}")
+        return parts[0]
 
     def __repr__(self) -> str:
         return f"<Registry of {self.what}: {', '.join(self._parts)}>"

@@ -47,3 +47,10 @@ class ProjectsConfig(AppConfig):
         from .home import home_part
 
         pages.home_parts.register("projects", home_part, order=10)
+
+        # A trainee's page shows its project and concerns.
+        from trainees import selectors as trainee_selectors
+
+        from .selectors import trainee_page_sections
+
+        trainee_selectors.overview_sections.register("projects", trainee_page_sections, order=10)

@@ -10,6 +10,7 @@ from rotations.exporters import calendar_address, events_calendar
 from rotations.ical import CalendarEntry
 
 from .models import Meeting
+from .selectors import meetings_visible_to
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -60,8 +61,6 @@ def feed_events(user, start: datetime.date, end: datetime.date, *,
     """The calendar-feed provider (rotations.feeds): the meetings the person sees (`rows`: the
     feed's meetings_visible_to query, when it has it), read with only the columns an entry
     writes (not the notes, nor every column of the trainee)."""
-    from .selectors import meetings_visible_to
-
     if rows is None:
         rows = meetings_visible_to(user, start, end)
     meetings = rows.only(

@@ -5,6 +5,8 @@ through a selector scoped to them) and answers from their relation to it."""
 from clic.accounts.access import access_for
 from clic.accounts.models import Role
 
+from .models import Concern
+
 # Who sees the project, its meetings, progress log, HR checklist and summaries.
 # Not the Programme Administrator (absences and leave) nor CCG admin (diary and absences).
 PROJECT_READERS = frozenset({Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD,
@@ -129,8 +131,6 @@ def can_see_concerns_page(user, placement) -> bool:
 
 def can_update_concern(user, concern) -> bool:
     """Status and notes: everyone who may see it except the trainee."""
-    from .models import Concern
-
     found = relations(user, concern.placement)
     if concern.raised_by_id == user.pk or Role.PD in found:
         return True

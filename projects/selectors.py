@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role, User
@@ -203,8 +205,6 @@ def meetings_attended_by(user, start: datetime.date, end: datetime.date) -> Quer
 def meeting_diary_entries(user, start: datetime.date, end: datetime.date) -> list:
     """The diary provider (rotations.diary): each visible meeting as a DiaryEntry, linked to the
     meetings page for the people who may open it. A fixed number of queries."""
-    from django.urls import reverse
-
     entries = []
     for meeting in meetings_visible_to(user, start, end):
         if meeting.start_time is None:
@@ -268,8 +268,6 @@ def concerns_addressed_to(user) -> QuerySet[Concern]:
 
 
 def concern_for(user, placement, concern_id) -> Concern:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(concerns_visible_to(user, placement).prefetch_related(
         "notes__author"), pk=concern_id)
 
@@ -372,8 +370,6 @@ def _rows_of(placements, today: datetime.date, *, progress: bool) -> list[Superv
 
 
 def _with_summary_flag(placements):
-    from django.db.models import Exists
-
     return placements.annotate(summary_uploaded=Exists(
         SummaryUpload.objects.filter(placement=OuterRef("pk"))))
 
@@ -425,3 +421,21 @@ def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[S
     return placements, [row for row in _rows_of(placements, today, progress=False)
                         if row.overdue or row.hr_outstanding]
 
+
+
+# What a trainee's page shows of their latest progress entries.
+PROGRESS_SHOWN = 3
+
+
+def trainee_page_sections(user, placement, today: datetime.date) -> dict:
+    """The project and its concerns on a trainee's page (trainees.selectors.overview_sections)."""
+    sections: dict = {"project": None, "concerns": None}
+    if rules.can_view_project(user, placement):
+        sections["project"] = {
+            "project": project_of(placement),
+            "meetings": meeting_plan(placement, today),
+            "progress": list(progress_entries_of(placement)
+                             .prefetch_related(None)[:PROGRESS_SHOWN])}
+    if rules.can_see_concerns_page(user, placement):
+        sections["concerns"] = list(concerns_visible_to(user, placement))
+    return sections

@@ -1,6 +1,8 @@
 """Thin views: fetch through a selector scoped to the person (outsiders get 404), check the
 rule, call a service, render. Every page needs a login (the default middleware)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
@@ -45,8 +47,6 @@ def _posted(request, files=False) -> tuple:
 def post_only(view):
     """Like require_POST, but an outsider gets 404 whatever the method, never a 405 that
     says the URL exists."""
-    from functools import wraps
-
     @wraps(view)
     def wrapper(request, placement_id, *args, **kwargs):
         _placement(request, placement_id)

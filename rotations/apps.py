@@ -23,3 +23,18 @@ class RotationsConfig(AppConfig):
 
         accounts_demo.steps.register(
             "rotations", accounts_demo.Step(load=demo.load, clear=demo.clear), order=20)
+
+        # The outbox shows PDs and PAs their cohorts' emails, a CCG is shared by the programmes
+        # with cohorts there, and the catalogue's example emails are about an invented cohort:
+        # the core reads all three through these parts.
+        from clic.accounts import selectors as accounts_selectors
+        from clic.mail import examples
+        from clic.mail import selectors as mail_selectors
+
+        from .examples import example_cohort
+        from .models import Cohort
+        from .selectors import cohort_ids_visible_to
+
+        accounts_selectors.ccg_ties.register("rotations", Cohort.objects.all)
+        mail_selectors.managed_cohort_ids.register("rotations", cohort_ids_visible_to)
+        examples.example_cohort.register("rotations", example_cohort)

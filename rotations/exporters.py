@@ -15,6 +15,7 @@ from clic.pdf import html_document, html_pdf
 
 from .ical import CalendarEntry
 from .models import ROTATION_WEEKS, Session
+from .timetable import plan_cohort_sessions, plan_placement_sessions
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//CLIC service//Timetable//EN"
@@ -213,8 +214,6 @@ def _describe(sessions: list[Session]) -> list[dict]:
 def portfolio_weeks(placement) -> list[dict]:
     """Week by week: the project day's date(s) and its morning and afternoon, from the
     published timetable (or the plan, before publishing)."""
-    from .timetable import plan_placement_sessions
-
     sessions = list(placement.sessions.all()) if placement.cohort.is_published else []
     if not sessions:
         sessions = plan_placement_sessions(placement)
@@ -238,8 +237,6 @@ def portfolio_weeks(placement) -> list[dict]:
 
 
 def portfolio_wednesdays(cohort) -> list[dict]:
-    from .timetable import plan_cohort_sessions
-
     sessions = (list(cohort.sessions.filter(placement__isnull=True).select_related("facilitator"))
                 if cohort.is_published else [])
     if not sessions:

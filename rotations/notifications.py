@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from clic.accounts.models import User
 from clic.mail.notices import Notice
+from clic.mail.services import Attachment
 
+from .exporters import session_invitation, sessions_calendar
 from .models import Session
 from .selectors import mandatory_wednesday
 
@@ -112,10 +114,6 @@ def session_change_notice(session: Session, *, changes: dict, extra_people=(),
 
 def session_changed(session: Session, *, changes: dict, extra_people=(), reason: str = "") -> list:
     """S10: the session's people hear of the change, with the updated calendar entry."""
-    from clic.mail.services import Attachment
-
-    from .exporters import session_invitation
-
     method = "CANCEL" if session.is_cancelled else "REQUEST"
     attachment = Attachment(filename="timetable-change.ics",
                             content=session_invitation(session, method=method).decode(),
@@ -127,10 +125,6 @@ def session_changed(session: Session, *, changes: dict, extra_people=(), reason:
 def project_day_moved(placement, *, cancelled: list[Session], created: list[Session]) -> list:
     """S10 after a project day changes: the old days cancelled, the new ones added, in one
     email with one calendar file holding every changed entry."""
-    from clic.mail.services import Attachment
-
-    from .exporters import sessions_calendar
-
     changed = [*cancelled, *created]
     key = max((s.sequence for s in cancelled), default=0)
     first = min((s.date for s in changed), default=None)

@@ -4,6 +4,8 @@ person, so outsiders get 404; these checks decide what a person may change."""
 from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Role
 
+from .selectors import reached_cohort_ids
+
 
 def can_create_cohort(user) -> bool:
     return access_for(user).has_role(Role.PD)
@@ -16,8 +18,6 @@ def can_list_cohorts(user) -> bool:
 def can_manage_cohort(user, cohort) -> bool:
     """PDs of the cohort's programme and the cohort's own directors (as cohorts_managed_by,
     from the request's access: no query)."""
-    from .selectors import reached_cohort_ids
-
     return cohort.pk in reached_cohort_ids(user, Role.PD, DIRECTS)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from clic.accounts.access import DIRECTS
+from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Organisation, Role, User
 from clic.mail.notices import EmailPlan, email_plan
 
@@ -16,19 +16,53 @@ FEED_PAST = datetime.timedelta(days=400)
 FEED_FUTURE = datetime.timedelta(days=800)
 
 
-def reached_cohort_ids(user, *roles) -> list[int]:
-    """The cohorts these roles reach (trainees.selectors.reached_cohorts), as ids."""
-    from trainees.selectors import reached_cohorts
+# The roles held in an organisation, and the cohort column that names it.
+ORGANISATION_ROLES = {Role.PD: "programme_id", Role.PA: "programme_id",
+                      Role.CCG_ADMIN: "ccg_id", Role.DEPUTY_CHAIR: "ccg_id"}
 
+
+def reached_cohorts(user) -> dict[str, frozenset[int]]:
+    """The cohorts of the person's programmes (PD, PA) and CCGs (CCG admin, Deputy Chair),
+    and those they direct (DIRECTS): one indexed query at most, kept on the request's
+    access."""
+    if not user.is_authenticated:
+        return {}
+    access = access_for(user)
+    return access.derived("reached cohorts", lambda: _reached_cohorts(access))
+
+
+def _reached_cohorts(access) -> dict[str, frozenset[int]]:
+    cohorts: dict[str, set[int]] = {DIRECTS: set(access.directed_cohort_ids)}
+    organisations = {role: access.organisation_ids(role) for role in ORGANISATION_ROLES}
+    if any(organisations.values()):
+        programmes = organisations[Role.PD] | organisations[Role.PA]
+        ccgs = organisations[Role.CCG_ADMIN] | organisations[Role.DEPUTY_CHAIR]
+        for pk, programme_id, ccg_id in (
+                Cohort.objects.filter(Q(programme_id__in=programmes) | Q(ccg_id__in=ccgs))
+                .order_by().values_list("id", "programme_id", "ccg_id")):
+            for role, column in ORGANISATION_ROLES.items():
+                if (programme_id if column == "programme_id" else ccg_id) in organisations[role]:
+                    cohorts.setdefault(role, set()).add(pk)
+    return {role: frozenset(ids) for role, ids in cohorts.items()}
+
+
+def reached_cohort_ids(user, *roles) -> list[int]:
+    """The cohorts these roles reach (reached_cohorts), as ids."""
     found = reached_cohorts(user)
     return sorted(set().union(*(found.get(role, ()) for role in roles)))
+
+
+def cohort_ids_visible_to(user) -> list[int]:
+    """The cohorts of cohorts_visible_to, as ids: also those whose every email is in the
+    person's outbox (clic.mail.selectors)."""
+    return reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may open: PDs and PAs of the programme, and the cohort's own directors."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
+    return (Cohort.objects.filter(pk__in=cohort_ids_visible_to(user))
             .select_related("programme", "ccg", "als_facilitator"))
 
 

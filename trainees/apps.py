@@ -32,3 +32,14 @@ class TraineesConfig(AppConfig):
 
         pages.home_parts.register("trainees", home_part, order=20)
         pages.person_parts.register("trainees", person_part)
+
+        # A trainee's SOP timeline is open to whoever sees the placement, and the catalogue's
+        # example emails are about an invented placement.
+        from clic.mail import examples
+        from clic.mail import selectors as mail_selectors
+
+        from .examples import example_placement
+        from .selectors import placements_visible_to
+
+        mail_selectors.visible_placements.register("trainees", placements_visible_to)
+        examples.example_placement.register("trainees", example_placement)

@@ -2,19 +2,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from clic.accounts.access import DIRECTS, access_for
+from clic.accounts.access import access_for
 from clic.accounts.models import Role
-from rotations.models import ROTATION_WEEKS, Cohort
+from clic.registry import Registry
+from rotations.models import ROTATION_WEEKS
+from rotations.selectors import ORGANISATION_ROLES, cohorts_managed_by, reached_cohorts
 
 from .models import Placement
 
 # The roles held towards one placement, and the column that names the person.
 PERSON_ROLES = {Role.TRAINEE: "trainee_id", Role.CCG_SUPERVISOR: "ccg_supervisor_id",
                 Role.PROJECT_LEAD: "project_lead_id", Role.ES: "educational_supervisor_id"}
-# The roles held in an organisation, and the cohort column that names it.
-ORGANISATION_ROLES = {Role.PD: "programme_id", Role.PA: "programme_id",
-                      Role.CCG_ADMIN: "ccg_id", Role.DEPUTY_CHAIR: "ccg_id"}
 
 
 @dataclass(frozen=True)
@@ -44,31 +44,6 @@ class Reach:
     def placements_in(self, cohort_ids) -> list[int]:
         wanted = set(cohort_ids)
         return sorted(pk for pk, cohort_id in self.cohort_of.items() if cohort_id in wanted)
-
-
-def reached_cohorts(user) -> dict[str, frozenset[int]]:
-    """The cohorts of the person's programmes (PD, PA) and CCGs (CCG admin, Deputy Chair),
-    and those they direct (DIRECTS): one indexed query at most, kept on the request's
-    access."""
-    if not user.is_authenticated:
-        return {}
-    access = access_for(user)
-    return access.derived("reached cohorts", lambda: _reached_cohorts(access))
-
-
-def _reached_cohorts(access) -> dict[str, frozenset[int]]:
-    cohorts: dict[str, set[int]] = {DIRECTS: set(access.directed_cohort_ids)}
-    organisations = {role: access.organisation_ids(role) for role in ORGANISATION_ROLES}
-    if any(organisations.values()):
-        programmes = organisations[Role.PD] | organisations[Role.PA]
-        ccgs = organisations[Role.CCG_ADMIN] | organisations[Role.DEPUTY_CHAIR]
-        for pk, programme_id, ccg_id in (
-                Cohort.objects.filter(Q(programme_id__in=programmes) | Q(ccg_id__in=ccgs))
-                .order_by().values_list("id", "programme_id", "ccg_id")):
-            for role, column in ORGANISATION_ROLES.items():
-                if (programme_id if column == "programme_id" else ccg_id) in organisations[role]:
-                    cohorts.setdefault(role, set()).add(pk)
-    return {role: frozenset(ids) for role, ids in cohorts.items()}
 
 
 def reach(user) -> Reach:
@@ -121,8 +96,6 @@ def placements_visible_to(user) -> QuerySet[Placement]:
 
 def placement_for(user, placement_id) -> Placement:
     """One placement the person may see; anyone else gets 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(placements_visible_to(user), pk=placement_id)
 
 
@@ -179,59 +152,22 @@ def earlier_placements(user, today: datetime.date) -> QuerySet[Placement]:
 
 def placement_to_manage(user, placement_id) -> Placement:
     """A placement in a cohort the person manages (PD); anyone else gets 404."""
-    from django.shortcuts import get_object_or_404
-
-    from rotations.selectors import cohorts_managed_by
-
     return get_object_or_404(placements_visible_to(user).filter(
         cohort__in=cohorts_managed_by(user).values("pk")), pk=placement_id)
 
 
 # The trainee's page -------------------------------------------------------------------------
 
-PROGRESS_SHOWN = 3
+# Its sections, each added by the app that owns it in AppConfig.ready() (projects, absences,
+# assessments): part(user, placement, today) -> {section: what the person may see of it, or
+# None}. Each part reads through its own app's selectors and rules.
+overview_sections: Registry = Registry("the sections of a trainee's page")
 
 
 def trainee_overview(user, placement: Placement, today: datetime.date) -> dict:
-    """One trainee as the person asking may see them, section by section, each read through
-    its own app's selector and rule: a section the person may not see is None. A fixed number
-    of queries, however much the trainee has done."""
-    from absences.selectors import absences_visible_to, feed_absences
-    from assessments import rules as assessment_rules
-    from assessments import selectors as assessment_selectors
-    from projects import rules as project_rules
-    from projects import selectors as project_selectors
-
-    # Those who see something of a placement's absences (absences.selectors): the trainee and
-    # their programme's people in full, CCG people their CCG days; not the ES.
-    absence_readers = {Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.PD, Role.PA,
-                       Role.DEPUTY_CHAIR, Role.CCG_ADMIN}
-    cohort = placement.cohort
-    overview = {"project": None, "concerns": None, "absences": None, "reflective": None,
-                "presentation": None, "assessments": None}
-    if project_rules.can_view_project(user, placement):
-        overview["project"] = {
-            "project": project_selectors.project_of(placement),
-            "meetings": project_selectors.meeting_plan(placement, today),
-            "progress": list(project_selectors.progress_entries_of(placement)
-                             .prefetch_related(None)[:PROGRESS_SHOWN])}
-        # The people the presentation day invites (S13) are the project's readers.
-        overview["presentation"] = {"slot": assessment_selectors.own_slot(placement)}
-    if project_rules.can_see_concerns_page(user, placement):
-        overview["concerns"] = list(project_selectors.concerns_visible_to(user, placement))
-    if project_rules.relations(user, placement) & absence_readers:
-        rows = feed_absences(user, cohort.start_date, cohort.end_date).filter(
-            placement_id=placement.pk)
-        overview["absences"] = absences_visible_to(user, cohort.start_date, cohort.end_date,
-                                                   today, rows=rows)
-    follows = assessment_rules.follows_placement(user, placement)
-    if follows:
-        weeks = assessment_selectors.reflective_weeks(placement, today)
-        # The week under way may yet reach two: only finished weeks count as below.
-        overview["reflective"] = {
-            "total": sum(week["count"] for week in weeks), "weeks": len(weeks),
-            "weeks_below": [week for week in weeks if not week["met"]
-                            and week["monday"] + datetime.timedelta(weeks=1) <= today]}
-    if follows:
-        overview["assessments"] = assessment_selectors.assessments_of(placement)
+    """One trainee as the person asking may see them, section by section (overview_sections).
+    A fixed number of queries, however much the trainee has done."""
+    overview: dict = {}
+    for part in overview_sections:
+        overview.update(part(user, placement, today))
     return overview

@@ -15,11 +15,13 @@ from trainees.models import Placement
 
 from .. import clock
 from ..models import (
+    Capability,
     CapabilityGrade,
     CaseBasedDiscussion,
     Grade,
     PresentationAssessment,
 )
+from ..selectors import not_yet_presented
 from .ratings import check_rating
 
 MAX_CBD_CAPABILITIES = 3
@@ -34,8 +36,6 @@ class CapabilitySpec:
 
 def _require_presented(placement: Placement) -> None:
     """Neither assessment before the trainee has presented (selectors.not_yet_presented)."""
-    from ..selectors import not_yet_presented
-
     reason = not_yet_presented(placement)
     if reason:
         raise ValidationError(reason)
@@ -88,8 +88,6 @@ def case_based_discussion_record(*, placement: Placement, by: User, case: str,
                                  feedback: str) -> CaseBasedDiscussion:
     """The summative CbD: the case, one to three RCGP capabilities each graded with a
     justification, the overall outcome and feedback. Recording it again replaces it."""
-    from ..models import Capability
-
     errors: dict[str, list[str]] = {}
     if not case.strip():
         errors.setdefault("case", []).append("Describe the case discussed.")

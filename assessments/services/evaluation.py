@@ -17,6 +17,7 @@ from ..models import (
     EvaluationResultsShare,
     EvaluationRound,
 )
+from ..selectors import evaluation_invitation, evaluation_results, evaluation_results_notice
 from .ratings import check_rating
 
 # The evaluation opens automatically in week 15 (or 16, if the schedule missed week 15).
@@ -27,8 +28,6 @@ EVALUATION_AUTO_WEEKS = (15, 16)
 def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRound:
     """Open the cohort's evaluation and send each trainee S17 with the survey link. Running it
     again sends only to trainees who have not had it (e.g. added since)."""
-    from ..selectors import evaluation_invitation
-
     evaluation, _ = EvaluationRound.objects.get_or_create(
         cohort=cohort, defaults={"opened_at": clock.now(), "opened_by": by})
     evaluation_invitation(cohort, evaluation).send()
@@ -79,8 +78,6 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
                              message: str = "") -> EvaluationResultsShare:
     """Send the results summary (counts and averages; no comments) to the cohort's trainees
     and stakeholders. Once per number of answers, so a double click sends once."""
-    from ..selectors import evaluation_results, evaluation_results_notice
-
     evaluation = EvaluationRound.objects.select_for_update().select_related("cohort").get(
         pk=evaluation.pk)
     results = evaluation_results(evaluation)

@@ -14,6 +14,7 @@ from trainees.models import Placement
 from .. import clock
 from ..models import (
     REFLECTIVE_ENTRIES_PER_WEEK,
+    Capability,
     ReflectiveEntry,
 )
 
@@ -21,8 +22,6 @@ from ..models import (
 @transaction.atomic
 def reflective_entry_log(*, placement: Placement, date: datetime.date, title: str, kind: str,
                          capability: str, portfolio_url: str = "") -> ReflectiveEntry:
-    from ..models import Capability
-
     cohort = placement.cohort
     errors: dict[str, list[str]] = {}
     if date > clock.today():

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .access import access_for
 from .models import STAFF_MANAGER_ROLES
 
@@ -7,8 +9,6 @@ def can_manage_people(user) -> bool:
 
 
 def must_use_mfa(user) -> bool:
-    from django.conf import settings
-
     if not settings.CLIC_MFA_ENFORCED:
         return False
     return access_for(user).has_role(*settings.CLIC_MFA_REQUIRED_ROLES)

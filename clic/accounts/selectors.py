@@ -1,7 +1,15 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from clic.audit.models import AuditEvent
+from clic.registry import Registry
+
 from .access import access_for
 from .models import STAFF_MANAGER_ROLES, Organisation, User
+from .services import ROLE_REMOVED
+
+# What ties a programme to a CCG: part() -> a queryset whose rows have `ccg` and `programme`
+# (rotations registers its cohorts in AppConfig.ready()).
+ccg_ties: Registry = Registry("the rows that tie a programme to a CCG")
 
 
 def _managed_programme_ids(user) -> set[int]:
@@ -14,11 +22,10 @@ def _shared_organisations(programme_ids) -> QuerySet[Organisation]:
     be set up); one only other programmes use is not theirs, as its admin mailbox receives
     those programmes' sickness emails (S5) and its people supervise their trainees. GP
     practices train for any programme and receive no programme's mail: shared by all."""
-    from rotations.models import Cohort
-
+    ties = ccg_ties.one()()
     here = OuterRef("pk")
-    ours = Exists(Cohort.objects.filter(ccg=here, programme_id__in=programme_ids))
-    unused = ~Exists(Cohort.objects.filter(ccg=here))
+    ours = Exists(ties.filter(ccg=here, programme_id__in=programme_ids))
+    unused = ~Exists(ties.filter(ccg=here))
     return Organisation.objects.filter(Q(kind=Organisation.Kind.PRACTICE)
                                        | Q(kind=Organisation.Kind.CCG) & (ours | unused))
 
@@ -51,10 +58,6 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 def membership_removal(user, membership_id: int):
     """The audit event of a role already taken away, if its remover is someone this manager
     can see (or themselves): when, and by whom."""
-    from clic.audit.models import AuditEvent
-
-    from .services import ROLE_REMOVED
-
     event = (AuditEvent.objects.filter(object_type=ROLE_REMOVED, object_id=membership_id,
                                        action=AuditEvent.Action.DELETED)
              .select_related("actor").first())

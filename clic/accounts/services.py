@@ -1,8 +1,10 @@
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +31,6 @@ class RoleOrganisationMismatch(ValueError):
 
 
 def invitation_url(user: User) -> str:
-    from django.conf import settings
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("invitation_accept", args=[uid, token])
@@ -133,8 +133,6 @@ def calendar_token_reset(*, user: User) -> str:
 
 @transaction.atomic
 def organisation_save(*, organisation: Organisation) -> Organisation:
-    from django.conf import settings
-
     if organisation.kind == Organisation.Kind.CCG and not organisation.admin_mailbox:
         organisation.admin_mailbox = settings.CLIC_DEFAULT_CCG_ADMIN_MAILBOX
     organisation.full_clean()
@@ -147,8 +145,6 @@ def programme_bootstrap(*, programme_name: str, pd_email: str, pd_full_name: str
     """The first run of a new deployment: the training programme and its first Programme
     Director, invited by email to set a password like anyone else. Running it again changes
     nothing (the programme and the person are found, not made twice)."""
-    from django.core.validators import validate_email
-
     programme_name = programme_name.strip()
     errors = {}
     if not programme_name:

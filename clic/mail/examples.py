@@ -7,11 +7,16 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from clic.accounts.models import Organisation, User
-from rotations.models import Cohort
-from trainees.models import Placement, Weekday
+from clic.registry import Registry
 
 from .catalogue import CatalogueRow, Recipient
 from .services import Addressee, render_email
+
+# The invented cohort and placement, built unsaved by the apps that own them (registered in
+# rotations' and trainees' AppConfig.ready()): part(*, programme, ccg, start_date) -> cohort;
+# part(*, cohort, trainee, ccg_supervisor, project_lead, educational_supervisor) -> placement.
+example_cohort: Registry = Registry("example emails: the invented cohort")
+example_placement: Registry = Registry("example emails: the invented placement")
 
 
 def _example_world():
@@ -20,16 +25,15 @@ def _example_world():
                        admin_mailbox="ekccgs.quality@nhs.net",
                        committee_email="committee@example.nhs.net")
     today = timezone.localdate()
-    cohort = Cohort(name="Spring cohort", programme=programme, ccg=ccg,
-                    start_date=today - datetime.timedelta(days=today.weekday()),
-                    teaching_venue="Education Centre, Canterbury", ccg_venue="CCG offices")
+    cohort = example_cohort.one()(programme=programme, ccg=ccg,
+                                  start_date=today - datetime.timedelta(days=today.weekday()))
     people = {label: User(full_name=name, email=f"{label}@example.nhs.net")
               for label, name in [("trainee", "Dr Alex Example"), ("supervisor", "Sam Supervisor"),
                                   ("lead", "Pat Lead"), ("es", "Dr Erin Trainer"),
                                   ("pd", "Dr Dana Director")]}
-    placement = Placement(cohort=cohort, trainee=people["trainee"],
-                          ccg_supervisor=people["supervisor"], project_lead=people["lead"],
-                          educational_supervisor=people["es"], project_day=Weekday.THURSDAY)
+    placement = example_placement.one()(
+        cohort=cohort, trainee=people["trainee"], ccg_supervisor=people["supervisor"],
+        project_lead=people["lead"], educational_supervisor=people["es"])
     return cohort, placement, people
 
 

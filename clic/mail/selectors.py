@@ -8,12 +8,21 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
-from clic.accounts.access import DIRECTS, access_for
+from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
 from clic.accounts.selectors import people_visible_to
+from clic.registry import Registry
 
 from .catalogue import CATALOGUE
 from .models import OutboundEmail
+
+# What the outbox reads of the apps that own cohorts and placements, registered in their
+# AppConfig.ready() (clic.registry). Each takes one part, read with one(): an app that forgot
+# to register makes the outbox fail, never show a PD fewer emails.
+# part(user) -> ids of the cohorts a PD, PA or director reads every email of.
+managed_cohort_ids: Registry = Registry("outbox: the cohorts whose emails a PD or PA reads")
+# part(user) -> the placements whose SOP timeline the person may open.
+visible_placements: Registry = Registry("outbox: the placements a person sees")
 
 # The list never needs the bodies or attachments, which can be large.
 LIST_FIELDS_DEFERRED = ("body_text", "body_html", "attachments")
@@ -30,12 +39,10 @@ def _outbox_scope(user, *, cohort=None) -> Q:
     people subquery alone cost a few milliseconds of CPU each time. The cohorts by id, not
     by subquery: PostgreSQL then counts a PD's whole outbox from the cohort index instead of
     reading every email."""
-    from rotations.selectors import reached_cohort_ids
-
     roles = access_for(user).roles
     scope = Q(pk__in=[])
     if roles & {Role.PD, Role.PA}:
-        cohort_ids = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
+        cohort_ids = managed_cohort_ids.one()(user)
         if cohort is not None and cohort.pk in cohort_ids:
             return Q(cohort_id=cohort.pk)  # all of it, whatever other roles they hold
         if cohort is None:
@@ -109,15 +116,12 @@ def outbox_filter_choices(user) -> dict:
     (and their trainees) that have any email, and what went to a CCG admin's mailboxes.
     Reading the cohort of every visible email instead costs a second a page once the
     outbox holds years of a programme's mail. (An email's trainee is always in its cohort,
-    and emails without a cohort have no trainee, so this is the same set.)"""
-    from rotations.models import Cohort
-    from rotations.selectors import reached_cohort_ids
-    from trainees.models import Placement
-
+    and emails without a cohort have no trainee, so this is the same set.) The cohort and
+    placement models are those the outbox's foreign keys name."""
     roles = access_for(user).roles
     cohorts, placements = Q(pk__in=[]), Q(pk__in=[])
     if roles & {Role.PD, Role.PA}:
-        visible = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
+        visible = managed_cohort_ids.one()(user)
         cohorts |= Q(pk__in=visible) & Q(Exists(OutboundEmail.objects.filter(
             cohort_id=OuterRef("pk"))))
         placements |= Q(cohort_id__in=visible) & Q(Exists(OutboundEmail.objects.filter(
@@ -127,9 +131,11 @@ def outbox_filter_choices(user) -> dict:
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
     return {
-        "cohorts": Cohort.objects.filter(cohorts).only("name").order_by("-start_date", "name"),
+        "cohorts": OutboundEmail.cohort.field.related_model.objects.filter(cohorts)
+        .only("name").order_by("-start_date", "name"),
         # What the options' labels (and the outbox's "About" lines) show.
-        "placements": Placement.objects.filter(placements).select_related("trainee", "cohort")
+        "placements": OutboundEmail.placement.field.related_model.objects.filter(placements)
+        .select_related("trainee", "cohort")
         .only("trainee__full_name", "trainee__email", "cohort__name")
         .order_by("trainee__full_name", "cohort__name"),
     }
@@ -139,9 +145,7 @@ def emails_about_placement(user, placement) -> QuerySet[OutboundEmail]:
     """A trainee's SOP timeline, as this person may see it: all of it for their PDs and PAs;
     for others, what was addressed to them (or their CCG's mailbox), and for the trainee also
     the emails their own reports caused."""
-    from trainees.selectors import placements_visible_to
-
-    if not placements_visible_to(user).filter(pk=placement.pk).exists():
+    if not visible_placements.one()(user).filter(pk=placement.pk).exists():
         return OutboundEmail.objects.none()
     scope = _outbox_scope(user) | Q(to_email=user.email.lower())
     if placement.trainee_id == user.pk:

@@ -4,11 +4,13 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from clic.mail import selectors as mail_selectors
 from clic.mail.catalogue import CATALOGUE
 from clic.mail.models import OutboundEmail
 from clic.mail.selectors import emails_about_placement, outbox_visible_to
@@ -54,6 +56,16 @@ def test_outbox_lists_the_programmes_emails_for_a_pd(client, world):
     assert "Sickness absence: Dr Trainee" in html
     assert "S5" in html and "Queued" in html
     assert html.count("<h1") == 1
+
+
+def test_outbox_for_a_pd_fails_rather_than_hides_rows_without_the_cohorts_part(
+        world, monkeypatch):
+    sickness(world)
+    assert outbox_visible_to(world.pd).count() == 3
+    monkeypatch.setattr(mail_selectors.managed_cohort_ids, "_parts", {})
+
+    with pytest.raises(ImproperlyConfigured, match="the cohorts whose emails a PD or PA reads"):
+        outbox_visible_to(world.pd).count()
 
 
 def test_outbox_for_a_pa_includes_emails_to_people_they_manage_outside_cohorts(client, world):
