@@ -16,7 +16,7 @@ class RoutingTable(models.Model):
     template files; a programme reads it until a PD first edits the programme's own."""
 
     programme = models.ForeignKey("accounts.Organisation", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="routing_tables")
+                                  on_delete=models.CASCADE, related_name="routing_tables")
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -34,6 +34,11 @@ class RoutingTable(models.Model):
 
     def __str__(self):
         return f"{self.programme.name if self.programme_id else 'Default'} table, version {self.version}"
+
+    @property
+    def label(self) -> str:
+        """How the outbox names the version: "version 2", "default version 1"."""
+        return f"{'' if self.programme_id else 'default '}version {self.version}"
 
 
 class RoutingRow(models.Model):
@@ -118,7 +123,7 @@ class OutboundEmail(models.Model):
     # The "who is told what" version that routed and worded it; null for emails outside any
     # programme's table (invitations, alerts, account emails) and rows from before tables.
     routing_table = models.ForeignKey(RoutingTable, null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+                                      on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
