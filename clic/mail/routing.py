@@ -131,10 +131,11 @@ def with_rules(catalogue_row: CatalogueRow, recipients: list[str],
     that is not about a CCG day."""
     roles = [Recipient(value) for value in recipients]
     targets = [target_from_value(value) for value in reply_to]
-    if catalogue_row.health_data and not catalogue_row.about_ccg_day:
+    if not catalogue_row.about_ccg_day:
         targets = [t for t in targets if t != Recipient.CCG_ADMIN]
-        if not catalogue_row.recipients_from_event:
-            roles = [r for r in roles if r != Recipient.CCG_ADMIN]
+    if (catalogue_row.health_data and not catalogue_row.about_ccg_day
+            and not catalogue_row.recipients_from_event):
+        roles = [r for r in roles if r != Recipient.CCG_ADMIN]
     if catalogue_row.code in MUST_REACH and MUST_REACH[catalogue_row.code][0] not in roles:
         roles.append(MUST_REACH[catalogue_row.code][0])
     return replace(catalogue_row, recipients=tuple(roles), reply_to=tuple(targets))
@@ -156,15 +157,14 @@ def rule_problems(catalogue_row: CatalogueRow, recipients: list[str],
                   reply_to: list[str]) -> dict[str, list[str]]:
     """The rules an edit of a row's recipients and reply-to would break, by field."""
     problems: dict[str, list[str]] = {}
-    if catalogue_row.health_data and not catalogue_row.about_ccg_day:
-        if Recipient.CCG_ADMIN in recipients and not catalogue_row.recipients_from_event:
-            problems.setdefault("recipients", []).append(CCG_ADMIN_SICKNESS_RULE)
-        if Recipient.CCG_ADMIN in reply_to:
-            problems.setdefault("reply_to", []).append(CCG_ADMIN_SICKNESS_RULE)
+    if (catalogue_row.health_data and not catalogue_row.about_ccg_day
+            and not catalogue_row.recipients_from_event and Recipient.CCG_ADMIN in recipients):
+        problems["recipients"] = [CCG_ADMIN_SICKNESS_RULE]
     if Recipient.CCG_ADMIN in reply_to and not catalogue_row.about_ccg_day:
-        problems.setdefault("reply_to", []).append(
+        problems["reply_to"] = [
+            CCG_ADMIN_SICKNESS_RULE if catalogue_row.health_data else
             "The CCG admin mailbox may be a reply address only for an email about a CCG day: "
-            "a reply about any other day may carry health data the CCG must not see.")
+            "a reply about any other day may carry health data the CCG must not see."]
     required = MUST_REACH.get(catalogue_row.code)
     if required and required[0] not in recipients:
         problems.setdefault("recipients", []).append(required[1])
