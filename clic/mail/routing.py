@@ -262,7 +262,7 @@ def template_problems(catalogue_row: CatalogueRow, source: str) -> list[str]:
     problems = [f"Templates may not use {what}." for what in dict.fromkeys(refused)]
     unknown = sorted(names - set(offered_names(catalogue_row)))
     if unknown:
-        listed = ", ".join("{{ %s }}" % name for name in unknown)
+        listed = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
         problems.append(f"{listed}: not a variable this email offers."
                         + (f" {SICKNESS_DATES_RULE}" if catalogue_row.health_data else ""))
     return problems

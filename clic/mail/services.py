@@ -1032,7 +1032,7 @@ def outbox_alert_raise() -> list[OutboundEmail]:
     row, a queue alert the oldest waiting one, and the event key makes each once). The alerts
     themselves are not watched, so an SMTP outage cannot feed itself; it is logged at ERROR,
     and /healthz shows the figures."""
-    from clic.accounts.models import Organisation, Role, User
+    from clic.accounts.models import Role, User
 
     Status = OutboundEmail.Status
     now = timezone.now()

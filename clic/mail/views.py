@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from clic.paging import page_of
-
 from clic.accounts.models import Role
+from clic.paging import page_of
 
 from . import services
 from .catalogue import (
@@ -31,7 +30,6 @@ from .selectors import (
     routing_programme_for,
     routing_programmes_for,
     routing_versions,
-    with_routing_tables,
     with_trainees,
 )
 from .services import sop_addressees
@@ -49,7 +47,7 @@ def outbox(request):
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
     page = page_of(emails, request)
-    rows = with_routing_tables(with_trainees(page.object_list, form.fields["placement"].options()))
+    rows = with_trainees(page.object_list, form.fields["placement"].options())
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": rows,
         "can_resend": can_view_catalogue(request.user),
