@@ -42,7 +42,7 @@ from django.utils.html import strip_tags
 
 from clic.accounts.models import Organisation, Role, User
 
-from .catalogue import CatalogueRow, NamedPerson, Recipient, row_for
+from .catalogue import NAMED_PEOPLE, CatalogueRow, NamedPerson, Recipient, row_for
 from .models import OutboundEmail, RoutingRow, RoutingTable
 from .routing import (
     TABLE_CODES,
@@ -472,8 +472,9 @@ def routing_row_save(*, programme, code: str, recipients: Sequence[str], reply_t
     rows = list(current.rows.all())
     before = next(row for row in rows if row.code == code)
     recipients = (list(before.recipients) if catalogue_row.recipients_from_event
-                  else [role.value for role in Recipient if role.value in recipients])
-    reply_to = [value for value in dict.fromkeys(reply_to)]
+                  else _in_the_same_order(before.recipients, recipients, Recipient.values))
+    reply_to = _in_the_same_order(before.reply_to, reply_to,
+                                  [*Recipient.values, *NAMED_PEOPLE])
     subject, text = _one_line(subject), text.replace("\r\n", "\n")
     problems = routing_row_problems(catalogue_row, recipients=recipients, reply_to=reply_to,
                                     subject=subject, text=text)
@@ -502,6 +503,15 @@ def routing_row_save(*, programme, code: str, recipients: Sequence[str], reply_t
     audit.record(actor=by, action=audit.CHANGED, obj=table, programme=programme,
                  summary=f"Who is told what, version {version}: {table.change}")
     return table
+
+
+def _in_the_same_order(before: Sequence[str], chosen: Sequence[str], known: Sequence[str]
+                       ) -> list[str]:
+    """The known values chosen: those kept in the order they had (the order people are
+    emailed in), then the new ones."""
+    chosen = [value for value in dict.fromkeys(chosen) if value in known]
+    return [value for value in before if value in chosen] + [
+        value for value in chosen if value not in before]
 
 
 # Rendering --------------------------------------------------------------------------------
