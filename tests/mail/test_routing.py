@@ -238,3 +238,23 @@ def test_the_demo_derbyshire_table_speaks_of_the_host_organisation(world):
     assert "their host organisation project day" in email.body_text
     assert "CCG project day" not in email.body_text
     assert "their host organisation project day" in email.body_html
+
+
+def test_a_row_whose_event_names_its_people_keeps_them_whatever_is_ticked(world):
+    saved = _edit(world, "S9", recipients=[R.COMMITTEE.value],
+                  subject="Late: {{ trainee.full_name }}")
+
+    assert _row(saved, "S9").recipients == _row(default_table(), "S9").recipients
+    assert saved.change.startswith("S9: subject changed")
+
+
+def test_a_database_emptied_after_its_migrations_gets_the_default_table_back(world):
+    OutboundEmail.objects.all().delete()
+    RoutingTable.objects.all().delete()
+
+    emails = sop_notify(code="S14", event_key="concern:3", about=world.placement,
+                        placement=world.placement)
+
+    table = RoutingTable.objects.get()
+    assert (table.programme, table.version, table.rows.count()) == (None, 1, len(TABLE_CODES))
+    assert [email.routing_table_id for email in emails] == [table.pk]
