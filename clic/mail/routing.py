@@ -97,6 +97,15 @@ def replace_table(row: RoutingRow, table: RoutingTable, **changes) -> RoutingRow
     return RoutingRow(table=table, **{**fields, **changes})
 
 
+def edited_row(row: RoutingRow, table: RoutingTable, *, recipients: list[str],
+               reply_to: list[str], subject: str, text: str) -> RoutingRow:
+    """A row as an edit leaves it, for a table version. A changed text drops the row's HTML
+    template: the HTML part is then made from the text (render_email)."""
+    return replace_table(row, table, recipients=recipients, reply_to=reply_to,
+                         subject_template=subject, text_template=text,
+                         html_template=row.html_template if text == row.text_template else "")
+
+
 def _newest_first(rows, programme_id):
     """A programme's own versions before the default's, newest first."""
     return rows.filter(Q(table__programme_id=programme_id) | Q(table__programme__isnull=True)

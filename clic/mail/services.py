@@ -49,6 +49,7 @@ from .routing import (
     TEMPLATE_SUFFIXES,
     compiled,
     current_table,
+    edited_row,
     health_data_context,
     replace_table,
     routed,
@@ -493,13 +494,10 @@ def routing_row_save(*, programme, code: str, recipients: Sequence[str], reply_t
     table = RoutingTable.objects.create(
         programme=programme, version=version, created_by=by,
         change=f"{code}: {', '.join(changed)} changed{started}.")
-    edited = {"recipients": recipients, "reply_to": reply_to}
-    if "subject" in changed:
-        edited["subject_template"] = subject
-    if "text" in changed:
-        edited.update(text_template=text, html_template="")
-    RoutingRow.objects.bulk_create([replace_table(row, table, **(edited if row.code == code else {}))
-                                    for row in rows])
+    RoutingRow.objects.bulk_create([
+        edited_row(row, table, recipients=recipients, reply_to=reply_to,
+                   subject=subject if "subject" in changed else row.subject_template, text=text)
+        if row.code == code else replace_table(row, table) for row in rows])
     audit.record(actor=by, action=audit.CHANGED, obj=table, programme=programme,
                  summary=f"Who is told what, version {version}: {table.change}")
     return table

@@ -18,7 +18,7 @@ from .catalogue import (
 )
 from .examples import example_email
 from .forms import OutboxFilterForm, RoutingRowForm
-from .routing import TABLE_CODES, current_table, offered_names, replace_table, with_rules
+from .routing import TABLE_CODES, current_table, edited_row, offered_names, with_rules
 from .rules import MANAGER_ROLES, can_edit_routing, can_resend, can_view_catalogue, can_view_outbox
 from .selectors import (
     cohorts_using_routing,
@@ -150,11 +150,9 @@ def routing_row_edit(request, programme_id, code):
         elif request.POST.get("action") == "save":
             messages.info(request, "The email changed after its preview: check the example "
                                    "below, then save.")
-        candidate = replace_table(current, table, recipients=values.get(
+        candidate = edited_row(current, table, recipients=values.get(
             "recipients", current.recipients), reply_to=values["reply_to"],
-            subject_template=values["subject"], text_template=values["text"],
-            html_template=current.html_template if values["text"] == current.text_template
-            else "")
+            subject=values["subject"], text=values["text"])
     row = with_rules(catalogue_row, candidate.recipients, candidate.reply_to)
     placement = routing_example_placement(programme)
     return render(request, "mail/routing_row_edit.html", {
