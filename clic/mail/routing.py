@@ -200,10 +200,23 @@ def offered_names(catalogue_row: CatalogueRow) -> list[str]:
     return sorted(COMMON_NAMES | used)
 
 
-def _names_used(source: str) -> tuple[set[str], list[str]]:
+@functools.lru_cache(maxsize=1)
+def handbook_attributes() -> frozenset[str]:
+    """The attributes the handbook's wording looks up on its variables (`full_name` of
+    `trainee.full_name`): all an edited template may look up. A relation the wording never
+    follows (a trainee's absences and their notes) stays out of every email."""
+    return frozenset(attribute for row in CATALOGUE if row.code in TABLE_CODES
+                     for suffix in TEMPLATE_SUFFIXES.values()
+                     for attribute in _names_used(
+                         template_source(f"{row.template}{suffix}"))[2])
+
+
+def _names_used(source: str) -> tuple[set[str], list[str], set[str]]:
     """The variables a template looks up (in what it includes and extends too), less those it
-    sets itself, and the tags and templates it may not use."""
+    sets itself; the tags and templates it may not use; and the attributes it looks up on
+    any variable (list positions aside)."""
     found: set[str] = set()
+    attributes: set[str] = set()
     local: set[str] = {"forloop", "block"}
     refused: list[str] = []
     seen: set[int] = set()
@@ -225,6 +238,7 @@ def _names_used(source: str) -> tuple[set[str], list[str]]:
         if isinstance(item, Variable):
             if item.lookups:
                 found.add(item.lookups[0])
+                attributes.update(part for part in item.lookups[1:] if not part.isdigit())
         elif isinstance(item, FilterExpression):
             walk(item.var)
             for _function, arguments in item.filters:
@@ -258,17 +272,22 @@ def _names_used(source: str) -> tuple[set[str], list[str]]:
                 local.add(item.asvar)
 
     walk(compiled(source).nodelist)
-    return found - local, refused
+    return found - local, refused, attributes
 
 
 def template_problems(catalogue_row: CatalogueRow, source: str) -> list[str]:
     """Why a row's template source cannot be used ([] when it can): it does not compile, it
     uses a tag or template it may not, or a variable the event does not offer."""
     try:
-        names, refused = _names_used(source)
+        names, refused, attributes = _names_used(source)
     except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
         return [f"This template does not render: {exc}"]
     problems = [f"Templates may not use {what}." for what in dict.fromkeys(refused)]
+    unknown_attributes = sorted(attributes - handbook_attributes())
+    if unknown_attributes:
+        listed = ", ".join(f".{attribute}" for attribute in unknown_attributes)
+        problems.append(f"{listed}: not something the email templates may look up (they may "
+                        "use what the handbook's wording uses).")
     unknown = sorted(names - set(offered_names(catalogue_row)))
     if unknown:
         listed = ", ".join(f"{{{{ {name} }}}}" for name in unknown)

@@ -21,6 +21,7 @@ from clic.mail.routing import (
     default_table,
     health_data_context,
     replace_table,
+    routing_row_problems,
 )
 from clic.mail.services import render_email, render_sop_email, routing_row_save, sop_notify
 from tests import factories
@@ -74,6 +75,15 @@ def test_default_table_words_every_row_byte_for_byte_as_the_template_files(code)
         catalogue_row))
 
     assert from_table == from_files
+
+
+@pytest.mark.parametrize("code", TABLE_CODES)
+def test_every_handbook_row_passes_the_checks_an_edit_must_pass(code):
+    row = _row(default_table(), code)
+
+    assert routing_row_problems(BY_CODE[code], recipients=row.recipients,
+                                reply_to=row.reply_to, subject=row.subject_template,
+                                text=row.text_template) == {}
 
 
 def test_every_outbox_row_records_the_table_version_that_made_it(world):
@@ -161,6 +171,17 @@ def test_a_sickness_template_that_asks_for_more_than_dates_is_refused(world, fie
 
     assert any(message in text for text in refused.value.message_dict[field])
     assert not RoutingTable.objects.filter(programme=world.programme).exists()
+
+
+def test_no_row_may_follow_a_relation_the_handbook_wording_never_follows(world):
+    """Sickness notes hang off the placement: no email, sickness or not, may reach them."""
+    with pytest.raises(ValidationError) as refused:
+        _edit(world, "S1", text="{% for p in placements %}{{ p.absences.all.0.note }}"
+                                "{% endfor %}{{ placement.trainee.full_name }}")
+
+    assert refused.value.message_dict["text"] == [
+        ".absences, .all, .note: not something the email templates may look up (they may use "
+        "what the handbook's wording uses)."]
 
 
 def test_an_unknown_variable_is_refused_on_any_row(world):
