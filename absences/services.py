@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clic.accounts.models import User
 from clic.audit import services as audit
-from clic.mail.catalogue import Recipient, row_for
-from clic.mail.services import sop_notify
+from clic.mail.catalogue import Recipient
+from clic.mail.services import sop_notify, sop_recipients
 from rotations.models import ROTATION_WEEKS, Session
 from trainees.models import Placement
 
@@ -268,7 +268,7 @@ def recipients_of(code: str, *, placement: Placement, session: Session | None = 
         if meeting is not None:
             return late_meeting_recipients(meeting, placement)
         return late_recipients(session, placement) if session else []
-    return list(row_for(code).recipients)
+    return sop_recipients(code=code, cohort=placement.cohort)
 
 
 @dataclass(frozen=True)
@@ -366,12 +366,15 @@ def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) ->
 
 
 def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[AbsenceNotice]:
-    """A leave decision goes to the trainee and to everyone its request email reached."""
-    recipients = [Recipient.TRAINEE]
+    """A leave decision goes to whom the programme's table names for decisions (always the
+    trainee) among the trainee and everyone its request email reached."""
+    reached = {Recipient.TRAINEE}
     for code in CODE_ORDER:
         if code in absence.notified_codes:
-            recipients += [r for r in recipients_of(code, placement=absence.placement)
-                           if r not in recipients]
+            reached.update(recipients_of(code, placement=absence.placement))
+    recipients = [role for role in sop_recipients(code=LEAVE_DECISION,
+                                                  cohort=absence.placement.cohort)
+                  if role in reached]
     routing = _current_plan(absence, today or timezone.localdate())
     return [AbsenceNotice(row=LEAVE_DECISION, code=LEAVE_DECISION, days=tuple(routing.days),
                    recipients=tuple(recipients))]

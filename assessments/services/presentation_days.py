@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from clic.accounts.models import Role, User
-from clic.mail.catalogue import Recipient, row_for
-from clic.mail.services import Attachment, resolve_recipients, sop_notify
+from clic.mail.catalogue import Recipient
+from clic.mail.services import Attachment, resolve_recipients, sop_notify, sop_recipients
 from rotations.models import Cohort
 from trainees.models import Placement
 
@@ -129,7 +129,7 @@ def _s13_recipients(day: PresentationDay) -> list:
     extra = _cohort_pd_fallback(cohort)
     if not cohort.directors.filter(pk=day.organiser_id).exists() and day.organiser not in extra:
         extra.append(day.organiser)
-    return [*row_for("S13").recipients, *extra]
+    return [*sop_recipients(code="S13", cohort=cohort), *extra]
 
 
 @transaction.atomic

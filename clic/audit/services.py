@@ -32,7 +32,7 @@ def object_type_of(obj) -> str:
 
 
 def record(*, actor, action: str, obj, summary: str, object_type: str | None = None,
-           placement=None, cohort=None) -> AuditEvent:
+           placement=None, cohort=None, programme=None) -> AuditEvent:
     """Add one event. `summary` says what happened in a few words and never carries a
     sickness note, a reason or a diagnosis."""
     placement, cohort = _where(obj, placement, cohort)
@@ -40,5 +40,6 @@ def record(*, actor, action: str, obj, summary: str, object_type: str | None = N
         actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         object_type=object_type or object_type_of(obj), object_id=obj.pk,
         placement=placement, trainee_id=placement.trainee_id if placement else None,
-        cohort=cohort, programme_id=cohort.programme_id if cohort else None,
+        cohort=cohort,
+        programme_id=cohort.programme_id if cohort else programme.pk if programme else None,
         summary=summary[:300])

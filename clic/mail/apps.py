@@ -14,10 +14,11 @@ class MailConfig(AppConfig):
 
         todo.register("mail", failed_emails)
 
-        # Last in the demo: a refused email, among everything the other steps sent.
+        # Last in the demo: a refused email, among everything the other steps sent; and
+        # Derbyshire's own routing table.
         from clic.accounts import demo as accounts_demo
 
         from . import demo
 
         accounts_demo.steps.register(
-            "mail", accounts_demo.Step(load=demo.load), order=60)
+            "mail", accounts_demo.Step(load=demo.load, clear=demo.routing_clear), order=60)

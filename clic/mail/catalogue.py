@@ -62,6 +62,8 @@ DECIDED_BY = NamedPerson("decided_by", "The person who decided")
 INVITED_BY = NamedPerson("invited_by", "The person who sent the invitation")
 ARRANGER = NamedPerson("arranger_person", "The person who should arrange the meeting")
 ARRANGED_BY = NamedPerson("arranged_by", "The person who arranged, moved or cancelled the meeting")
+NAMED_PEOPLE = {person.context_key: person
+                for person in (RAISED_BY, DECIDED_BY, INVITED_BY, ARRANGER, ARRANGED_BY)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,12 @@ class CatalogueRow:
     # other day may carry health data the CCG must not see.
     reply_to: tuple["Recipient | NamedPerson", ...] = ()
     about_ccg_day: bool = False
+    # Whether each programme's routing table carries the row (its recipients, reply-to and
+    # wording): not for emails outside any programme (invitations, outbox alerts, accounts).
+    per_programme: bool = True
+    # Who receives it when the event itself names them (the people of one session, those an
+    # earlier email reached): the table's recipients for the row are then not used.
+    recipients_from_event: str = ""
 
     def __post_init__(self):
         if Recipient.CCG_ADMIN in self.reply_to and not self.about_ccg_day:
@@ -130,11 +138,13 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "mail/sop/s09_running_late",
                  "The people of that meeting: the caller names them when they differ.",
                  raised_by_trainee=True,
-                 reply_to=(R.TRAINEE,)),
+                 reply_to=(R.TRAINEE,),
+                 recipients_from_event="The people of the meeting the trainee is late for."),
     CatalogueRow("S10", "Timetable change (activity, venue, time)", (R.TRAINEE,),
                  "mail/sop/s10_timetable_change",
                  "The trainees affected, and staff attending; with the updated calendar entry.",
-                 reply_to=(R.PD,)),
+                 reply_to=(R.PD,),
+                 recipients_from_event="The trainees and staff of the session that changed."),
     CatalogueRow("S11", "Trainee submits project outcome and summary slide",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/sop/s11_project_submitted",
                  raised_by_trainee=True,
@@ -167,17 +177,20 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_updated",
                  "To everyone invited: the updated calendar invitation (same UID, higher SEQUENCE).",
-                 reply_to=(R.PD,)),
+                 reply_to=(R.PD,),
+                 recipients_from_event="Everyone invited to the presentation day."),
     CatalogueRow("S13X", "Presentation day cancelled",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_cancelled",
                  "To everyone invited: a calendar cancellation (METHOD:CANCEL).",
-                 reply_to=(R.PD,)),
+                 reply_to=(R.PD,),
+                 recipients_from_event="Everyone invited to the presentation day."),
     CatalogueRow("S13R", "Presentation invitation not answered",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.ES, R.PEERS, R.DEPUTY_CHAIR, R.PD),
                  "mail/assessments/presentation_chase",
                  "Sent when a PD chases: only to invitees who have not replied, at most daily.",
-                 reply_to=(R.PD,)),
+                 reply_to=(R.PD,),
+                 recipients_from_event="Invitees who have not replied."),
     CatalogueRow("S17R", "Evaluation results shared", (R.COHORT_TRAINEES, R.CCG_SUPERVISOR,
                  R.PROJECT_LEAD, R.ES, R.DEPUTY_CHAIR, R.PD, R.PA),
                  "mail/assessments/evaluation_results",
@@ -193,12 +206,14 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "To whoever arranges it: the CCG Supervisor (first meeting, week 8/12/16 reviews; "
                  "the Project Lead's meeting while none is named), the Project Lead (project "
                  "meeting), the trainee (Deputy Clinical Chair). From the Monday of its week.",
-                 reply_to=(R.TRAINEE,)),
+                 reply_to=(R.TRAINEE,),
+                 recipients_from_event="Whoever arranges the meeting."),
     CatalogueRow("MEETING_OVERDUE", "An SOP meeting is still not recorded a week after it fell due",
                  (R.CCG_SUPERVISOR, R.PD), "mail/projects/meeting_overdue",
                  "To the CCG Supervisor; to the PDs for the supervisor's own meetings. "
                  "Not for the optional Deputy Clinical Chair meetings.",
-                 reply_to=(ARRANGER,)),
+                 reply_to=(ARRANGER,),
+                 recipients_from_event="The CCG Supervisor, or the PDs for the supervisor's own meetings."),
     CatalogueRow("MEETING_INVITE", "An SOP meeting is arranged or moved", (R.TRAINEE,),
                  "mail/projects/meeting_invitation",
                  "A calendar invitation (METHOD:REQUEST); a move sends the update (same UID, "
@@ -218,17 +233,20 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "mail/absences/sickness_changed",
                  "Only the people its S5/S6 emails reached, each with their own days. Dates only.",
                  health_data=True, raised_by_trainee=True,
-                 reply_to=(R.TRAINEE,)),
+                 reply_to=(R.TRAINEE,),
+                 recipients_from_event="Whoever the sickness report's S5 and S6 emails reached."),
     CatalogueRow("ABS-SICK-WITHDRAWN", "Sickness report withdrawn",
                  (R.CCG_SUPERVISOR, R.PROJECT_LEAD, R.CCG_ADMIN, R.PA, R.PD),
                  "mail/absences/sickness_withdrawn",
                  "Only the people its S5/S6 emails reached. Dates only.",
                  health_data=True, raised_by_trainee=True,
-                 reply_to=(R.TRAINEE,)),
+                 reply_to=(R.TRAINEE,),
+                 recipients_from_event="Whoever the sickness report's S5 and S6 emails reached."),
     CatalogueRow("ABS-CHANGED", "Leave request, cannot-attend or running-late note changed or withdrawn",
                  (R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD), "mail/absences/changed",
                  "Only the people its S7, S8 or S9 email reached.", raised_by_trainee=True,
-                 reply_to=(R.TRAINEE,)),
+                 reply_to=(R.TRAINEE,),
+                 recipients_from_event="Whoever the report's S7, S8 or S9 email reached."),
     CatalogueRow("ABS-DECISION", "Leave request approved or declined",
                  (R.TRAINEE, R.PA, R.PD, R.CCG_SUPERVISOR, R.PROJECT_LEAD),
                  "mail/absences/decision",
@@ -237,13 +255,16 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  reply_to=(DECIDED_BY,)),
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
                  "To the person invited: a link to set their password.", confidential=True,
-                 reply_to=(INVITED_BY,)),
+                 reply_to=(INVITED_BY,),
+                 per_programme=False),
     CatalogueRow("OUTBOX-ALERT", "Emails failed, or have waited too long to be sent", (),
                  "mail/outbox_alert",
                  "To every Programme Director and Administrator, once per incident: counts "
-                 "only, and a link to the outbox."),
+                 "only, and a link to the outbox.",
+                 per_programme=False),
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
-                 "To the account holder; worded by the sign-in system.", confidential=True),
+                 "To the account holder; worded by the sign-in system.", confidential=True,
+                 per_programme=False),
 )
 
 BY_CODE: dict[str, CatalogueRow] = {row.code: row for row in CATALOGUE}

@@ -10,7 +10,8 @@ from clic.accounts.models import Organisation, User
 from clic.registry import Registry
 
 from .catalogue import CatalogueRow, Recipient
-from .services import Addressee, render_email
+from .models import RoutingRow
+from .services import Addressee, render_sop_email
 
 # The invented cohort and placement, built unsaved by the apps that own them (registered in
 # rotations' and trainees' AppConfig.ready()): part(*, programme, ccg, start_date) -> cohort;
@@ -104,9 +105,11 @@ def example_context(row: CatalogueRow) -> dict:
     }
 
 
-def example_email(row: CatalogueRow) -> tuple[str, str, str] | None:
-    """The row's subject, text and HTML for the invented cohort, or None for rows worded
-    outside the catalogue (allauth's account emails)."""
+def example_email(row: CatalogueRow, table_row: RoutingRow | None = None
+                  ) -> tuple[str, str, str] | None:
+    """The row's subject, text and HTML for the invented cohort (as a routing table words
+    it, when given one), or None for rows worded outside the catalogue (allauth's account
+    emails)."""
     if row.template is None:
         return None
-    return render_email(row.template, example_context(row))
+    return render_sop_email(row, table_row, example_context(row))

@@ -1,9 +1,13 @@
+import hashlib
+import json
+
 from django import forms
 
 from clic.forms import FilterForm, ReadOnceChoiceField
 
-from .catalogue import code_choices
+from .catalogue import NAMED_PEOPLE, RECIPIENT_DESCRIPTIONS, Recipient, code_choices
 from .models import OutboundEmail
+from .routing import routing_row_problems
 
 
 class OutboxFilterForm(FilterForm):
@@ -24,3 +28,51 @@ class OutboxFilterForm(FilterForm):
                            label=lambda placement: f"{placement.trainee} ({placement.cohort})")
         self.fields["code"].choices = [("", "All codes"), *code_choices()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
+
+
+class RoutingRowForm(forms.Form):
+    """One event's row of a programme's table: who receives it, whom a reply reaches, and its
+    wording as Django templates. The rules and the templates are checked by
+    `routing.routing_row_problems`, the same check the service makes before it saves."""
+
+    recipients = forms.MultipleChoiceField(
+        label="Who is told", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(role.value, RECIPIENT_DESCRIPTIONS[role]) for role in Recipient])
+    reply_to = forms.MultipleChoiceField(
+        label="A reply reaches", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Never the person the email goes to. None ticked: the email has no reply "
+                  "address.",
+        choices=[*((role.value, RECIPIENT_DESCRIPTIONS[role]) for role in Recipient),
+                 *((key, person.description) for key, person in NAMED_PEOPLE.items())])
+    subject = forms.CharField(label="Subject", max_length=300, strip=False,
+                              help_text="A Django template, on one line.")
+    text = forms.CharField(label="Text of the email", max_length=20000, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text="A Django template. Variables are written {{ name }}.")
+
+    def __init__(self, data=None, *, catalogue_row, initial=None):
+        super().__init__(data, initial=initial)
+        self.catalogue_row = catalogue_row
+        if catalogue_row.recipients_from_event:
+            del self.fields["recipients"]
+
+    def clean_text(self):
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        problems = routing_row_problems(
+            self.catalogue_row, recipients=cleaned.get("recipients", []),
+            reply_to=cleaned["reply_to"], subject=cleaned["subject"], text=cleaned["text"])
+        for field, messages in problems.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def digest(self) -> str:
+        """What was previewed, so that saving after a later change asks for a new preview."""
+        values = [self.cleaned_data.get(name) for name in ("recipients", "reply_to", "subject",
+                                                            "text")]
+        return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:32]

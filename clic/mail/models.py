@@ -7,6 +7,61 @@ from django.db import models
 from django.utils import timezone
 
 
+class RoutingTable(models.Model):
+    """One version of a programme's "who is told what": for every SOP event, who receives
+    its email, whom a reply reaches and its wording (the rows). A version is never changed:
+    each edit saves a new one, and outbox rows name the version that produced them.
+
+    The default table (no programme) is the handbook's SOP, loaded from the catalogue and its
+    template files; a programme reads it until a PD first edits the programme's own."""
+
+    programme = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="routing_tables")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    change = models.CharField("what changed", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"],
+                                    name="mail_routing_programme_version"),
+            models.UniqueConstraint(fields=["version"], condition=models.Q(programme__isnull=True),
+                                    name="mail_routing_default_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.name if self.programme_id else 'Default'} table, version {self.version}"
+
+    @property
+    def label(self) -> str:
+        """How the outbox names the version: "version 2", "default version 1"."""
+        return f"{'' if self.programme_id else 'default '}version {self.version}"
+
+
+class RoutingRow(models.Model):
+    """One event's routing in a table version: recipient roles and reply-to targets (catalogue
+    values) and the Django template sources of its subject, text and HTML. An empty HTML
+    source means the HTML part is made from the rendered text (an edited text body)."""
+
+    table = models.ForeignKey(RoutingTable, on_delete=models.CASCADE, related_name="rows")
+    code = models.CharField("SOP code", max_length=20)
+    recipients = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject_template = models.TextField()
+    text_template = models.TextField()
+    html_template = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "code"],
+                                               name="mail_routing_row_code")]
+
+    def __str__(self):
+        return f"{self.code} in {self.table}"
+
+
 class OutboundEmail(models.Model):
     """One email to one address, written in the transaction of the change that causes it.
 
@@ -65,6 +120,10 @@ class OutboundEmail(models.Model):
                                   on_delete=models.SET_NULL, related_name="outbound_emails")
     cohort = models.ForeignKey("rotations.Cohort", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="outbound_emails")
+    # The "who is told what" version that routed and worded it; null for emails outside any
+    # programme's table (invitations, alerts, account emails) and rows from before tables.
+    routing_table = models.ForeignKey(RoutingTable, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

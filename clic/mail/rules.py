@@ -19,3 +19,8 @@ def can_view_catalogue(user) -> bool:
 def can_resend(user, email: OutboundEmail) -> bool:
     """Only a PD or PA, and only a failed email (one already in their scope)."""
     return access_for(user).has_role(*MANAGER_ROLES) and email.status == OutboundEmail.Status.FAILED
+
+
+def can_edit_routing(user, programme) -> bool:
+    """Only the programme's own PDs change whom its emails reach and what they say."""
+    return access_for(user).holds(Role.PD, programme.pk)

@@ -4,9 +4,12 @@ PDs and PAs see the emails of their programmes' cohorts and the emails to the pe
 they manage; CCG admin sees only what went to their CCG's admin mailbox.
 """
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
@@ -14,7 +17,7 @@ from clic.accounts.selectors import people_visible_to
 from clic.registry import Registry
 
 from .catalogue import CATALOGUE
-from .models import OutboundEmail
+from .models import OutboundEmail, RoutingTable
 
 # What the outbox reads of the apps that own cohorts and placements, registered in their
 # AppConfig.ready() (clic.registry). Each takes one part, read with one(): an app that forgot
@@ -28,7 +31,10 @@ visible_placements: Registry = Registry("outbox: the placements a person sees")
 LIST_FIELDS_DEFERRED = ("body_text", "body_html", "attachments")
 # What the outbox's rows show: compiling all thirty columns cost the page about a millisecond.
 LIST_FIELDS = ("code", "to_email", "to_name", "recipient_roles", "subject", "status", "attempts",
-               "last_error", "created_at", "sent_at", "placement_id")
+               "last_error", "created_at", "sent_at", "placement_id",
+               # The table version that routed it: a join on a table of a few rows, rather
+               # than a query a page.
+               "routing_table__version", "routing_table__programme_id")
 
 RAISED_BY_TRAINEE = tuple(row.code for row in CATALOGUE if row.raised_by_trainee)
 
@@ -69,7 +75,8 @@ def outbox_visible_to(user, *, cohort=None) -> QuerySet[OutboundEmail]:
     with_trainees)."""
     if not user.is_authenticated:
         return OutboundEmail.objects.none()
-    return OutboundEmail.objects.filter(_outbox_scope(user, cohort=cohort)).only(*LIST_FIELDS)
+    return (OutboundEmail.objects.filter(_outbox_scope(user, cohort=cohort))
+            .select_related("routing_table").only(*LIST_FIELDS))
 
 
 def with_trainees(emails, placements) -> list[OutboundEmail]:
@@ -88,7 +95,8 @@ def with_trainees(emails, placements) -> list[OutboundEmail]:
 def outbox_email_for(user, email_id) -> OutboundEmail:
     """One email with its bodies; 404 for anyone outside its scope."""
     return get_object_or_404(OutboundEmail.objects.filter(_outbox_scope(user))
-                             .select_related("cohort", "placement__trainee", "resent_by"),
+                             .select_related("cohort", "placement__trainee", "resent_by",
+                                             "routing_table__programme"),
                              pk=email_id)
 
 
@@ -152,3 +160,43 @@ def emails_about_placement(user, placement) -> QuerySet[OutboundEmail]:
         scope |= Q(code__in=RAISED_BY_TRAINEE)
     return (OutboundEmail.objects.filter(placement=placement).filter(scope)
             .defer(*LIST_FIELDS_DEFERRED).order_by("-created_at", "-id"))
+
+
+def routing_programmes_for(user, *roles: str) -> QuerySet[Organisation]:
+    """The programmes in which this person holds one of these roles: whose "who is told what"
+    they read (PDs and PAs) or edit (PDs)."""
+    return Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME,
+                                       pk__in=access_for(user).organisation_ids(*roles)
+                                       ).order_by("name")
+
+
+def routing_programme_for(user, programme_id, *roles: str) -> Organisation:
+    """One of them; 404 for anyone else."""
+    return get_object_or_404(routing_programmes_for(user, *roles), pk=programme_id)
+
+
+def routing_versions(programme) -> list[RoutingTable]:
+    """A programme's own table versions, newest first, then the default it started from."""
+    own = list(RoutingTable.objects.filter(programme=programme).select_related("created_by")
+               .order_by("-version"))
+    default = (RoutingTable.objects.filter(programme__isnull=True).select_related("created_by")
+               .order_by("-version").first())
+    return own + ([default] if default else [])
+
+
+def cohorts_using_routing(programme) -> list:
+    """The programme's cohorts that have not ended: their emails follow its table."""
+    cohort_model = OutboundEmail.cohort.field.related_model
+    today = timezone.localdate()
+    recent = cohort_model.objects.filter(programme=programme,
+                                         start_date__gte=today - timedelta(days=2 * 365))
+    return [cohort for cohort in recent.order_by("start_date", "name") if cohort.end_date >= today]
+
+
+def routing_example_placement(programme):
+    """A placement of the programme's newest cohort, whose people an edited row's example
+    names (None when the programme has none yet)."""
+    placement_model = OutboundEmail.placement.field.related_model
+    return (placement_model.objects.filter(cohort__programme=programme)
+            .select_related("cohort__ccg", "trainee").order_by("-cohort__start_date", "pk")
+            .first())

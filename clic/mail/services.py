@@ -32,6 +32,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
 from django.db import DatabaseError, connection, transaction
@@ -40,10 +41,21 @@ from django.template import Context, engines
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from clic.accounts.models import Role, User
+from clic.accounts.models import Organisation, Role, User
 
-from .catalogue import HEALTH_DATA_CONTEXT_KEYS, CatalogueRow, NamedPerson, Recipient, row_for
-from .models import OutboundEmail
+from .catalogue import NAMED_PEOPLE, CatalogueRow, NamedPerson, Recipient, row_for
+from .models import OutboundEmail, RoutingRow, RoutingTable
+from .routing import (
+    TABLE_CODES,
+    TEMPLATE_SUFFIXES,
+    compiled,
+    current_table,
+    edited_row,
+    health_data_context,
+    replace_table,
+    routed,
+    routing_row_problems,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -123,37 +135,34 @@ def email_queue_rendered(*, code: str, message: EmailMessage, event_key: str) ->
 def sop_notify(*, code: str, event_key: str, about, placement=None, cohort=None,
                context: dict | None = None, attachments: Sequence[Attachment | tuple] = (),
                recipients_override: Sequence | None = None) -> list[OutboundEmail]:
-    """Queue an SOP row's email to everyone its roles name, as they stand now.
+    """Queue an SOP row's email to everyone its roles name, as they stand now, worded and
+    routed by the cohort's programme's table (each row records the table version).
 
     `recipients_override` replaces the row's roles: Recipient values, or people (anything
     with `.email`) and plain addresses, for events such as S9 and S10 whose recipients
     are the people of one meeting or session.
     """
-    row = row_for(code)
     placement, cohort, placements = _event_scope(code, about=about, placement=placement,
                                                  cohort=cohort)
+    row, table_row = routed(code, cohort.programme_id)
     addressees = resolve_recipients(
         row.recipients if recipients_override is None else recipients_override,
         placement=placement, cohort=cohort, placements=placements)
     if not addressees:
         logger.warning("%s %s has no recipients", code, event_key)
-    render, replies = _sop_renderer(row, addressees=addressees, about=about,
+    render, replies = _sop_renderer(row, table_row, addressees=addressees, about=about,
                                     placement=placement, cohort=cohort, placements=placements,
                                     context=context, attachments=attachments)
     return _queue(code=code, event_key=event_key, addressees=addressees, about=about,
                   placement=placement, cohort=cohort, attachments=attachments, render=render,
-                  reply_to=replies)
+                  reply_to=replies, routing_table=table_row.table if table_row else None)
 
 
-def _sop_renderer(row, *, addressees, about, placement, cohort, placements, context,
+def _sop_renderer(row, table_row, *, addressees, about, placement, cohort, placements, context,
                   attachments):
     """How an SOP event's email is worded for each addressee, (subject, text, HTML), and
     whom each addressee's reply reaches."""
     event_context = dict(context or {})
-    if row.health_data:
-        # Sickness is special-category data: whatever the caller passed, only dates reach
-        # the template, and not the absence itself (it may carry a note).
-        event_context = {k: v for k, v in event_context.items() if k in HEALTH_DATA_CONTEXT_KEYS}
     base = {**event_context, "row": row, "cohort": cohort, "ccg": cohort.ccg,
             "placement": placement, "trainee": placement.trainee if placement else None,
             "placements": placements,
@@ -167,10 +176,19 @@ def _sop_renderer(row, *, addressees, about, placement, cohort, placements, cont
                                placements=placements, context=context or {})
 
     def render(addressee: Addressee):
-        return render_email(row.template, {**base, "recipient": addressee,
-                                           "replies_reach": replies[addressee.email]})
+        return render_sop_email(row, table_row, {**base, "recipient": addressee,
+                                                 "replies_reach": replies[addressee.email]})
 
     return render, replies
+
+
+def render_sop_email(row: CatalogueRow, table_row, context: dict) -> tuple[str, str, str]:
+    """An SOP row's email from the table's wording (the catalogue's files for rows outside
+    the tables). Sickness is special-category data: whatever the caller passed, its template
+    is given only the dates and plain names."""
+    if row.health_data:
+        context = health_data_context(context)
+    return render_email(row.template, context, sources=table_row)
 
 
 def sop_subjects(*, code: str, addressees: Sequence[Addressee], about=None, placement=None,
@@ -179,7 +197,8 @@ def sop_subjects(*, code: str, addressees: Sequence[Addressee], about=None, plac
     arguments: how a confirmation page names which email goes to whom."""
     placement, cohort, placements = _event_scope(code, about=about, placement=placement,
                                                  cohort=cohort)
-    render, _ = _sop_renderer(row_for(code), addressees=addressees, about=about,
+    render, _ = _sop_renderer(*routed(code, cohort.programme_id), addressees=addressees,
+                              about=about,
                               placement=placement, cohort=cohort, placements=placements,
                               context=context, attachments=())
     return [render(addressee)[0] for addressee in addressees]
@@ -192,8 +211,15 @@ def sop_addressees(*, code: str, about=None, placement=None, cohort=None,
     placement, cohort, placements = _event_scope(code, about=about, placement=placement,
                                                  cohort=cohort)
     return resolve_recipients(
-        row_for(code).recipients if recipients_override is None else recipients_override,
+        sop_recipients(code=code, cohort=cohort) if recipients_override is None
+        else recipients_override,
         placement=placement, cohort=cohort, placements=placements)
+
+
+def sop_recipients(*, code: str, cohort) -> list[Recipient]:
+    """The roles an SOP row reaches in this cohort's programme now: what callers that add
+    people of their own start from."""
+    return list(routed(code, cohort.programme_id)[0].recipients)
 
 
 def reply_addressees(row: CatalogueRow, *, addressees: Sequence[Addressee], placement, cohort,
@@ -368,7 +394,7 @@ def _unique_addresses(addresses) -> list[str]:
 
 
 def _queue(*, code, event_key, addressees, about, placement, cohort, attachments, render,
-           reply_to: dict[str, list[Addressee]] | None = None):
+           reply_to: dict[str, list[Addressee]] | None = None, routing_table=None):
     """Write one row per addressee unless the event already made it; send after commit."""
     keys = {addressee.email: idempotency_key(event_key, addressee.email)
             for addressee in addressees}
@@ -393,7 +419,7 @@ def _queue(*, code, event_key, addressees, about, placement, cohort, attachments
             body_text=text, body_html=html, attachments=stored_attachments,
             created_at=now, next_attempt_at=now, enqueued_at=now,
             content_type=content_type, object_id=about.pk if about is not None else None,
-            placement=only, cohort=cohort))
+            placement=only, cohort=cohort, routing_table=routing_table))
     if drafts:
         OutboundEmail.objects.bulk_create(drafts, ignore_conflicts=True)
     rows = {row.idempotency_key: row
@@ -456,21 +482,92 @@ def _stored_attachment(attachment) -> dict:
     return {"filename": filename, "mimetype": mimetype, "text": content}
 
 
+# Routing tables ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def routing_row_save(*, programme, code: str, recipients: Sequence[str], reply_to: Sequence[str],
+                     subject: str, text: str, by) -> RoutingTable:
+    """Save a new version of a programme's "who is told what" with one event's row edited:
+    who receives it, whom a reply reaches, its subject and text. Refused (ValidationError by
+    field, naming the rule) when it would break a rule or its templates do not work. An
+    edited text drops the row's handbook HTML: the HTML part is then made from the text.
+    Returns the new version, or the current one when nothing changed."""
+    from clic.audit import services as audit
+
+    # One edit of a programme's table at a time: the next version number is taken under it.
+    Organisation.objects.select_for_update().filter(pk=programme.pk).first()
+    catalogue_row = row_for(code)
+    if code not in TABLE_CODES:
+        raise ValueError(f"{code} is not in the programmes' tables.")
+    current = current_table(programme.pk)
+    rows = list(current.rows.all())
+    before = next(row for row in rows if row.code == code)
+    recipients = (list(before.recipients) if catalogue_row.recipients_from_event
+                  else _in_the_same_order(before.recipients, recipients, Recipient.values))
+    reply_to = _in_the_same_order(before.reply_to, reply_to,
+                                  [*Recipient.values, *NAMED_PEOPLE])
+    subject, text = _one_line(subject), text.replace("\r\n", "\n")
+    problems = routing_row_problems(catalogue_row, recipients=recipients, reply_to=reply_to,
+                                    subject=subject, text=text)
+    if problems:
+        raise ValidationError(problems)
+    changed = [what for what, old, new in (
+        ("recipients", before.recipients, recipients), ("reply-to", before.reply_to, reply_to),
+        ("subject", _one_line(before.subject_template), subject),
+        ("text", before.text_template, text)) if old != new]
+    if not changed:
+        return current
+    version = (RoutingTable.objects.filter(programme=programme).aggregate(Max("version"))
+               ["version__max"] or 0) + 1
+    started = ("" if current.programme_id
+               else f", starting from the default table's version {current.version}")
+    table = RoutingTable.objects.create(
+        programme=programme, version=version, created_by=by,
+        change=f"{code}: {', '.join(changed)} changed{started}.")
+    RoutingRow.objects.bulk_create([
+        edited_row(row, table, recipients=recipients, reply_to=reply_to,
+                   subject=subject if "subject" in changed else row.subject_template, text=text)
+        if row.code == code else replace_table(row, table) for row in rows])
+    audit.record(actor=by, action=audit.CHANGED, obj=table, programme=programme,
+                 summary=f"Who is told what, version {version}: {table.change}")
+    return table
+
+
+def _in_the_same_order(before: Sequence[str], chosen: Sequence[str], known: Sequence[str]
+                       ) -> list[str]:
+    """The known values chosen: those kept in the order they had (the order people are
+    emailed in), then the new ones."""
+    chosen = [value for value in dict.fromkeys(chosen) if value in known]
+    return [value for value in before if value in chosen] + [
+        value for value in chosen if value not in before]
+
+
 # Rendering --------------------------------------------------------------------------------
 
 
-def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, plain text and HTML from the template trio; links start at SITE_URL."""
+def render_email(template: str | None, context: dict, *,
+                 sources: RoutingRow | None = None) -> tuple[str, str, str]:
+    """Subject, plain text and HTML from the template trio, or from a routing table row's
+    sources; links start at SITE_URL. A row with no HTML source (its text was edited) gets
+    the rendered text as its HTML part, in paragraphs with its links, inside the standard
+    email page."""
     context = {"site_url": settings.SITE_URL,
                "link": settings.SITE_URL + context.get("path", "/"), **context}
     engine = engines["django"]
 
-    def render(name, autoescape):
-        return engine.get_template(name).template.render(Context(context, autoescape=autoescape))
+    def render(part, autoescape):
+        compiled_part = (compiled(getattr(sources, f"{part}_template")) if sources is not None
+                         else engine.get_template(f"{template}{TEMPLATE_SUFFIXES[part]}").template)
+        return compiled_part.render(Context(context, autoescape=autoescape))
 
-    subject = _one_line(render(f"{template}_subject.txt", autoescape=False))
-    text = re.sub(r"\n{3,}", "\n\n", render(f"{template}.txt", autoescape=False)).strip() + "\n"
-    html = render(f"{template}.html", autoescape=True).strip()
+    subject = _one_line(render("subject", autoescape=False))
+    text = re.sub(r"\n{3,}", "\n\n", render("text", autoescape=False)).strip() + "\n"
+    if sources is not None and not sources.html_template:
+        html = engine.get_template("mail/_text_as_html.html").template.render(
+            Context({"text": text}, autoescape=True)).strip()
+    else:
+        html = render("html", autoescape=True).strip()
     return subject, text, html
 
 

@@ -9,10 +9,15 @@ from django.contrib.contenttypes.models import ContentType
 from absences import services
 from absences.models import Absence
 from absences.routing import Routing, Timetable, overlaps, route, sop_days
+from clic.accounts.models import Role
 from clic.mail.models import OutboundEmail
+from clic.mail.routing import current_table
+from clic.mail.services import routing_row_save
 from rotations.models import Session
+from tests import factories
+from tests.fixtures.people import give_role
 
-from .conftest import FRI, MON, SAT, THU, TUE, WED, week_day
+from .conftest import FRI, MON, SAT, START, THU, TUE, WED, Rotation, week_day
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +145,65 @@ def test_overlaps_by_half_day():
     assert not overlaps(day, day, "am", day, day, "pm")
     assert not overlaps(day, day, "day", day + datetime.timedelta(days=1),
                         day + datetime.timedelta(days=2), "day")
+
+
+# A second programme, as a programme template could plan it: teaching on Tuesdays and two
+# half project days (Monday afternoon, Friday morning), its sessions written straight to the
+# timetable; and its own table, which also tells its PDs of sickness on a project day.
+T_PROJECT = CCG_PEOPLE | {"pd@nhs.test"}
+T_CASES = [
+    ("Tuesday teaching day", S, week_day(2, TUE), week_day(2, TUE), "day", None,
+     {"S6": (PROGRAMME, [week_day(2, TUE)])}),
+    ("Monday: afternoon project, morning not", S, week_day(2, MON), week_day(2, MON), "day", None,
+     {"S5": (T_PROJECT, [week_day(2, MON)]), "S6": (PROGRAMME, [week_day(2, MON)])}),
+    ("Monday afternoon", S, week_day(2, MON), week_day(2, MON), "pm", None,
+     {"S5": (T_PROJECT, [week_day(2, MON)])}),
+    ("Friday morning", S, week_day(2, FRI), week_day(2, FRI), "am", None,
+     {"S5": (T_PROJECT, [week_day(2, FRI)])}),
+    ("Friday afternoon", S, week_day(2, FRI), week_day(2, FRI), "pm", None,
+     {"S6": (PROGRAMME, [week_day(2, FRI)])}),
+    ("Wednesday and Thursday, east Kent's days", S, week_day(2, WED), week_day(2, THU), "day",
+     None, {"S6": (PROGRAMME, [week_day(2, WED), week_day(2, THU)])}),
+    ("a week over both", S, week_day(3, MON), week_day(3, FRI), "day", None,
+     {"S5": (T_PROJECT, [week_day(3, MON), week_day(3, FRI)]),
+      "S6": (PROGRAMME, [week_day(3, d) for d in (MON, TUE, WED, THU, FRI)])}),
+    ("annual leave", AL, week_day(5, MON), week_day(5, FRI), "day", None,
+     {"S7": (ANNUAL, [week_day(5, d) for d in (MON, TUE, WED, THU, FRI)])}),
+    ("cannot attend Tuesday teaching", CA, None, None, "day",
+     (week_day(6, TUE), Session.Kind.TEACHING, "am"), {"S8": (PROGRAMME, [week_day(6, TUE)])}),
+    ("late for the Monday afternoon project session", RL, None, None, "day",
+     (week_day(6, MON), Session.Kind.PROJECT, "pm"), {"S9": (CCG_SESSION, None)}),
+]
+
+
+@pytest.fixture
+def tuesday_rotation(world) -> Rotation:
+    programme = factories.ProgrammeFactory(name="Derbyshire Clinical Commissioning Development "
+                                                "Programme")
+    give_role(world.pa, Role.PA, programme)
+    cohort = factories.CohortFactory(programme=programme, ccg=world.ccg, start_date=START,
+                                     directors=[world.pd])
+    placement = factories.PlacementFactory(
+        cohort=cohort, trainee=world.trainee, practice=world.practice,
+        educational_supervisor=world.es, ccg_supervisor=world.supervisor, project_lead=world.lead)
+    for week in range(1, 17):
+        for part, kind in (("am", Session.Kind.TEACHING), ("pm", Session.Kind.ALS)):
+            Session.objects.create(cohort=cohort, week=week, date=week_day(week, TUE), part=part,
+                                   kind=kind, title=kind.label)
+        for weekday, part in ((MON, "pm"), (FRI, "am")):
+            Session.objects.create(cohort=cohort, placement=placement, week=week,
+                                   date=week_day(week, weekday), part=part,
+                                   kind=Session.Kind.PROJECT, title="Project work")
+    sickness = current_table(programme.pk).rows.get(code="S5")
+    routing_row_save(programme=programme, code="S5", recipients=[*sickness.recipients, "pd"],
+                     reply_to=sickness.reply_to, subject=sickness.subject_template,
+                     text=sickness.text_template, by=world.pd)
+    return Rotation(world=world, cohort=cohort, placement=placement, facilitator=None)
+
+
+@pytest.mark.parametrize("case,kind,first,last,part,session_ref,expected", T_CASES,
+                         ids=[c[0] for c in T_CASES])
+def test_a_tuesday_programme_with_half_project_days_routes_by_its_sessions_and_table(
+        tuesday_rotation, case, kind, first, last, part, session_ref, expected):
+    test_each_report_emails_exactly_the_sop_people_once(
+        tuesday_rotation, case, kind, first, last, part, session_ref, expected)

@@ -69,3 +69,31 @@ def test_a_mistyped_filter_is_shown_with_its_message_on_the_outbox_and_audit_log
     page.goto(f"{live_server.url}/audit/?start=31/02/2026")
     assert page.get_by_text("From must be a real date").first.is_visible()
     axe_check(page)
+
+
+def test_pd_changes_an_email_sees_the_example_and_saves_a_version(page, live_server, world,
+                                                                  settings):
+    settings.CLIC_MFA_ENFORCED = False
+    signed_in(page, live_server, world.pd)
+
+    page.goto(f"{live_server.url}/sop/")
+    page.get_by_role("link", name="Change S6").click()
+    assert "Change S6: Sickness on any other day" in page.get_by_role(
+        "heading", level=1).inner_text()
+    axe_check(page)
+
+    page.get_by_label("Subject").fill("Off sick: {{ trainee.full_name }} {{ reason }}")
+    page.get_by_role("button", name="Show the example email").click()
+    summary = page.locator(".nhsuk-error-summary")
+    assert "{{ reason }}: not a variable this email offers" in summary.inner_text()
+    axe_check(page)
+
+    page.get_by_label("Subject").fill("Off sick: {{ trainee.full_name }}")
+    page.get_by_role("button", name="Show the example email").click()
+    assert page.get_by_text("Off sick: Dr Alex Example").is_visible()
+    axe_check(page)
+
+    page.get_by_role("button", name="Save as a new version").click()
+    assert page.get_by_text("Saved as version 1").is_visible()
+    assert page.get_by_role("cell", name="S6: subject changed", exact=False).is_visible()
+    axe_check(page)

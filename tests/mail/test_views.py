@@ -452,3 +452,89 @@ def test_outbox_never_shows_a_sign_in_link(client, world):
     assert "You are invited to the CLIC service" in html
     assert "secret-token" not in html
     assert "carries a personal sign-in link" in html
+
+
+def _row_edit(client, world, code="S6", **fields):
+    from clic.mail.routing import current_table
+
+    row = current_table(world.programme.pk).rows.get(code=code)
+    values = {"recipients": row.recipients, "reply_to": row.reply_to,
+              "subject": row.subject_template, "text": row.text_template, **fields}
+    client.force_login(world.pd)
+    return client.post(f"/sop/{world.programme.pk}/{code}/", {**values, "action": "preview"}), values
+
+
+def test_pd_sees_the_example_then_saves_the_edit_as_a_new_version(client, world):
+    from clic.mail.models import RoutingTable
+
+    preview, values = _row_edit(client, world, recipients=["pd"],
+                                subject="Off sick: {{ trainee.full_name }}")
+    html = preview.content.decode()
+
+    assert preview.status_code == 200
+    assert "Off sick: Dr Alex Example" in html
+    assert f"{world.pd.full_name}, {world.pd.email} (Programme Director)" in html
+    assert world.pa.email not in html.split("The example email")[1]
+    assert "{{ days }}" in html and "{{ reason }}" not in html
+    assert not RoutingTable.objects.filter(programme=world.programme).exists()
+
+    digest = re.search(r'name="previewed" value="(\w+)"', html).group(1)
+    saved = client.post(f"/sop/{world.programme.pk}/S6/",
+                        {**values, "action": "save", "previewed": digest}, follow=True)
+    page = saved.content.decode()
+
+    table = RoutingTable.objects.get(programme=world.programme)
+    assert (table.version, table.created_by) == (1, world.pd)
+    assert "Saved as version 1" in page
+    assert f"running cohorts use this table ({world.cohort.name})" in page
+    assert "S6: recipients, subject changed" in page
+    assert "Default version 1" in page
+    [email] = other_leave(world)
+    assert (email.to_email, email.routing_table_id) == (world.pd.email, table.pk)
+    outbox = page_for(client, world.pd).content.decode()
+    assert "Table version 1" in outbox
+    detail = page_for(client, world.pd, url=f"/outbox/{email.pk}/").content.decode()
+    assert f"{world.programme.name}, version 1" in detail
+
+
+def test_saving_an_email_changed_since_its_preview_saves_nothing(client, world):
+    from clic.mail.models import RoutingTable
+
+    preview, values = _row_edit(client, world, subject="Off sick: {{ trainee.full_name }}")
+    digest = re.search(r'name="previewed" value="(\w+)"', preview.content.decode()).group(1)
+
+    response = client.post(f"/sop/{world.programme.pk}/S6/",
+                           {**values, "subject": "Changed again", "action": "save",
+                            "previewed": digest})
+
+    assert response.status_code == 200
+    assert "changed after its preview" in response.content.decode()
+    assert not RoutingTable.objects.filter(programme=world.programme).exists()
+
+
+def test_an_edit_that_breaks_a_rule_is_shown_on_its_field_and_saves_nothing(client, world):
+    from clic.mail.models import RoutingTable
+
+    response, _values = _row_edit(client, world, recipients=["pa", "pd", "ccg_admin"],
+                                  text="{{ reason }}")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "nhsuk-error-summary" in html
+    assert "The CCG admin mailbox is told of sickness only for CCG project days." in html
+    assert "{{ reason }}: not a variable this email offers." in html
+    assert 'name="action" value="save"' not in html
+    assert not RoutingTable.objects.filter(programme=world.programme).exists()
+
+
+def test_only_the_programmes_pds_edit_its_table(client, world):
+    client.force_login(world.pa)
+    assert client.get(f"/sop/{world.programme.pk}/").status_code == 200
+    assert client.get(f"/sop/{world.programme.pk}/S6/").status_code == 404
+    client.force_login(world.other_pd)
+    assert client.get(f"/sop/{world.programme.pk}/").status_code == 404
+    assert client.get(f"/sop/{world.programme.pk}/S6/").status_code == 404
+    client.force_login(world.pd)
+    assert client.get(f"/sop/{world.programme.pk}/S6/").status_code == 200
+    for code in ("INVITE", "ACCOUNT", "S99"):
+        assert client.get(f"/sop/{world.programme.pk}/{code}/").status_code == 404

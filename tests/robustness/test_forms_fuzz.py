@@ -37,7 +37,7 @@ from assessments.services import MAX_CBD_CAPABILITIES
 from clic.accounts.demo import DEMO_PASSWORD
 from clic.accounts.models import Organisation, Role
 from clic.audit.models import AuditEvent
-from clic.mail.catalogue import code_choices
+from clic.mail.catalogue import Recipient, code_choices
 from clic.mail.models import OutboundEmail
 from projects.models import CommissioningStage, Concern, MeetingKind
 from rotations.models import Session
@@ -282,6 +282,12 @@ FORMS: list[Form] = [
     Form("calendar_token_reset", "trainee1", reachable=False),
     Form("mail_outbox_resend", "pd", lambda s: (s.email.pk,), lambda s: {
         "next": text("/outbox/", "//evil.example/", "https://evil.example/")}, reachable=False),
+    Form("mail_routing_row", "pd", lambda s: (s.running.programme_id, "S5"), lambda s: {
+        "recipients": choice(*Recipient.values), "reply_to": choice(*Recipient.values, "raised_by"),
+        "subject": text("Sickness absence: {{ trainee.full_name }}", "{{ reason }}", "{% if %}"),
+        "text": text("Off on {{ days.0 }}", "{{ note }}", "{% for x in %}", "{% debug %}"),
+        "previewed": text("0" * 32)},
+        buttons=({"action": "preview"}, {"action": "save"}, {})),
     # allauth's pages, as the service configures them
     Form("account_login", None, fields=lambda s: {
         "login": email("trainee1@clic.test"), "password": text(DEMO_PASSWORD),
@@ -461,7 +467,7 @@ READ_ONLY = {
     "placement_timetable_pdf", "diary_week", "diary_month", "calendar_subscribe",
     "calendar_feed", "trainees_template", "placement_detail", "supervision", "project_detail",
     "meeting_list", "hr_agreement_download", "concerns", "summary_download", "mail_outbox",
-    "mail_outbox_detail", "mail_catalogue", "assessments_index", "presentation_day",
+    "mail_outbox_detail", "mail_catalogue", "mail_routing_table", "assessments_index", "presentation_day",
     "presentation_invitations", "presentation_feedback", "assessment_detail",
     "end_of_rotation_pdf", "reflective_overview", "evaluation_results", "absences:mine",
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",

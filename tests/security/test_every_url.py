@@ -320,6 +320,11 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "mail_outbox_resend": Page(OBJECT, url("mail_outbox_resend", lambda s: s.email_to_ccg_admin.pk),
                                seen_by=PROGRAMME, post=True),
     "mail_catalogue": Page(ROLE, static("mail_catalogue"), seen_by=MANAGERS_ANYWHERE),
+    # A programme's "who is told what": read by its PDs and PAs, edited by its PDs only.
+    "mail_routing_table": Page(OBJECT, url("mail_routing_table", lambda s: s.world.programme.pk),
+                               seen_by=PROGRAMME),
+    "mail_routing_row": Page(OBJECT, url("mail_routing_row", lambda s: s.world.programme.pk,
+                                         lambda s: "S5"), seen_by=("pd",)),
 
     # --- assessments --------------------------------------------------------------------
     "assessments_index": Page(PERSONAL, static("assessments_index")),

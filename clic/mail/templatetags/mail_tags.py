@@ -74,7 +74,10 @@ def outbox_rows(context, emails, can_resend):
                       if email.last_error else "")
         subject = format_html('<a href="{}{}{}">{}</a>{}', detail[0], email.pk, detail[1],
                               email.subject, about)
-        return (_when(email.created_at), email.code, to, subject, status,
+        # The table version that routed it (outbox_visible_to joins it).
+        code = (format_html('{}<br><span class="nhsuk-body-s">Table {}</span>', email.code,
+                            email.routing_table.label) if email.routing_table_id else email.code)
+        return (_when(email.created_at), code, to, subject, status,
                 _when(email.sent_at) or "Not yet", email.attempts, last_error)
 
     return format_html_join("", _ROW, (row(email) for email in emails))
