@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 from clic.mail.notices import done_before
 from clic.pdf import pdf_response
 from trainees.selectors import placement_for
@@ -88,11 +88,10 @@ def cohort_publish(request, pk):
         if cohort.is_published:
             messages.info(request, _already_published(cohort))
             return redirect("cohort_detail", cohort.pk)
-        try:
+        with service_refusal() as refused:
             services.cohort_publish(cohort=cohort, by=request.user)
-        except ValidationError as error:
-            errors = [{"href": "", "text": message} for message in error.messages]
-        else:
+        errors = refused.summary_items
+        if not refused:
             messages.success(request, "The timetable is published. The emails listed are "
                                       "being sent.")
             return redirect("cohort_detail", cohort.pk)

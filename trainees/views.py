@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 from clic.paging import page_of
 from rotations import rules as rotation_rules
 from rotations.selectors import cohort_to_manage, placement_sessions, session_scope
@@ -40,12 +40,11 @@ def trainees_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         rows, problems = parse_trainees_csv(form.cleaned_data["file"], cohort=cohort)
         if not problems:
-            try:
+            with service_refusal() as refused:
                 placements = services.placements_import(cohort=cohort, rows=rows,
                                                         by=request.user)
-            except ValidationError as error:
-                problems = [{"line": 0, "column": "File", "message": m} for m in error.messages]
-            else:
+            problems = [{"line": 0, "column": "File", "message": m} for m in refused.messages]
+            if not refused:
                 messages.success(request, f"{len(placements)} trainee"
                                  f"{'' if len(placements) == 1 else 's'} added to {cohort}.")
                 return redirect("cohort_detail", cohort.pk)
