@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from clic.pdf import html_document, html_pdf
+from clic.pdf import Stylesheet, html_document, html_pdf
 
 from .ical import CalendarEntry
 from .models import ROTATION_WEEKS, Session
@@ -253,6 +253,9 @@ def portfolio_wednesdays(cohort) -> list[dict]:
             for day, parts in sorted(by_date.items())]
 
 
+PORTFOLIO_STYLESHEET = Stylesheet("rotations/portfolio_pdf.css")
+
+
 def portfolio_html(placement) -> str:
     return render_to_string("rotations/portfolio_pdf.html", {
         "placement": placement, "cohort": placement.cohort, "weeks": portfolio_weeks(placement),
@@ -260,8 +263,8 @@ def portfolio_html(placement) -> str:
 
 
 def portfolio_document(placement):
-    return html_document(portfolio_html(placement))
+    return html_document(portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)
 
 
 def portfolio_pdf(placement) -> bytes:
-    return html_pdf(portfolio_html(placement))
+    return html_pdf(portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)

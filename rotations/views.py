@@ -17,7 +17,7 @@ from trainees.selectors import placement_for
 
 from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
-from .exporters import portfolio_html
+from .exporters import PORTFOLIO_STYLESHEET, portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
 from .models import ROTATION_WEEKS, CohortChange, Session
 
@@ -217,7 +217,7 @@ def _already_changed(session, status) -> str:
 def placement_timetable_pdf(request, pk):
     placement = placement_for(request.user, pk)
     filename = f"clic-timetable-{placement.trainee.full_name or placement.trainee.pk}.pdf"
-    response = pdf_response(request, portfolio_html(placement))
+    response = pdf_response(request, portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)
     response["Content-Disposition"] = (
         'inline; filename="' + "".join(c if c.isalnum() or c in "-." else "-"
                                        for c in filename) + '"')
