@@ -57,7 +57,7 @@ def _collector_paused():
 class Stylesheet:
     """A PDF's stylesheet, a template file beside its HTML, read and parsed once per process
     instead of from a <style> in every PDF's HTML. Parsing it and compiling its selectors
-    were about 6% of the CPU time of the portfolio PDF, built afresh (`make bench` line
+    were 4 to 6% of the CPU time of the portfolio PDF, built afresh (`make bench` line
     "trainee: portfolio PDF, built"). The parsed rules are only read once made, so the
     threads share them."""
 
