@@ -11,7 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from clic.forms import apply_service_errors
+from clic.forms import Refusal, apply_service_errors, service_refusal
 from clic.mail.notices import done_before, email_plan
 from clic.paging import page_of
 from clic.pdf import pdf_response
@@ -37,12 +37,6 @@ from .forms import (
 )
 from .models import ReflectiveEntry
 from .rules import can_log_reflective_entry, is_pd_of_cohort
-
-
-def _refuse(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # Landing page ------------------------------------------------------------------------------
 
@@ -125,17 +119,15 @@ def presentation_slots_edit(request, day_id):
     placements = selectors.cohort_placements(day.cohort)
     data = request.POST if request.method == "POST" else None
     slots = slot_forms(placements, data, day_start=day.start_time, slots=selectors.day_slots(day))
-    errors = []
+    refused = Refusal()
     if request.method == "POST" and all(f.is_valid() for f in slots):
-        try:
+        with service_refusal() as refused:
             services.presentation_slots_update(day=day, by=request.user,
                                                slots=[f.spec() for f in slots])
-        except ValidationError as error:
-            errors = error.messages
-        else:
+        if not refused:
             messages.success(request, "The running order is saved.")
             return redirect("presentation_day", day.pk)
-    error_items = error_summary_items(*slots) + [{"href": "", "text": e} for e in errors]
+    error_items = error_summary_items(*slots) + refused.summary_items
     return render(request, "assessments/presentation_slots.html", {
         "day": day, "slot_forms": slots, "error_items": error_items})
 
@@ -159,11 +151,9 @@ def presentation_day_cancel(request, day_id):
 @require_POST
 def presentation_chase(request, day_id):
     day = selectors.presentation_day_for_pd(request.user, day_id)
-    try:
+    with service_refusal(request) as refused:
         chased = services.presentation_invitations_chase(day=day, by=request.user)
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
+    if not refused:
         if chased:
             messages.success(request, f"A reminder has been emailed to {chased} "
                                       f"{'person' if chased == 1 else 'people'} who had not "
@@ -237,12 +227,10 @@ def presentation_invitation_respond(request, invitation_id):
     if not form.is_valid():
         messages.error(request, "Choose attending or apologies.")
         return redirect("presentation_invitations")
-    try:
+    with service_refusal(request) as refused:
         services.presentation_invitation_respond(invitation=invitation,
                                                  response=form.cleaned_data["response"])
-    except ValidationError as error:
-        _refuse(request, error)
-    else:
+    if not refused:
         messages.success(request, f"Thank you: your reply ({invitation.get_response_display()}) "
                                   "is saved.")
     return redirect("presentation_invitations")
@@ -435,12 +423,10 @@ def evaluation_share(request, cohort_id):
         if already:
             messages.info(request, already)
             return redirect("evaluation_results", cohort.pk)
-        try:
+        with service_refusal(request) as refused:
             services.evaluation_results_share(evaluation=evaluation, by=request.user,
                                               message=message)
-        except ValidationError as error:
-            _refuse(request, error)
-        else:
+        if not refused:
             messages.success(request, "The results summary has been emailed to the people "
                                       "listed.")
         return redirect("evaluation_results", cohort.pk)

@@ -1,10 +1,14 @@
 """Form fields shared by the apps."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join, strip_tags
 
 from clic.accounts.validators import longest, too_long
@@ -226,5 +230,36 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError, *,
     (one about several people, each with an "email")."""
     named = error.message_dict if by_field and hasattr(error, "error_dict") else {
         None: error.messages}
-    for field, messages in named.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, field_messages in named.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+class Refusal:
+    """What a service refused inside `service_refusal`: false when the call went through."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    @property
+    def summary_items(self) -> list[dict]:
+        """The messages as the error summary's items, for a page with no form to put them on."""
+        return [{"href": "", "text": message} for message in self.messages]
+
+
+@contextmanager
+def service_refusal(request: HttpRequest | None = None) -> Iterator[Refusal]:
+    """Call a service that no form feeds (a POST button, a confirmation page) and keep its
+    refusal instead of raising it. Given the `request`, each message is also flashed as an
+    error, for a view that redirects; without it the page shows `summary_items`. A refused
+    call has changed nothing: the service is atomic."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except ValidationError as error:
+        refusal.messages = error.messages
+        if request is not None:
+            for message in refusal.messages:
+                messages.error(request, message)

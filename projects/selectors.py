@@ -405,12 +405,22 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     return placements, _rows_of(current, today, progress=False)
 
 
-def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[SupervisionRow]]:
-    """For the CCG Supervisor's and Project Lead's home page: their current trainees (the
-    tables of both roles' panels), and those with anything outstanding (overdue items or HR
-    checklist items). One read serves both, in the tables' order (by cohort, then trainee)."""
-    placements = placements_visible_to(user).filter(Q(ccg_supervisor=user) | Q(project_lead=user))
-    placements = list(_with_row_relations(
+def home_rows(user, today: datetime.date) -> list[SupervisionRow]:
+    """The current placements the person supervises, leads the project of or directs, as
+    rows without progress, in the tables' order (by cohort, then trainee). Read once per
+    request and kept on the request's access: the supervisor's home panels
+    (supervisor_home) and the to-do panel (projects.todo.trainees_waiting) both read them.
+    Each reading its own cost `make bench` line "supervisor: home" two queries (13, now 11)
+    and a quarter of its time: 2.0 times the PD's cohort page, 1.4 to 1.5 now."""
+    return access_for(user).derived(("projects home rows", today),
+                                    lambda: _home_rows(user, today))
+
+
+def _home_rows(user, today: datetime.date) -> list[SupervisionRow]:
+    placements = placements_visible_to(user).filter(
+        Q(ccg_supervisor=user) | Q(project_lead=user)
+        | Q(cohort_id__in=reach(user).cohort_ids(Role.PD, DIRECTS)))
+    placements = (_with_row_relations(
         current_placements(placements, today).select_related(None)
         .select_related("cohort", "trainee", "ccg_supervisor")
         .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
@@ -418,8 +428,17 @@ def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[S
         .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
               "cohort__start_date", "trainee__full_name", "ccg_supervisor__full_name",
               "project", "hr_checklist"))
-    return placements, [row for row in _rows_of(placements, today, progress=False)
-                        if row.overdue or row.hr_outstanding]
+    return _rows_of(placements, today, progress=False)
+
+
+def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[SupervisionRow]]:
+    """For the CCG Supervisor's and Project Lead's home page: their current trainees (the
+    tables of both roles' panels), and those with anything outstanding (overdue items or HR
+    checklist items), from home_rows."""
+    mine = [row for row in home_rows(user, today)
+            if user.pk in (row.placement.ccg_supervisor_id, row.placement.project_lead_id)]
+    return [row.placement for row in mine], [row for row in mine
+                                             if row.overdue or row.hr_outstanding]
 
 
 

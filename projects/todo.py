@@ -11,7 +11,7 @@ from trainees.selectors import reach
 
 from . import rules
 from .models import Concern, Project
-from .selectors import concerns_addressed_to, supervision_rows
+from .selectors import concerns_addressed_to, home_rows
 
 
 def open_concerns(user, today) -> list[Item]:
@@ -27,7 +27,7 @@ def trainees_waiting(user, today) -> list[Item]:
         return []
     directed = set(reach(user).cohort_ids(Role.PD, DIRECTS))
     items = []
-    for row in supervision_rows(user, today):
+    for row in home_rows(user, today):
         placement, project = row.placement, row.project
         name = placement.trainee.full_name
         project_url = reverse("project_detail", args=[placement.pk])

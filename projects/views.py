@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from clic.accounts.models import Role
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 from clic.mail.notices import done_before, email_plan
 from clic.mail.services import sop_addressees
 from clic.paging import page_of
@@ -149,11 +149,9 @@ def project_action(request, placement_id, action):
     if project is None or action not in _PROJECT_ACTIONS:
         raise Http404("No such project action.")
     service, done = _PROJECT_ACTIONS[action]
-    try:
+    with service_refusal(request) as refused:
         service(project=project, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refused:
         messages.success(request, done)
     return redirect("project_detail", placement.pk)
 
@@ -244,11 +242,9 @@ def meeting_cancel(request, placement_id, kind):
     if meeting is None or meeting.is_held:
         raise Http404("No arranged meeting to cancel.")
     if request.method == "POST":
-        try:
+        with service_refusal(request) as refused:
             services.meeting_cancel(placement=placement, kind=kind, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if not refused:
             messages.success(request, f"{spec.label} is cancelled and out of every diary.")
         return redirect("meeting_list", placement.pk)
     told = sop_addressees(code=services.MEETING_CANCELLED_CODE, placement=placement)
@@ -495,12 +491,11 @@ def committee_submit(request, placement_id):
         if earlier is not None:
             messages.info(request, _sent_before(earlier))
             return redirect("summaries", placement.pk)
-        try:
+        with service_refusal() as refused:
             submission = services.committee_submit(placement=placement, by=request.user,
                                                    upload=upload)
-        except ValidationError as error:
-            errors = [{"href": "", "text": message} for message in error.messages]
-        else:
+        errors = refused.summary_items
+        if not refused:
             messages.success(request, f"The one-slide summary has been sent to "
                                       f"{submission.to_email}.")
             return redirect("summaries", placement.pk)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from clic.pdf import html_document, html_pdf
+from clic.pdf import Stylesheet, html_document, html_pdf
 
 from .ical import CalendarEntry
 from .models import ROTATION_WEEKS, Session
@@ -195,9 +195,24 @@ def feed_calendar(user, entries: list[CalendarEntry]) -> bytes:
     features add through rotations.feeds). Written afresh only when its ETag changes: the
     feed view keeps it in the cache under that ETag, and a repeat poll gets it from there or
     a 304 (rotations.views.calendar_feed)."""
-    return events_calendar([entry.event() for entry in entries],
-                           dates=[entry.date for entry in entries], method="PUBLISH",
-                           name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}").to_ical()
+    return _feed_bytes(events_calendar(
+        [entry.event() for entry in entries], dates=[entry.date for entry in entries],
+        method="PUBLISH", name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}"))
+
+
+# RFC 5545 folds lines longer than 75 octets; icalendar folds before the 75th.
+_FOLD_AT = 75
+
+
+def _feed_bytes(calendar: Calendar) -> bytes:
+    """calendar.to_ical(), byte for byte, but for the lines short enough to need no folding:
+    icalendar 7 folds every line by walking it character by character, about a tenth of the
+    CPU time of a feed built afresh (`make bench` line "trainee: calendar feed, built": 28 ms
+    of CPU against 31). A plain ASCII line shorter than the fold is its own bytes; the
+    others are folded by the library."""
+    return b"\r\n".join(
+        line.encode() if line.isascii() and len(line) < _FOLD_AT else line.to_ical()
+        for line in calendar.content_lines() if line) + b"\r\n"
 
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------
@@ -250,6 +265,9 @@ def portfolio_wednesdays(cohort) -> list[dict]:
             for day, parts in sorted(by_date.items())]
 
 
+PORTFOLIO_STYLESHEET = Stylesheet("rotations/portfolio_pdf.css")
+
+
 def portfolio_html(placement) -> str:
     return render_to_string("rotations/portfolio_pdf.html", {
         "placement": placement, "cohort": placement.cohort, "weeks": portfolio_weeks(placement),
@@ -257,8 +275,8 @@ def portfolio_html(placement) -> str:
 
 
 def portfolio_document(placement):
-    return html_document(portfolio_html(placement))
+    return html_document(portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)
 
 
 def portfolio_pdf(placement) -> bytes:
-    return html_pdf(portfolio_html(placement))
+    return html_pdf(portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)

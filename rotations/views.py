@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_POST
 
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 from clic.mail.notices import done_before
 from clic.pdf import pdf_response
 from trainees.selectors import placement_for
 
 from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
-from .exporters import portfolio_html
+from .exporters import PORTFOLIO_STYLESHEET, portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
 from .models import ROTATION_WEEKS, CohortChange, Session
 
@@ -88,11 +88,10 @@ def cohort_publish(request, pk):
         if cohort.is_published:
             messages.info(request, _already_published(cohort))
             return redirect("cohort_detail", cohort.pk)
-        try:
+        with service_refusal() as refused:
             services.cohort_publish(cohort=cohort, by=request.user)
-        except ValidationError as error:
-            errors = [{"href": "", "text": message} for message in error.messages]
-        else:
+        errors = refused.summary_items
+        if not refused:
             messages.success(request, "The timetable is published. The emails listed are "
                                       "being sent.")
             return redirect("cohort_detail", cohort.pk)
@@ -218,7 +217,7 @@ def _already_changed(session, status) -> str:
 def placement_timetable_pdf(request, pk):
     placement = placement_for(request.user, pk)
     filename = f"clic-timetable-{placement.trainee.full_name or placement.trainee.pk}.pdf"
-    response = pdf_response(request, portfolio_html(placement))
+    response = pdf_response(request, portfolio_html(placement), stylesheet=PORTFOLIO_STYLESHEET)
     response["Content-Disposition"] = (
         'inline; filename="' + "".join(c if c.isalnum() or c in "-." else "-"
                                        for c in filename) + '"')

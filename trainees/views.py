@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 from clic.mail.services import outbox_dry_run
 from clic.paging import page_of
 from rotations import rules as rotation_rules
@@ -46,12 +46,11 @@ def trainees_upload(request, pk):
         if text is not None:
             rows, problems = parse_trainees_text(text, cohort=cohort)
         if not problems:
-            try:
+            with service_refusal() as refused:
                 emails = outbox_dry_run(lambda: services.placements_import(
                     cohort=cohort, rows=rows, by=request.user))
-            except ValidationError as error:
-                problems = _file_problems(error)
-            else:
+            problems = _file_problems(refused)
+            if not refused:
                 return render(request, "trainees/trainees_upload_confirm.html", {
                     "cohort": cohort, "rows": rows, "emails": emails,
                     "form": TraineeUploadConfirmForm(initial={"csv_text": text})})
@@ -70,11 +69,10 @@ def trainees_upload_confirm(request, pk):
                                                       "whole: upload it again."}])
     rows, problems = parse_trainees_text(form.cleaned_data["csv_text"], cohort=cohort)
     if not problems:
-        try:
+        with service_refusal() as refused:
             placements = services.placements_import(cohort=cohort, rows=rows, by=request.user)
-        except ValidationError as error:
-            problems = _file_problems(error)
-        else:
+        problems = _file_problems(refused)
+        if not refused:
             messages.success(request, f"{len(placements)} trainee"
                              f"{'' if len(placements) == 1 else 's'} added to {cohort}. "
                              "The emails listed are being sent.")
@@ -82,8 +80,8 @@ def trainees_upload_confirm(request, pk):
     return _upload_page(request, cohort, TraineeUploadForm(), problems)
 
 
-def _file_problems(error: ValidationError) -> list[dict]:
-    return [{"line": 0, "column": "File", "message": m} for m in error.messages]
+def _file_problems(refused) -> list[dict]:
+    return [{"line": 0, "column": "File", "message": m} for m in refused.messages]
 
 
 def _upload_page(request, cohort, form, problems):

@@ -1,9 +1,13 @@
 """clic.forms: showing a service's refusal on the form that fed it."""
 
+import pytest
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
-from clic.forms import apply_service_errors
+from clic.forms import apply_service_errors, service_refusal
 
 
 class _TitleForm(forms.Form):
@@ -38,3 +42,40 @@ def test_service_errors_not_by_field_all_go_in_the_summary():
                          by_field=False)
     assert form.non_field_errors() == ["The ES's title is too long."]
     assert "title" not in form.errors
+
+
+def _request_with_messages():
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_service_refusal_flashes_each_message_and_keeps_them():
+    request = _request_with_messages()
+    with service_refusal(request) as refused:
+        raise ValidationError(["Cancelled.", "Already sent."])
+    assert refused
+    assert refused.messages == ["Cancelled.", "Already sent."]
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("error", "Cancelled."), ("error", "Already sent.")]
+
+
+def test_service_refusal_without_a_request_gives_summary_items_and_flashes_nothing():
+    with service_refusal() as refused:
+        raise ValidationError({"upload": ["Upload the slide first."]})
+    assert refused.summary_items == [{"href": "", "text": "Upload the slide first."}]
+
+
+def test_service_refusal_when_the_service_goes_through_is_false_and_silent():
+    request = _request_with_messages()
+    with service_refusal(request) as refused:
+        pass
+    assert not refused
+    assert refused.summary_items == []
+    assert list(get_messages(request)) == []
+
+
+def test_service_refusal_lets_other_errors_through():
+    with pytest.raises(ValueError), service_refusal():
+        raise ValueError("not a refusal")

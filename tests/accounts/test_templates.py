@@ -14,7 +14,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import path, reverse
 
@@ -364,3 +364,25 @@ def test_the_page_layout_shows_a_forms_error_summary_once_whoever_asks(invalid_f
 
     assert html.count('<div class="nhsuk-error-summary"') == 1
     assert html.index("nhsuk-error-summary") < html.index("<h1>Page</h1>")
+
+
+def test_confirm_form_shows_the_captured_label_fields_and_way_back():
+    html = Template(
+        '{% load clic_layout %}'
+        '{% capture as fields %}<input type="hidden" name="upload" value="{{ pk }}">{% endcapture %}'
+        '{% capture as label %}Send {{ slide }} to {{ people }} '
+        '{% if people == 1 %}person{% else %}people{% endif %}{% endcapture %}'
+        '{% include "_partials/confirm_form.html" with name="confirm" warning=True '
+        'back="/back/" back_label="Go back without sending" %}'
+    ).render(Context({"pk": 7, "slide": "R&D <slide>", "people": 3}))
+
+    assert '<input type="hidden" name="upload" value="7">' in html
+    assert ('type="submit" name="confirm" value="1">Send R&amp;D &lt;slide&gt; to 3 people'
+            '</button>') in html
+    assert 'class="nhsuk-button nhsuk-button--warning"' in html
+    assert '<a class="nhsuk-link" href="/back/">Go back without sending</a>' in html
+
+
+def test_capture_refuses_a_tag_without_a_name():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load clic_layout %}{% capture label %}x{% endcapture %}")

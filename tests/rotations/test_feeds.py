@@ -198,3 +198,29 @@ def test_feed_etag_changes_when_a_meeting_or_an_absence_in_it_changes(client, pu
     assert third.status_code == 200
     assert any(uid.startswith("absence-") for uid in _events(third))
     assert _feed(client, published.trainee, HTTP_IF_NONE_MATCH=third["ETag"]).status_code == 304
+
+
+def test_feed_is_written_byte_for_byte_as_icalendar_writes_it(client, published, monkeypatch):
+    """rotations.exporters._feed_bytes leaves short plain lines unfolded and has icalendar
+    fold the rest: long, accented and escaped lines come out as the library writes them."""
+    from rotations import exporters
+
+    session = published.placement.sessions.order_by("date").first()
+    title = "Réunion du comité: " + "a long title, with commas; semicolons and \\ " * 3
+    session_update(session=session, by=published.pd, kind=session.kind, title=title,
+                   date=session.date, start_time=session.start_time,
+                   end_time=session.end_time, venue="Café Zürich")
+    written = []
+    real = exporters._feed_bytes
+
+    def keep_calendar(calendar):
+        written.append(calendar)
+        return real(calendar)
+
+    monkeypatch.setattr(exporters, "_feed_bytes", keep_calendar)
+    body = _feed(client, published.trainee).content
+
+    [calendar] = written
+    assert body == calendar.to_ical()
+    assert b"\r\n " in body  # the long title was folded
+    assert "Réunion du comité".encode() in body.replace(b"\r\n ", b"")

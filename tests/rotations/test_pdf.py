@@ -140,3 +140,21 @@ def test_an_outsider_with_the_etag_gets_404_not_304(client, published):
     response = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 404
     assert "ETag" not in response and not response.content.startswith(b"%PDF")
+
+
+def test_portfolio_stylesheet_is_parsed_once_and_is_part_of_the_pdfs_version(client, published,
+                                                                               monkeypatch):
+    from clic.pdf import Stylesheet
+    from rotations.exporters import PORTFOLIO_STYLESHEET, portfolio_html
+
+    html = portfolio_html(published.placement)
+    assert "<style" not in html and "@page" in PORTFOLIO_STYLESHEET.text
+    assert PORTFOLIO_STYLESHEET.parsed is PORTFOLIO_STYLESHEET.parsed
+
+    client.force_login(published.trainee)
+    etag = _timetable_pdf(client, published.placement)["ETag"]
+    restyled = Stylesheet("rotations/portfolio_pdf.css")
+    restyled.text = PORTFOLIO_STYLESHEET.text.replace("#005eb8", "#003087")
+    monkeypatch.setattr("rotations.views.PORTFOLIO_STYLESHEET", restyled)
+    again = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag

@@ -50,3 +50,18 @@ def test_the_trainees_absence_panel_reads_their_absences_with_no_other_rows(clie
     [absences] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "absences_absence"')]
     assert absences.count(" JOIN ") == 1  # to the placement, to find the trainee's
     assert "You are off sick from" in html
+
+
+def test_the_supervisors_home_reads_their_trainees_and_meetings_once(client, world):
+    """The panels and the to-do list share one read of the placements (with their projects
+    and checklists) and one of their meetings: `make bench` "supervisor: home"."""
+    client.force_login(world.supervisor)
+    client.get("/")  # the per-process caches (content types, the session) warmed
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+
+    sql = [q["sql"] for q in queries]
+    assert len([q for q in sql if '"projects_project"' in q]) == 1
+    assert len([q for q in sql if q.startswith('SELECT "projects_meeting"')]) == 1
+    assert len(sql) == 10
+    assert world.placement.trainee.full_name in html
