@@ -132,15 +132,14 @@ def _ccg_halves_scheduled(timetable: Timetable) -> dict[datetime.date, str]:
             if not timetable.closed_reason(day)}
 
 
-def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None,
-                  today=None) -> CcgDashboard:
+def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None) -> CcgDashboard:
     """The CCG admin's view of one cohort at their CCG: who is away on a CCG day today and
     this week (one word, no reason), a month diary of CCG days with absences on it, CCG days
     absent per trainee this rotation and per week. The same seven queries however many
     trainees there are."""
     if not rules.can_view_ccg_dashboard(user):
         raise Http404
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     ccgs, cohorts = ccg_cohorts_of(user)
     if not ccgs:
         raise Http404
@@ -262,7 +261,7 @@ class RegisterRow:
         return self.state == "requested"
 
 
-def ccg_register(user, today=None) -> list[RegisterRow]:
+def ccg_register(user, today: datetime.date) -> list[RegisterRow]:
     """The CCG's absence register: each CCG-day absence of every trainee placed at the
     person's CCGs, one row per day, in one word, without notes or reasons."""
     if not rules.can_view_ccg_dashboard(user):
@@ -273,7 +272,7 @@ def ccg_register(user, today=None) -> list[RegisterRow]:
     return _register_rows(Placement.objects.filter(cohort__in=cohorts), today)
 
 
-def supervised_absences(user, today=None) -> list[RegisterRow]:
+def supervised_absences(user, today: datetime.date) -> list[RegisterRow]:
     """A CCG Supervisor's or Project Lead's trainees' absences on their CCG project days,
     one row per day, in one word (as the CCG register): never a note or a reason, nothing
     of their other days."""
@@ -308,9 +307,8 @@ def _register_rows(placements: QuerySet[Placement], today) -> list[RegisterRow]:
 
 
 
-def ccg_away_today(user, today=None) -> list[CcgEntry]:
+def ccg_away_today(user, today: datetime.date) -> list[CcgEntry]:
     """Trainees at the person's CCGs away on a CCG day today, in one word."""
-    today = today or timezone.localdate()
     _, cohorts = ccg_cohorts_of(user)
     running = [c.pk for c in cohorts if c.start_date <= today <= c.end_date]
     if not running:

@@ -57,8 +57,7 @@ def programme_csv(absences: Iterable) -> str:
     return _csv(PROGRAMME_HEADER, rows())
 
 
-def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None,
-                today=None) -> list:
+def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None) -> list:
     """Absences for a person's calendar feed, as rotations.ical entries: one all-day event per
     day (or a timed one per half day), titled as the viewer may see it ("Annual leave";
     "Absent" for sickness unless the viewer is the trainee, a PA or a PD). Pending requests
@@ -66,9 +65,9 @@ def feed_events(user, start: datetime.date, end: datetime.date, *, rows=None,
     london = ZoneInfo("Europe/London")
     halves = {"am": (datetime.time(9, 0), datetime.time(12, 30)),
               "pm": (datetime.time(13, 30), datetime.time(17, 0))}
-    stamp = datetime.datetime.now(tz=datetime.UTC)
+    stamp = timezone.now()
     events = []
-    for item in absences_visible_to(user, start, end, today=today, rows=rows):
+    for item in absences_visible_to(user, start, end, timezone.localdate(), rows=rows):
         if item.pending:
             continue
         person = "" if user.pk == item.trainee_id else f"{item.trainee_name}: "

@@ -56,7 +56,7 @@ class AbsenceForm(forms.Form):
                            max_length=2000)
 
     def __init__(self, *args, placement: Placement, kind: str, actor, instance: Absence | None = None,
-                 today: datetime.date | None = None, **kwargs):
+                 today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.placement, self.kind, self.actor, self.instance = placement, kind, actor, instance
         self.today = today

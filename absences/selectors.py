@@ -81,10 +81,6 @@ COUNTED = Q(kind__in=[Absence.Kind.SICKNESS, Absence.Kind.CANNOT_ATTEND],
             state=Absence.State.REPORTED) | Q(kind__in=LEAVE_KINDS, state=Absence.State.APPROVED)
 
 
-def _today(today=None) -> datetime.date:
-    return today or timezone.localdate()
-
-
 # Timetables ------------------------------------------------------------------------------
 
 
@@ -128,15 +124,15 @@ def timetables_for(placements: Sequence[Placement], first: datetime.date,
             for p in placements}
 
 
-def known_last_day(absence: Absence, today=None) -> datetime.date:
+def known_last_day(absence: Absence, today: datetime.date) -> datetime.date:
     """The last day an absence covers as far as anyone knows: an open-ended sickness runs
     until today (or its first day, if that is still ahead)."""
     if absence.last_day is not None:
         return absence.last_day
-    return max(absence.first_day, _today(today))
+    return max(absence.first_day, today)
 
 
-def absence_routing(absence: Absence, timetable: Timetable, today=None,
+def absence_routing(absence: Absence, timetable: Timetable, today: datetime.date,
                     start: datetime.date | None = None,
                     end: datetime.date | None = None) -> Routing:
     if absence.kind == Absence.Kind.RUNNING_LATE:
@@ -176,15 +172,14 @@ def placement_to_report_for(user, placement_id, *, kind: str | None = None) -> P
     return get_object_or_404(placements, pk=placement_id)
 
 
-def current_placement_of(trainee, today=None) -> Placement | None:
+def current_placement_of(trainee, today: datetime.date) -> Placement | None:
     """The trainee's placement running today, else the next one, else the latest."""
     return current_among(_placement_related(Placement.objects.filter(trainee=trainee)), today)
 
 
-def current_among(placements: Iterable[Placement], today=None) -> Placement | None:
+def current_among(placements: Iterable[Placement], today: datetime.date) -> Placement | None:
     """current_placement_of, chosen from the trainee's placements already at hand (with
     their cohorts), such as the home page's."""
-    today = _today(today)
     placements = list(placements)
     if not placements:
         return None
@@ -195,26 +190,27 @@ def current_among(placements: Iterable[Placement], today=None) -> Placement | No
     return (running or upcoming or latest)[0]
 
 
-def sessions_to_miss(placement: Placement, *, include_past: bool, today=None) -> QuerySet[Session]:
+def sessions_to_miss(placement: Placement, *, include_past: bool,
+                     today: datetime.date) -> QuerySet[Session]:
     """Educational sessions the trainee could say they cannot attend."""
     sessions = Session.objects.filter(cohort_id=placement.cohort_id, placement__isnull=True,
                                       kind__in=EDUCATIONAL_KINDS,
                                       status=Session.Status.SCHEDULED)
     if not include_past:
-        sessions = sessions.filter(date__gte=_today(today))
+        sessions = sessions.filter(date__gte=today)
     return sessions.order_by("date", "start_time", "part")
 
 
-def meetings_today(placement: Placement, today=None):
+def meetings_today(placement: Placement, today: datetime.date):
     """The trainee's SOP meetings (projects app) scheduled for today."""
-    return (Meeting.objects.filter(placement=placement, date=_today(today),
+    return (Meeting.objects.filter(placement=placement, date=today,
                                    status=Meeting.Status.SCHEDULED)
             .order_by("start_time"))
 
 
-def sessions_today(placement: Placement, today=None) -> QuerySet[Session]:
+def sessions_today(placement: Placement, today: datetime.date) -> QuerySet[Session]:
     """The trainee's sessions and meetings today (for "running late")."""
-    return (Session.objects.filter(cohort_id=placement.cohort_id, date=_today(today),
+    return (Session.objects.filter(cohort_id=placement.cohort_id, date=today,
                                    status=Session.Status.SCHEDULED)
             .filter(Q(placement_id=placement.pk) | Q(placement__isnull=True))
             .exclude(kind=Session.Kind.BANK_HOLIDAY).order_by("start_time", "part"))
@@ -309,12 +305,13 @@ def _ccg_level_days(user, absence: Absence, routing: Routing) -> list[RoutedDay]
     return routing.ccg_days or None
 
 
-def absence_for(user, pk, today=None) -> AbsenceView:
+def absence_for(user, pk) -> AbsenceView:
     """One absence as this person may see it; 404 for anyone outside its scope."""
     if not user.is_authenticated:
         raise Http404
     absence = get_object_or_404(
         _absence_related(Absence.objects.filter(_full_scope(user) | _ccg_scope(user))), pk=pk)
+    today = timezone.localdate()
     timetable = timetable_for(absence.placement, absence.first_day,
                               known_last_day(absence, today))
     routing = absence_routing(absence, timetable, today)
@@ -379,8 +376,8 @@ def _window_absences(scope: Q, start, end) -> QuerySet[Absence]:
             .select_related("placement", "placement__trainee", "placement__cohort", "session"))
 
 
-def absences_visible_to(user, start: datetime.date, end: datetime.date,
-                        today=None, rows: QuerySet[Absence] | None = None) -> list[VisibleAbsence]:
+def absences_visible_to(user, start: datetime.date, end: datetime.date, today: datetime.date,
+                        rows: QuerySet[Absence] | None = None) -> list[VisibleAbsence]:
     """Every absence between two dates this person may see, each with the days and title
     they may see: for a diary or calendar feed overlay. Constant queries (three).
 
@@ -500,7 +497,7 @@ def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
 
 
 def programme_absences(user, *, placements=None, placement_id=None, kind="", start=None,
-                       end=None, today=None) -> ProgrammeAbsences:
+                       end=None, today: datetime.date) -> ProgrammeAbsences:
     """The absences of the trainees a PD or PA is shown, filtered, latest first, with totals
     per trainee (days away and episodes, counting reported sickness and cannot-attend and
     approved leave) and the number of emails each report caused. Constant queries.
@@ -509,7 +506,6 @@ def programme_absences(user, *, placements=None, placement_id=None, kind="", sta
     without them, those of the person's current cohorts
     (trainees.selectors.current_placements). Either way only the person's cohorts' trainees
     (their cohorts are read once a request: no query more)."""
-    today = _today(today)
     if placements is None:
         placements = list(current_placements(programme_scope(user)[1], today))
     theirs = set(reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
@@ -570,7 +566,7 @@ def diary_entries(user, start: datetime.date, end: datetime.date) -> list:
     """Absences as diary entries, over the days (or half days) they affect, titled for the
     viewer: the trainee, PA and PD see "Sickness absence"; CCG people see "Absent"."""
     entries = []
-    for item in absences_visible_to(user, start, end):
+    for item in absences_visible_to(user, start, end, timezone.localdate()):
         if item.pending:
             tag = "Requested"
         elif item.kind in LEAVE_KINDS:

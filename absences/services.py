@@ -95,10 +95,9 @@ def _dates(first: datetime.date, last: datetime.date | None) -> str:
 def absence_check(*, placement: Placement, kind: str, first_day: datetime.date | None,
                   last_day: datetime.date | None, part: str = Absence.Part.DAY,
                   session: Session | None = None, meeting=None, actor: User,
-                  current: Absence | None = None, today: datetime.date | None = None) -> Plan:
+                  current: Absence | None = None, today: datetime.date) -> Plan:
     """Check a report (new, or a change to `current`) and work out who it goes to.
     Raises AbsenceRefused with a message for the person; touches nothing."""
-    today = today or timezone.localdate()
     # CCG admin record, on the trainee's behalf, a sickness on CCG project days that reached
     # the CCG admin mailbox by email; nothing else.
     from_mailbox = not rules.can_report_for(actor, placement)
@@ -315,12 +314,11 @@ def report_notices(*, placement: Placement, plan: Plan) -> list[AbsenceNotice]:
 
 
 def change_notices(*, absence: Absence, plan: Plan, expected_arrival=None,
-                   today: datetime.date | None = None) -> list[AbsenceNotice]:
+                   today: datetime.date) -> list[AbsenceNotice]:
     """What changing a report to `plan` sends: the people already told hear of a change of
     their days (each row once more; all of them when an open-ended sickness gets its last
     day), the people of a kind of day it did not cover before are told for the first time.
     A change of note alone sends nothing."""
-    today = today or timezone.localdate()
     session = absence.session if absence.kind == Absence.Kind.RUNNING_LATE else plan.session
     meeting = absence.meeting if absence.kind == Absence.Kind.RUNNING_LATE else None
     if _unchanged(absence, plan, expected_arrival):
@@ -354,9 +352,9 @@ def _unchanged(absence: Absence, plan: Plan, expected_arrival) -> bool:
         absence.first_day, absence.last_day, absence.part, absence.session)
 
 
-def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) -> list[AbsenceNotice]:
+def withdraw_notices(*, absence: Absence) -> list[AbsenceNotice]:
     """Withdrawing tells everyone told of the report, each row once more."""
-    days_by_code = sop_days(absence.kind, _current_plan(absence, today or timezone.localdate()))
+    days_by_code = sop_days(absence.kind, _current_plan(absence, timezone.localdate()))
     row = SICKNESS_WITHDRAWN if absence.kind == Absence.Kind.SICKNESS else REPORT_CHANGED
     return [AbsenceNotice(row=row, code=code, days=tuple(days_by_code.get(code, [])), change="withdrawn",
                    recipients=tuple(recipients_of(code, placement=absence.placement,
@@ -365,7 +363,7 @@ def withdraw_notices(*, absence: Absence, today: datetime.date | None = None) ->
             for code in CODE_ORDER if code in absence.notified_codes]
 
 
-def decision_notices(*, absence: Absence, today: datetime.date | None = None) -> list[AbsenceNotice]:
+def decision_notices(*, absence: Absence) -> list[AbsenceNotice]:
     """A leave decision goes to whom the programme's table names for decisions (always the
     trainee) among the trainee and everyone its request email reached."""
     reached = {Recipient.TRAINEE}
@@ -375,7 +373,7 @@ def decision_notices(*, absence: Absence, today: datetime.date | None = None) ->
     recipients = [role for role in sop_recipients(code=LEAVE_DECISION,
                                                   cohort=absence.placement.cohort)
                   if role in reached]
-    routing = _current_plan(absence, today or timezone.localdate())
+    routing = _current_plan(absence, timezone.localdate())
     return [AbsenceNotice(row=LEAVE_DECISION, code=LEAVE_DECISION, days=tuple(routing.days),
                    recipients=tuple(recipients))]
 
@@ -434,8 +432,7 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
                    last_day: datetime.date | None, part: str = Absence.Part.DAY, note: str = "",
                    reported_by: User, session: Session | None = None, meeting=None,
                    expected_arrival: datetime.time | None = None,
-                   submission: uuid.UUID | None = None,
-                   today: datetime.date | None = None) -> Absence:
+                   submission: uuid.UUID | None = None) -> Absence:
     """Record a report and email the SOP's people for each of its days (S5-S9).
 
     `submission` names the preview it was confirmed from: confirming the same preview again
@@ -447,7 +444,7 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
             return made
     plan = absence_check(placement=placement, kind=kind, first_day=first_day, last_day=last_day,
                          part=part, session=session, meeting=meeting, actor=reported_by,
-                         today=today)
+                         today=timezone.localdate())
     absence = Absence.objects.create(
         placement=placement, kind=kind, first_day=plan.first_day, last_day=plan.last_day,
         part=plan.part, session=plan.session, meeting=plan.meeting,
@@ -469,7 +466,7 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
     return absence
 
 
-def _current_plan(absence: Absence, today) -> Routing:
+def _current_plan(absence: Absence, today: datetime.date) -> Routing:
     if absence.kind == Absence.Kind.RUNNING_LATE:
         return Routing()
     timetable = timetable_for(absence.placement, absence.first_day, known_last_day(absence, today))
@@ -477,7 +474,7 @@ def _current_plan(absence: Absence, today) -> Routing:
 
 
 def _apply_change(*, absence: Absence, first_day, last_day, part, session, expected_arrival,
-                  note: str, actor: User, action: str, today) -> Absence:
+                  note: str, actor: User, action: str, today: datetime.date) -> Absence:
     _lock(absence.placement)
     # What another request (a second click, a second tab) saved while this one waited.
     absence.refresh_from_db()
@@ -525,18 +522,18 @@ def _apply_change(*, absence: Absence, first_day, last_day, part, session, expec
 @transaction.atomic
 def absence_update(*, absence: Absence, first_day: datetime.date | None,
                    last_day: datetime.date | None, part: str, note: str, changed_by: User,
-                   session: Session | None = None, expected_arrival: datetime.time | None = None,
-                   today: datetime.date | None = None) -> Absence:
+                   session: Session | None = None,
+                   expected_arrival: datetime.time | None = None) -> Absence:
     """Correct a report. Its people hear of a change of days (each row once more); a change
     of note alone tells nobody. Changed leave needs a new decision."""
     return _apply_change(absence=absence, first_day=first_day, last_day=last_day, part=part,
                          session=session, expected_arrival=expected_arrival, note=note,
                          actor=changed_by, action=AbsenceEvent.Action.CHANGED,
-                         today=today or timezone.localdate())
+                         today=timezone.localdate())
 
 
 def close_check(*, absence: Absence, last_day: datetime.date | None, closed_by: User,
-                today: datetime.date | None = None) -> Plan:
+                today: datetime.date) -> Plan:
     """Check an "I'm back" (the sickness's last day) and work out who it tells; touches
     nothing."""
     if not absence.is_open:
@@ -550,14 +547,13 @@ def close_check(*, absence: Absence, last_day: datetime.date | None, closed_by: 
 
 @transaction.atomic
 def sickness_close(*, absence: Absence, last_day: datetime.date, closed_by: User,
-                   today: datetime.date | None = None) -> Absence:
+                   today: datetime.date) -> Absence:
     """ "I'm back": an open-ended sickness gets its last day; everyone told hears, and the
     people of a kind of day it now covers for the first time are told of it."""
     _lock(absence.placement)
     absence.refresh_from_db()
     if absence.last_day is not None and absence.last_day == last_day:
         return absence  # the same "I'm back", sent twice
-    today = today or timezone.localdate()
     close_check(absence=absence, last_day=last_day, closed_by=closed_by, today=today)
     return _apply_change(absence=absence, first_day=absence.first_day, last_day=last_day,
                          part=absence.part, session=None, expected_arrival=None,
@@ -566,14 +562,13 @@ def sickness_close(*, absence: Absence, last_day: datetime.date, closed_by: User
 
 
 @transaction.atomic
-def absence_withdraw(*, absence: Absence, withdrawn_by: User,
-                     today: datetime.date | None = None) -> Absence:
+def absence_withdraw(*, absence: Absence, withdrawn_by: User) -> Absence:
     """Withdraw a report: everyone it was sent to hears that it no longer stands."""
     _lock(absence.placement)
     absence.refresh_from_db()
     if not rules.can_withdraw(withdrawn_by, absence):
         raise AbsenceRefused("This report has already been withdrawn or declined.")
-    notices = withdraw_notices(absence=absence, today=today)
+    notices = withdraw_notices(absence=absence)
     absence.state = Absence.State.WITHDRAWN
     absence.version += 1
     absence.save()
@@ -584,8 +579,7 @@ def absence_withdraw(*, absence: Absence, withdrawn_by: User,
 
 
 @transaction.atomic
-def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: User,
-                 today: datetime.date | None = None) -> Absence:
+def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: User) -> Absence:
     """The PD (or a PA on the PD's behalf) approves or declines a leave request; the trainee
     and everyone its request email reached are emailed the decision and the comment."""
     if not rules.can_decide(decided_by, absence):
@@ -607,7 +601,7 @@ def leave_decide(*, absence: Absence, approve: bool, comment: str, decided_by: U
     event = _event(absence, AbsenceEvent.Action.APPROVED if approve else AbsenceEvent.Action.DECLINED,
                    decided_by, f"{_describe(absence)}: {'approved' if approve else 'declined'} by "
                    f"{decided_by}{_for_the_pds(decided_by, absence)}.")
-    for notice in decision_notices(absence=absence, today=today):
+    for notice in decision_notices(absence=absence):
         dates, part = days_and_part(list(notice.days))
         sop_notify(code=notice.row, event_key=f"absence:{absence.pk}:decision:{event.pk}",
                    about=absence, placement=absence.placement,
@@ -625,11 +619,11 @@ def _for_the_pds(user: User, absence: Absence) -> str:
 
 
 @transaction.atomic
-def sickness_open_follow_up(*, today: datetime.date | None = None) -> int:
+def sickness_open_follow_up() -> int:
     """Each morning: an open-ended sickness that now reaches a kind of day whose people were
     not told yet (a CCG project day -> S5, any other rotation day -> S6) tells them, once.
     Returns how many reports sent something."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     open_ones = (Absence.objects.select_for_update(of=("self",))
                  .filter(kind=Absence.Kind.SICKNESS, state=Absence.State.REPORTED,
                          last_day__isnull=True, first_day__lte=today)

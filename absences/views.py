@@ -57,7 +57,7 @@ def report_start(request):
     if placement_id and placement_id.isdecimal():
         placement = selectors.placement_to_report_for(request.user, int(placement_id))
     else:
-        placement = selectors.current_placement_of(request.user)
+        placement = selectors.current_placement_of(request.user, timezone.localdate())
     if placement is None:
         if rules.can_view_programme_absences(request.user):
             return redirect("absences:programme")
@@ -276,7 +276,7 @@ def decide(request, pk):
 
 def mine(request):
     """A trainee's own reports; PDs/PAs and CCG staff are sent to their own views."""
-    placement = selectors.current_placement_of(request.user)
+    placement = selectors.current_placement_of(request.user, timezone.localdate())
     if placement is None:
         if rules.can_view_programme_absences(request.user):
             return redirect("absences:programme")
@@ -377,9 +377,10 @@ def supervised(request):
 
 
 def ccg_register(request):
-    rows = dashboard.ccg_register(request.user)
+    today = timezone.localdate()
+    rows = dashboard.ccg_register(request.user, today)
     response = HttpResponse(register_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="ccg-absence-register-{timezone.localdate():%Y-%m-%d}.csv"')
+        f'attachment; filename="ccg-absence-register-{today:%Y-%m-%d}.csv"')
     response["Cache-Control"] = "private, no-store"
     return response

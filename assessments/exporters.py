@@ -6,12 +6,12 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from clic.pdf import html_pdf
 from rotations.exporters import calendar_address, events_calendar
 from rotations.ical import CalendarEntry
 
-from . import clock
 from .models import PresentationDay
 
 ICS_REQUEST_MIMETYPE = "text/calendar; method=REQUEST; charset=utf-8"
@@ -41,7 +41,7 @@ def presentation_ics(*, day: PresentationDay, invitees, slots, cancel: bool = Fa
     the same for the life of the day and SEQUENCE rises with each change, so an update or a
     cancellation replaces the event already in the invitee's calendar."""
     event = CalendarEntry(
-        uid=day.uid, sequence=day.sequence, stamp=clock.now().astimezone(datetime.UTC),
+        uid=day.uid, sequence=day.sequence, stamp=timezone.now().astimezone(datetime.UTC),
         start=day.starts_at(), end=day.ends_at(),
         summary=f"CLIC project presentations: {day.cohort.name}",
         location=day.venue or day.online_url or None,

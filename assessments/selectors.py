@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from absences.models import Absence
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
@@ -25,7 +26,6 @@ from trainees.selectors import (
     reach,
 )
 
-from . import clock
 from .models import (
     EVALUATION_COMMENTS,
     EVALUATION_RATINGS,
@@ -116,12 +116,12 @@ def invitation_for(user, invitation_id) -> PresentationInvitation:
     return get_object_or_404(invitations_for(user), pk=invitation_id)
 
 
-def upcoming_presentations_for(user, today: datetime.date | None = None) -> list[dict]:
+def upcoming_presentations_for(user) -> list[dict]:
     """For the home page: presentation days the person is invited to that are still to come,
     with the slots of the trainees they supervise (or their own)."""
     if not user.is_authenticated:
         return []
-    today = today or clock.today()
+    today = timezone.localdate()
     # Not the organiser, whom these panels do not name: a join less to plan on every home page.
     # Only the slots of the person's own placements (reach has them for the request), rather
     # than every slot of the day read and all but theirs dropped.
@@ -156,21 +156,18 @@ def _invitations_listed(user) -> QuerySet[PresentationInvitation]:
                   "day__cohort__name"))
 
 
-def earlier_invitations(user, today: datetime.date | None = None
-                        ) -> QuerySet[PresentationInvitation]:
+def earlier_invitations(user, today: datetime.date) -> QuerySet[PresentationInvitation]:
     """Invitations to days four weeks ago or before, newest first (the page lists them 20 at a
     time, below the days to come and the recent ones)."""
-    today = today or clock.today()
     return (_invitations_listed(user).filter(day__date__lte=today - RECENT)
             .order_by("-day__date", "-pk"))
 
 
 def invitation_sections(user, earlier, *, first_page: bool = True,
-                        today: datetime.date | None = None) -> dict:
+                        today: datetime.date) -> dict:
     """The invitations page: on its first page the days to come (soonest first: the person
     may reply) and those of the last four weeks (newest first: they may give feedback); on
     every page `earlier`, one page of earlier_invitations. Each as invitation_rows."""
-    today = today or clock.today()
     current = []
     if first_page:
         current = list(_invitations_listed(user).filter(day__date__gt=today - RECENT)
@@ -183,11 +180,10 @@ def invitation_sections(user, earlier, *, first_page: bool = True,
 
 
 def invitation_rows(user, invitations: list[PresentationInvitation],
-                    today: datetime.date | None = None) -> list[dict]:
+                    today: datetime.date) -> list[dict]:
     """Each invitation with its day's running order, whether the person may still reply, the
     person's own slot (its title they may set) and, after the day, if they were present, the
     slots they may give feedback on and whether they have. Two queries however many."""
-    today = today or clock.today()
     prefetch_related_objects([inv.day for inv in invitations], Prefetch(
         "slots", queryset=PresentationSlot.objects.select_related("placement__trainee")
         .only("day", "order", "start_time", "length_minutes", "title",
@@ -290,12 +286,12 @@ def assessments_of(placement: Placement) -> dict:
     return {"presentation_assessment": presentation, "cbd": cbd}
 
 
-def not_yet_presented(placement: Placement, today: datetime.date | None = None) -> str:
+def not_yet_presented(placement: Placement) -> str:
     """Why neither end-of-placement assessment can be recorded yet, or "" once the trainee
     has presented: a slot on a presentation day that was held (not cancelled, today or
     earlier) and that they were not recorded as missing. Both assessments judge the project
     and learning the trainee presents, as the programme's summative sign-off."""
-    today = today or clock.today()
+    today = timezone.localdate()
     name = placement.trainee.full_name
     slot = (PresentationSlot.objects.filter(placement=placement)
             .exclude(day__status=PresentationDay.Status.CANCELLED)
@@ -336,10 +332,10 @@ def feedback_summary(slot: PresentationSlot | None) -> dict:
     return {"slot": slot, "items": items, "count": len(items), "averages": averages}
 
 
-def feedback_for(user, placement: Placement, today: datetime.date | None = None) -> dict:
+def feedback_for(user, placement: Placement) -> dict:
     """The feedback on a trainee's presentation. The trainee sees it after the day; PDs
     whenever. Anonymous givers are shown as "Anonymous" to everyone."""
-    today = today or clock.today()
+    today = timezone.localdate()
     slot = (PresentationSlot.objects.filter(placement=placement).select_related("day")
             .order_by("-day__date").first())
     summary = feedback_summary(slot)
@@ -366,9 +362,8 @@ def _bar(count: int) -> dict:
             "step": min(count, CHART_MAX)}
 
 
-def reflective_weeks(placement: Placement, today: datetime.date | None = None) -> list[dict]:
+def reflective_weeks(placement: Placement, today: datetime.date) -> list[dict]:
     """Week by week: entries logged against the expectation of two."""
-    today = today or clock.today()
     cohort = placement.cohort
     counts = {}
     for date in placement.reflective_entries.values_list("date", flat=True):
@@ -383,10 +378,9 @@ def reflective_entries_of(placement: Placement) -> QuerySet[ReflectiveEntry]:
     return placement.reflective_entries.all()
 
 
-def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> dict:
+def reflective_overview(cohort: Cohort) -> dict:
     """The cohort's trainees by week, for the PD: one query for every count."""
-    today = today or clock.today()
-    weeks = list(range(1, _weeks_so_far(cohort, today) + 1))
+    weeks = list(range(1, _weeks_so_far(cohort, timezone.localdate()) + 1))
     placements = cohort_placements(cohort)
     counts: dict[tuple[int, int], int] = {}
     for placement_id, date in ReflectiveEntry.objects.filter(
@@ -403,11 +397,10 @@ def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> d
     return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
 
 
-def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict]:
+def reflective_shortfalls(user, today: datetime.date) -> list[dict]:
     """The trainees of the current cohorts a PD runs whose entries over the rotation's
     completed weeks fall short of two a week: each with the entries logged and expected.
     Three queries, however many trainees."""
-    today = today or clock.today()
     placements = list(current_placements(
         placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")), today)
         .filter(cohort__start_date__lte=today - datetime.timedelta(weeks=1))
@@ -520,9 +513,9 @@ def absence_days_by_kind(placement: Placement, today: datetime.date) -> list[tup
     return sorted(totals.items())
 
 
-def end_of_rotation_record(placement: Placement, today: datetime.date | None = None) -> dict:
+def end_of_rotation_record(placement: Placement) -> dict:
     """What the trainee's portfolio PDF says."""
-    today = today or clock.today()
+    today = timezone.localdate()
     slot = (PresentationSlot.objects.filter(placement=placement).exclude(
         day__status=PresentationDay.Status.CANCELLED).select_related("day").first())
     attendance = {}

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from clic.paging import page_of
 from clic.pdf import pdf_response
 from clic.templatetags.nhsuk import error_summary_items
 
-from . import clock, selectors, services
+from . import selectors, services
 from .exporters import end_of_rotation_html
 from .forms import (
     AttendanceForm,
@@ -93,7 +94,7 @@ def presentation_schedule(request, cohort_id):
 def presentation_day(request, day_id):
     day = selectors.presentation_day_for_pd(request.user, day_id)
     return render(request, "assessments/presentation_day.html", {
-        "day": day, "cohort": day.cohort, "today": clock.today(),
+        "day": day, "cohort": day.cohort, "today": timezone.localdate(),
         **selectors.attendance_sheet(day)})
 
 
@@ -177,7 +178,7 @@ def presentation_attendance(request, day_id):
             messages.success(request, "Attendance is saved.")
             return redirect("presentation_day", day.pk)
     return render(request, "assessments/presentation_attendance.html", {
-        "day": day, "form": form, "today": clock.today(), **sheet})
+        "day": day, "form": form, "today": timezone.localdate(), **sheet})
 
 
 def presentation_slot_title(request, slot_id):
@@ -202,7 +203,7 @@ def presentation_slot_title(request, slot_id):
 def presentation_invitations(request):
     """The days to come and those of the last four weeks, then the earlier ones, 20 a page (on
     the pages after the first, only those)."""
-    today = clock.today()
+    today = timezone.localdate()
     page = page_of(selectors.earlier_invitations(request.user, today), request,
                    per_page=selectors.INVITATIONS_PAGE_SIZE)
     rows = selectors.invitation_sections(request.user, page.object_list,
@@ -332,7 +333,8 @@ def end_of_rotation_pdf(request, placement_id):
 def reflective_entries(request, placement_id):
     placement = selectors.placement_for_reflections(request.user, placement_id)
     can_log = can_log_reflective_entry(request.user, placement)
-    form = ReflectiveEntryForm(request.POST or None, initial={"date": clock.today()})
+    today = timezone.localdate()
+    form = ReflectiveEntryForm(request.POST or None, initial={"date": today})
     if request.method == "POST":
         if not can_log:
             raise Http404
@@ -346,7 +348,7 @@ def reflective_entries(request, placement_id):
                 return redirect("reflective_entries", placement.pk)
     return render(request, "assessments/reflective_entries.html", {
         "placement": placement, "form": form if can_log else None,
-        "weeks": selectors.reflective_weeks(placement),
+        "weeks": selectors.reflective_weeks(placement, today),
         "entries": selectors.reflective_entries_of(placement)})
 
 

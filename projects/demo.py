@@ -37,7 +37,6 @@ def _day(cohort, week: int, weekday: int) -> datetime.date:
 
 def load(data: DemoData) -> None:
     people = data.people
-    today = data.today
     cohort = data.extras["running_cohort"]
     placements = list(cohort.placements.select_related("trainee", "cohort__ccg")
                       .order_by("trainee__email"))
@@ -61,7 +60,7 @@ def load(data: DemoData) -> None:
 
         # Week 1: the first meeting with the CCG Supervisor, held by everyone.
         services.meeting_record(
-            placement=placement, kind=MeetingKind.FIRST_SUPERVISOR, by=supervisor, today=today,
+            placement=placement, kind=MeetingKind.FIRST_SUPERVISOR, by=supervisor,
             held_on=_day(cohort, 1, 0 if number % 2 == 0 else 1),
             notes="Talked through the CCG's priorities in the annual report; induction, HR "
                   "and the confidentiality agreement; how supervision will work.",
@@ -69,14 +68,14 @@ def load(data: DemoData) -> None:
                            "ideas to the Project Lead.")
         if number != 1:  # trainee 2's Project Lead was named late: their meeting is overdue
             services.meeting_record(
-                placement=placement, kind=MeetingKind.PROJECT_LEAD, by=lead, today=today,
+                placement=placement, kind=MeetingKind.PROJECT_LEAD, by=lead,
                 held_on=_day(cohort, 2, 3),
                 notes="Defined the project's scope, data sources and who to meet.",
                 agreed_actions="Trainee to draft aims; Project Lead to arrange data access.")
         if number == 0:
             services.meeting_record(
                 placement=placement, kind=MeetingKind.DEPUTY_CHAIR_START, by=placement.trainee,
-                today=today, held_on=_day(cohort, 2, 1),
+                held_on=_day(cohort, 2, 1),
                 notes="Introductions; the Deputy Clinical Chair suggested the care homes group.")
         # The week-8 review is coming up: two are arranged, so they are in the diaries and
         # each trainee has the calendar invitation (one of them moved, so it has the update).
@@ -102,16 +101,16 @@ def load(data: DemoData) -> None:
 
     # Progress entries, with a comment from the supervisor.
     first = services.progress_add(
-        placement=placements[0], by=placements[0].trainee, date=_day(cohort, 3, 3), today=today,
+        placement=placements[0], by=placements[0].trainee, date=_day(cohort, 3, 3),
         text="Pulled 12 months of care home admissions; 340 admissions from 41 homes.")
     services.progress_comment_add(entry=first, by=supervisor,
                                   text="Good start. The community frailty team will want to "
                                        "see the top ten homes.")
     services.progress_add(
-        placement=placements[0], by=placements[0].trainee, date=_day(cohort, 5, 3), today=today,
+        placement=placements[0], by=placements[0].trainee, date=_day(cohort, 5, 3),
         text="Met the community frailty team; agreed a sample of 60 admissions to review.")
     services.progress_add(
-        placement=placements[2], by=placements[2].trainee, date=_day(cohort, 4, 1), today=today,
+        placement=placements[2], by=placements[2].trainee, date=_day(cohort, 4, 1),
         text="Read the integrated urgent care specification and the last two quarterly reports.")
 
     # The HR checklist: trainee 1 nearly done, trainee 3 done, the others part way.
@@ -120,7 +119,7 @@ def load(data: DemoData) -> None:
     ticked = [all_items[:5], all_items[:2], all_items, all_items[:3]]
     for placement, keys in zip(placements, ticked, strict=True):
         services.hr_checklist_update(
-            placement=placement, by=placement.trainee, today=today,
+            placement=placement, by=placement.trainee,
             done={key: _day(cohort, 1, 2 + index % 3) for index, key in enumerate(keys)})
 
     # One concern, raised by the Project Lead (S15 to the CCG Supervisor and Deputy Chair).

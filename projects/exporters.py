@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from rotations.exporters import calendar_address, events_calendar
 from rotations.ical import CalendarEntry
@@ -29,7 +30,7 @@ def meeting_event(meeting: Meeting, *, viewer=None, cancelled: bool = False) -> 
     """One meeting as a VEVENT: its UID never changes and SEQUENCE counts the moves. The
     description says what it is, never the notes of the meeting."""
     start, end = meeting_start_end(meeting)
-    stamp = meeting.updated_at or datetime.datetime.now(tz=datetime.UTC)
+    stamp = meeting.updated_at or timezone.now()
     summary = meeting.get_kind_display()
     if viewer is None or viewer.pk != meeting.placement.trainee_id:
         summary = f"{meeting.placement.trainee}: {summary}"

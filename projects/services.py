@@ -336,13 +336,13 @@ def _meeting_invitation_send(meeting: Meeting, *, by: User, moved: bool = False,
 
 @transaction.atomic
 def meeting_record(*, placement: Placement, kind: str, held_on: datetime.date, notes: str,
-                   by: User, agreed_actions: str = "", attendees: Iterable[User] | None = None,
-                   today: datetime.date | None = None) -> Meeting:
+                   by: User, agreed_actions: str = "",
+                   attendees: Iterable[User] | None = None) -> Meeting:
     """Record an SOP meeting as held, with short notes and the actions agreed."""
     _require(rules.can_manage_meetings(by, placement),
              "Only the trainee, CCG Supervisor or Project Lead can record this meeting.")
     spec = _spec(kind)
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     _check_in_rotation(placement, held_on, "held_on", "The meeting")
     if held_on > today:
         raise ValidationError({"held_on": "A meeting can only be recorded once it has happened: "
@@ -380,12 +380,13 @@ def _escalation_to(arranger: str) -> Recipient:
     return Recipient.PD if arranger == "ccg_supervisor" else Recipient.CCG_SUPERVISOR
 
 
-def meeting_reminders_send(*, today: datetime.date) -> list[MeetingNotice]:
+def meeting_reminders_send() -> list[MeetingNotice]:
     """The beat task's work: for each SOP meeting of a published cohort that is due and not
     recorded as held, remind the person who should arrange it (from the Monday of the week it
     falls due), and a week later tell the CCG Supervisor, or the PDs when the supervisor
     should have arranged it. Each stage goes once per meeting; a stage whose week has passed
     is not sent late. Optional meetings (the Deputy Clinical Chair's) get no escalation."""
+    today = timezone.localdate()
     earliest_start = today - datetime.timedelta(weeks=ROTATION_WEEKS + 2)
     placements = (Placement.objects
                   .filter(cohort__status=Cohort.Status.PUBLISHED,
@@ -455,11 +456,11 @@ def _meeting_notice_send(*, placement: Placement, spec: MeetingSpec, stage: str,
 
 
 @transaction.atomic
-def progress_add(*, placement: Placement, by: User, date: datetime.date, text: str,
-                 today: datetime.date | None = None) -> ProgressEntry:
+def progress_add(*, placement: Placement, by: User, date: datetime.date, text: str
+                 ) -> ProgressEntry:
     """The trainee logs progress. The first entry on an agreed project marks it in progress."""
     _require(rules.can_add_progress(by, placement), "Only the trainee adds to their progress log.")
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     if not _text(text):
         raise ValidationError({"text": "Enter what progress you have made."})
     _check_in_rotation(placement, date, "date", "The entry's date")
@@ -489,13 +490,12 @@ def progress_comment_add(*, entry: ProgressEntry, by: User, text: str) -> Progre
 @transaction.atomic
 def hr_checklist_update(*, placement: Placement, by: User,
                         done: dict[str, datetime.date | None],
-                        agreement: UploadedFile | None = None,
-                        today: datetime.date | None = None) -> HRChecklist:
+                        agreement: UploadedFile | None = None) -> HRChecklist:
     """The trainee ticks (with the date done) or unticks the HR items, and may upload the signed
     confidentiality agreement (PDF or a photo, up to 10 MB)."""
     _require(rules.can_edit_hr_checklist(by, placement),
              "Only the trainee ticks their HR checklist.")
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     unknown = set(done) - set(HR_ITEM_KEYS)
     if unknown:
         raise ValidationError(f"Unknown checklist items: {', '.join(sorted(unknown))}.")

@@ -1,7 +1,6 @@
 """Celery entry points for projects: the daily SOP meeting reminders."""
 
 from celery import shared_task
-from django.utils import timezone
 
 from . import services
 
@@ -10,4 +9,4 @@ from . import services
 def meeting_reminders_send() -> int:
     """Remind, then escalate, SOP meetings that are due and not recorded (idempotent: run it
     as often as you like; each meeting gets each stage once)."""
-    return len(services.meeting_reminders_send(today=timezone.localdate()))
+    return len(services.meeting_reminders_send())

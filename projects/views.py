@@ -264,7 +264,7 @@ def meeting_record(request, placement_id, kind):
     form = MeetingRecordForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_record(placement=placement, kind=kind, by=request.user, today=today,
+            services.meeting_record(placement=placement, kind=kind, by=request.user,
                                     **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -334,7 +334,7 @@ def hr_checklist(request, placement_id):
             today = timezone.localdate()
             try:
                 services.hr_checklist_update(placement=placement, by=request.user,
-                                             done=form.done(today), today=today,
+                                             done=form.done(today),
                                              agreement=form.cleaned_data.get("agreement"))
             except ValidationError as error:
                 apply_service_errors(form, error)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from clic.pdf import Stylesheet, html_document, html_pdf
@@ -109,7 +110,7 @@ def session_description(session: SessionFacts, kind: str, *, diary: str = "") ->
 
 def session_entry(session: SessionFacts, *, viewer=None, diary: str = "") -> CalendarEntry:
     start, end = session_start_end(session)
-    stamp = session.updated_at or datetime.datetime.now(tz=datetime.UTC)
+    stamp = session.updated_at or timezone.now()
     kind = Session.Kind(session.kind).label
     cancelled = session.status == Session.Status.CANCELLED
     return CalendarEntry(
@@ -142,7 +143,7 @@ def _calendar_head(*, method: str | None, name: str, uid: str) -> Calendar:
 
 def _span(dates) -> tuple[datetime.date, datetime.date]:
     """The days a calendar's VTIMEZONE must cover, with a margin either side."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     return (min(dates, default=today) - datetime.timedelta(days=1),
             max(dates, default=today) + datetime.timedelta(days=2))
 

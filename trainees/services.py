@@ -1,4 +1,3 @@
-import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -94,8 +93,8 @@ def placements_import(*, cohort: Cohort, rows: Iterable[TraineeRow], by: User | 
 def placement_update(*, placement: Placement, by: User | None, practice: Organisation,
                      educational_supervisor: User, ccg_supervisor: User,
                      project_lead: User | None, project_day: int, agreed_by_pd: bool = False,
-                     agreed_by_es: bool = False, agreed_by_supervisor: bool = False,
-                     today: datetime.date | None = None) -> Placement:
+                     agreed_by_es: bool = False, agreed_by_supervisor: bool = False
+                     ) -> Placement:
     """Change a placement. On a published timetable a new project day moves the trainee's
     future project days (S10), and a new Project Lead is told (S4)."""
     placement = Placement.objects.select_for_update(of=("self",)).select_related(
@@ -133,9 +132,8 @@ def placement_update(*, placement: Placement, by: User | None, practice: Organis
     cohort = placement.cohort
     if cohort.is_published:
         if placement.project_day != old_day:
-            today = today or timezone.localdate()
             placement_timetable_move(placement=placement, by=by,
-                                     from_date=max(today, cohort.start_date))
+                                     from_date=max(timezone.localdate(), cohort.start_date))
         if placement.project_lead_id and placement.project_lead_id != old_lead:
             notifications.project_lead_named(placement)
     return placement

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from clic.accounts.models import User
 from clic.audit import services as audit
 from clic.mail.services import sop_notify
 from trainees.models import Placement
 
-from .. import clock
 from ..models import (
     Capability,
     CapabilityGrade,
@@ -70,7 +70,7 @@ def presentation_assessment_record(*, placement: Placement, by: User, relevance:
     assessment.relevance, assessment.leadership = relevance, leadership
     assessment.communication, assessment.outcome = communication, outcome
     assessment.feedback, assessment.assessed_by = feedback.strip(), by
-    assessment.recorded_at = clock.now()
+    assessment.recorded_at = timezone.now()
     assessment.version += 1
     assessment.save()
     audit.record(actor=by, obj=assessment,
@@ -122,7 +122,7 @@ def case_based_discussion_record(*, placement: Placement, by: User, case: str,
     if cbd is None:
         cbd = CaseBasedDiscussion(placement=placement, version=0)
     cbd.case, cbd.outcome, cbd.feedback = case.strip(), outcome, feedback.strip()
-    cbd.assessed_by, cbd.recorded_at = by, clock.now()
+    cbd.assessed_by, cbd.recorded_at = by, timezone.now()
     cbd.version += 1
     cbd.save()
     cbd.capabilities.all().delete()

@@ -5,12 +5,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from clic.accounts.models import User
 from rotations.models import Cohort
 from trainees.models import Placement
 
-from .. import clock
 from ..models import (
     EvaluationCompletion,
     EvaluationResponse,
@@ -29,14 +29,14 @@ def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRoun
     """Open the cohort's evaluation and send each trainee S17 with the survey link. Running it
     again sends only to trainees who have not had it (e.g. added since)."""
     evaluation, _ = EvaluationRound.objects.get_or_create(
-        cohort=cohort, defaults={"opened_at": clock.now(), "opened_by": by})
+        cohort=cohort, defaults={"opened_at": timezone.now(), "opened_by": by})
     evaluation_invitation(cohort, evaluation).send()
     return evaluation
 
 
-def evaluation_invitations_send(*, today: datetime.date | None = None) -> list[EvaluationRound]:
+def evaluation_invitations_send() -> list[EvaluationRound]:
     """The daily beat: open the evaluation of every cohort in week 15 (or 16)."""
-    today = today or clock.today()
+    today = timezone.localdate()
     earliest = today - datetime.timedelta(weeks=max(EVALUATION_AUTO_WEEKS))
     opened = []
     for cohort in Cohort.objects.filter(start_date__gt=earliest, start_date__lte=today):
@@ -63,7 +63,7 @@ def evaluation_answer(*, placement: Placement, sessions: int, action_learning_se
     try:
         with transaction.atomic():
             EvaluationCompletion.objects.create(round=evaluation, placement=placement,
-                                                answered_at=clock.now())
+                                                answered_at=timezone.now())
     except IntegrityError:
         raise ValidationError("You have already answered the evaluation: it can be answered "
                               "once.") from None
@@ -88,6 +88,6 @@ def evaluation_results_share(*, evaluation: EvaluationRound, by: User,
                               "been sent.")
     share = EvaluationResultsShare.objects.create(round=evaluation,
                                                   response_count=results["answered"], sent_by=by,
-                                                  sent_at=clock.now())
+                                                  sent_at=timezone.now())
     evaluation_results_notice(evaluation, results=results, message=message, by=by).send()
     return share

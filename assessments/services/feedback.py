@@ -2,10 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from clic.accounts.models import User
 
-from .. import clock
 from ..models import PresentationFeedback, PresentationInvitation, PresentationSlot
 from .ratings import check_rating
 
@@ -18,7 +18,7 @@ def presentation_feedback_give(*, slot: PresentationSlot, giver: User, went_well
     day = slot.day
     if day.is_cancelled:
         raise ValidationError("This presentation day was cancelled.")
-    if day.date > clock.today():
+    if day.date > timezone.localdate():
         raise ValidationError("Feedback opens on the day of the presentations.")
     if slot.placement.trainee_id == giver.pk:
         raise ValidationError("You cannot give feedback on your own presentation.")

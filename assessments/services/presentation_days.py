@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from clic.accounts.models import Role, User
 from clic.mail.catalogue import Recipient
@@ -17,7 +18,6 @@ from clic.mail.services import Attachment, resolve_recipients, sop_notify, sop_r
 from rotations.models import Cohort
 from trainees.models import Placement
 
-from .. import clock
 from ..exporters import ICS_CANCEL_MIMETYPE, ICS_REQUEST_MIMETYPE, presentation_ics
 from ..models import (
     PresentationDay,
@@ -194,7 +194,7 @@ def presentation_day_schedule(*, cohort: Cohort, organiser: User, date: datetime
     names and send them the calendar invitation."""
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     _validate_day(cohort=cohort, date=date, start_time=start_time, end_time=end_time,
-                  venue=venue, online_url=online_url, today=clock.today())
+                  venue=venue, online_url=online_url, today=timezone.localdate())
     if not slots:
         raise ValidationError("Give every trainee a slot.")
     _validate_slots(cohort=cohort, start_time=start_time, end_time=end_time, slots=slots)
@@ -231,9 +231,9 @@ def presentation_day_move(*, day: PresentationDay, by: User, date: datetime.date
     reply again."""
     day = PresentationDay.objects.select_for_update().select_related("cohort", "organiser").get(
         pk=day.pk)
-    _require_open(day, clock.today())
+    _require_open(day, timezone.localdate())
     _validate_day(cohort=day.cohort, date=date, start_time=start_time, end_time=end_time,
-                  venue=venue, online_url=online_url, today=clock.today())
+                  venue=venue, online_url=online_url, today=timezone.localdate())
     shift = _minutes(start_time) - _minutes(day.start_time)
     slots = _day_slots(day)
     moved = []
@@ -285,7 +285,7 @@ def presentation_slots_update(*, day: PresentationDay, by: User,
     """Re-arrange the running order and times. Trainees without a slot are given one;
     a trainee's slot (with its title and feedback) is kept when it moves."""
     day = PresentationDay.objects.select_for_update().select_related("cohort").get(pk=day.pk)
-    _require_open(day, clock.today())
+    _require_open(day, timezone.localdate())
     _validate_slots(cohort=day.cohort, start_time=day.start_time, end_time=day.end_time,
                     slots=slots)
     existing = {slot.placement_id: slot for slot in day.slots.all()}
@@ -315,10 +315,10 @@ def presentation_day_cancel(*, day: PresentationDay, by: User,
     """Cancel the day: everyone invited gets METHOD:CANCEL so the event leaves their calendar."""
     day = PresentationDay.objects.select_for_update().select_related("cohort", "organiser").get(
         pk=day.pk)
-    _require_open(day, clock.today())
+    _require_open(day, timezone.localdate())
     day.status = PresentationDay.Status.CANCELLED
     day.sequence += 1
-    day.cancelled_at = clock.now()
+    day.cancelled_at = timezone.now()
     day.save(update_fields=["status", "sequence", "cancelled_at", "updated_at"])
     invitations = list(day.invitations.select_related("person"))
     sop_notify(code="S13X", event_key=f"presentation:{day.pk}:cancel", about=day,
@@ -348,9 +348,9 @@ def presentation_invitation_respond(*, invitation: PresentationInvitation,
     if response not in (PresentationInvitation.Response.ATTENDING,
                         PresentationInvitation.Response.APOLOGIES):
         raise ValidationError({"response": ["Choose attending or apologies."]})
-    _require_open(invitation.day, clock.today())
+    _require_open(invitation.day, timezone.localdate())
     invitation.response = response
-    invitation.responded_at = clock.now()
+    invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "responded_at"])
     return invitation
 
@@ -361,7 +361,7 @@ def presentation_invitations_chase(*, day: PresentationDay, by: User) -> int:
     invitation attached again. Returns how many were chased."""
     day = PresentationDay.objects.select_for_update().select_related("cohort", "organiser").get(
         pk=day.pk)
-    today = clock.today()
+    today = timezone.localdate()
     _require_open(day, today)
     pending = list(day.invitations.filter(response=PresentationInvitation.Response.PENDING)
                    .filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=today))
@@ -385,7 +385,7 @@ def presentation_attendance_record(*, day: PresentationDay, by: User,
     `marks` maps invitation ids to a value; an empty value leaves that person unrecorded."""
     if day.is_cancelled:
         raise ValidationError("This presentation day has been cancelled.")
-    if day.date > clock.today():
+    if day.date > timezone.localdate():
         raise ValidationError(f"Attendance can be recorded from the day itself, "
                               f"{day.date:%d %B %Y}.")
     allowed = set(PresentationInvitation.Attendance.values)
@@ -395,7 +395,7 @@ def presentation_attendance_record(*, day: PresentationDay, by: User,
     invitations = {inv.pk: inv for inv in day.invitations.filter(pk__in=marks)}
     if len(invitations) != len(marks):
         raise ValidationError("Someone in the list is not invited to this presentation day.")
-    now = clock.now()
+    now = timezone.now()
     changed = []
     for pk, value in marks.items():
         invitation = invitations[pk]

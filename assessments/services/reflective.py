@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from clic.mail.services import sop_notify
 from rotations.models import Cohort
 from trainees.models import Placement
 
-from .. import clock
 from ..models import (
     REFLECTIVE_ENTRIES_PER_WEEK,
     Capability,
@@ -24,7 +24,7 @@ def reflective_entry_log(*, placement: Placement, date: datetime.date, title: st
                          capability: str, portfolio_url: str = "") -> ReflectiveEntry:
     cohort = placement.cohort
     errors: dict[str, list[str]] = {}
-    if date > clock.today():
+    if date > timezone.localdate():
         errors.setdefault("date", []).append("The date cannot be in the future.")
     elif not cohort.start_date <= date <= cohort.end_date:
         errors.setdefault("date", []).append(
@@ -51,11 +51,11 @@ def reflective_entry_delete(*, entry: ReflectiveEntry) -> None:
 
 
 @transaction.atomic
-def reflective_reminders_send(*, today: datetime.date | None = None) -> int:
+def reflective_reminders_send() -> int:
     """The weekly nudge: every trainee whose rotation is running and who has logged fewer than
     two entries this week (Monday to Sunday) gets one reminder; running it again that week
     sends nothing more. Returns how many trainees were reminded."""
-    today = today or clock.today()
+    today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     sunday = monday + datetime.timedelta(days=6)
     running = [cohort.pk for cohort in Cohort.objects.filter(start_date__lte=today)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 
 from clic.registry import Registry
 
@@ -92,8 +91,10 @@ def clear() -> None:
     demo_orgs.delete()
 
 
-def build(today: datetime.date | None = None) -> DemoData:
-    """The whole demo, afresh: this app's people and organisations, then every app's step."""
+def build(today: datetime.date) -> DemoData:
+    """The whole demo, afresh: this app's people and organisations, then every app's step.
+    `today` is the date every step counts from, read once so the steps agree; the services
+    they call date what they record by the clock, so it is the day the demo is built."""
     clear()
     data = load(today)
     for step in steps:
@@ -101,8 +102,7 @@ def build(today: datetime.date | None = None) -> DemoData:
     return data
 
 
-def load(today: datetime.date | None = None) -> DemoData:
-    today = today or timezone.localdate()
+def load(today: datetime.date) -> DemoData:
     programme = services.organisation_save(organisation=Organisation(
         kind=Organisation.Kind.PROGRAMME, name=PROGRAMME_NAME))
     ccg = services.organisation_save(organisation=Organisation(

@@ -41,9 +41,8 @@ REMOVED = "(removed after the retention period)"
 PLACEHOLDER_DOMAIN = "anonymised.invalid"  # .invalid never resolves (RFC 2606)
 
 
-def retention_cutoff(today: datetime.date | None = None) -> datetime.date:
+def retention_cutoff(today: datetime.date) -> datetime.date:
     """Rotations that ended before this day are past the retention period."""
-    today = today or timezone.localdate()
     years = settings.CLIC_RETENTION_YEARS
     try:
         return today.replace(year=today.year - years)
@@ -51,9 +50,8 @@ def retention_cutoff(today: datetime.date | None = None) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def placements_due(today: datetime.date | None = None) -> list:
+def placements_due(cutoff: datetime.date) -> list:
     """Placements whose cohort's last day is before the cutoff."""
-    cutoff = retention_cutoff(today)
     return [placement for source in due_placements for placement in source(cutoff)]
 
 
@@ -126,11 +124,11 @@ class RetentionRun:
     people: list = field(default_factory=list)  # former trainees anonymised
 
 
-def anonymise_old_placements(*, today: datetime.date | None = None) -> RetentionRun:
+def anonymise_old_placements() -> RetentionRun:
     """Anonymise every placement past the retention period, and each of their trainees who
     has no newer placement."""
-    run = RetentionRun(cutoff=retention_cutoff(today))
-    due = list(placements_due(today))
+    run = RetentionRun(cutoff=retention_cutoff(timezone.localdate()))
+    due = list(placements_due(run.cutoff))
     due_ids = {placement.pk for placement in due}
     for placement in due:
         run.placements.append((placement, placement_anonymise(placement=placement)))

@@ -215,18 +215,19 @@ def test_feed_and_diary_say_sickness_only_to_the_trainee_pa_and_pd(live):
     start, end = day - datetime.timedelta(days=7), day + datetime.timedelta(days=7)
     for who in ("trainee", "pa", "pd"):
         user = getattr(live.world, who)
-        [item] = absences_visible_to(user, start, end)
+        [item] = absences_visible_to(user, start, end, live.today)
         assert item.title == "Sickness absence" and item.note == SECRET
         assert "Sickness absence" in feed_events(user, start, end)[0].summary
     for who in ("supervisor", "lead", "ccg_admin", "chair"):
         user = getattr(live.world, who)
-        [item] = absences_visible_to(user, start, end)
+        [item] = absences_visible_to(user, start, end, live.today)
         assert item.title == "Absent" and item.word == "sickness" and item.note == ""
         summaries = [event.summary for event in feed_events(user, start, end)]
         assert summaries == [f"{live.world.trainee.full_name}: Absent"]
         assert [entry.title for entry in diary_entries(user, start, end)] == ["Absent"]
     for who in ("es", "other_trainee", "other_ccg_admin", "other_pd"):
-        assert absences_visible_to(getattr(live.world, who), start, end) == []
+        assert absences_visible_to(getattr(live.world, who), start, end,
+                                   live.today) == []
 
 
 def test_leave_is_in_the_feed_once_approved(live):
@@ -257,10 +258,11 @@ def test_programme_view_filters_and_totals(client, live):
     assert "Dr Trainee" in page
     from absences.selectors import programme_absences
 
-    result = programme_absences(live.world.pa)
+    result = programme_absences(live.world.pa, today=live.today)
     [total] = [t for t in result.totals if t.placement == live.placement]
     assert (total.days, total.episodes, total.ccg_days) == (2.0, 2, 1.0)
-    filtered = programme_absences(live.world.pa, kind=Absence.Kind.ANNUAL_LEAVE)
+    filtered = programme_absences(live.world.pa, kind=Absence.Kind.ANNUAL_LEAVE,
+                                  today=live.today)
     assert filtered.absences == []
     page = client.get(reverse("absences:programme") + "?kind=annual_leave").content.decode()
     assert "No reports match" in page

@@ -3,6 +3,7 @@ everyone told of the request, with their emails in the outbox."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from absences import demo as absences_demo
 from absences.models import Absence
@@ -21,7 +22,7 @@ def _emails(absence, code):
 
 
 def test_demo_has_a_mailbox_sickness_and_a_decision_to_everyone_told():
-    data = accounts_demo.load()
+    data = accounts_demo.load(timezone.localdate())
     trainees_demo.load(data)
     rotations_demo.load(data)
     absences_demo.load(data)

@@ -61,10 +61,10 @@ def _other_day_before(live, day):
     raise AssertionError("no ordinary day before " + str(day))
 
 
-def _sickness(live, first, last, **today):
+def _sickness(live, first, last):
     return services.absence_report(placement=live.placement, kind=Absence.Kind.SICKNESS,
                                    first_day=first, last_day=last,
-                                   reported_by=live.world.trainee, **today)
+                                   reported_by=live.world.trainee)
 
 
 def _preview_then_confirm(client, url, data):
@@ -118,13 +118,15 @@ def test_a_change_names_the_people_told_and_those_told_for_the_first_time(client
     assert shown == sent == PROGRAMME_PEOPLE
 
 
-def test_im_back_names_the_ccg_when_the_last_day_covered_a_project_day(client, live):
+def test_im_back_names_the_ccg_when_the_last_day_covered_a_project_day(client, live, clock):
     """The issue's case: "I'm back" on an open-ended sickness said only the PA and PDs would
     be told, then also sent S5 to the supervisor, lead and CCG mailbox."""
     project_day = live.project_day()
     first = _other_day_before(live, project_day)
-    absence = _sickness(live, first, OPEN, today=first)
+    clock.set(first)
+    absence = _sickness(live, first, OPEN)
     assert absence.notified_codes == ["S6"]
+    clock.set(live.today)
     client.force_login(live.world.trainee)
     url = reverse("absences:back", args=[absence.pk])
     shown, sent = _preview_then_confirm(client, url, {"last_day": project_day.isoformat()})

@@ -76,16 +76,16 @@ def _emails(absence):
 @pytest.mark.parametrize("case,kind,first,last,part,session_ref,expected", CASES,
                          ids=[c[0] for c in CASES])
 def test_each_report_emails_exactly_the_sop_people_once(rotation, case, kind, first, last, part,
-                                                        session_ref, expected):
+                                                        session_ref, expected, clock):
     session = None
     if session_ref:
         day, session_kind, session_part = session_ref
         session = rotation.session(day, session_kind, session_part)
-    today = session.date if session else first
+    clock.set(session.date if session else first)
     absence = services.absence_report(
         placement=rotation.placement, kind=kind, first_day=first, last_day=last, part=part,
         note="Migraine, please keep private", reported_by=rotation.world.trainee,
-        session=session, today=today)
+        session=session)
     emails = list(_emails(absence))
     by_code = Counter(email.code for email in emails)
     assert set(by_code) == set(expected)
@@ -107,11 +107,12 @@ def test_each_report_emails_exactly_the_sop_people_once(rotation, case, kind, fi
      "outside the rotation"),
     (week_day(2, SAT), week_day(2, SAT) + datetime.timedelta(days=1), "weekend"),
 ])
-def test_a_report_made_only_of_non_rotation_days_is_refused(rotation, first, last, message):
+def test_a_report_made_only_of_non_rotation_days_is_refused(rotation, first, last, message,
+                                                            clock):
+    clock.set(first)
     with pytest.raises(services.AbsenceRefused, match=message):
         services.absence_report(placement=rotation.placement, kind=Absence.Kind.SICKNESS,
-                                first_day=first, last_day=last, reported_by=rotation.world.pd,
-                                today=first)
+                                first_day=first, last_day=last, reported_by=rotation.world.pd)
     assert not Absence.objects.exists()
     assert not OutboundEmail.objects.filter(code__in=["S5", "S6"]).exists()
 

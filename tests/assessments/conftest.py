@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 
 from clic.accounts.models import Role
@@ -10,17 +8,6 @@ from tests.fixtures.people import give_role
 @pytest.fixture(autouse=True)
 def _no_mfa(settings):
     settings.CLIC_MFA_ENFORCED = False
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Move the assessments app's clock: `clock.set(date)`."""
-
-    class Clock:
-        def set(self, day: datetime.date):
-            monkeypatch.setattr("assessments.clock.today", lambda: day)
-
-    return Clock()
 
 
 @pytest.fixture

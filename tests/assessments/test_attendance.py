@@ -93,6 +93,7 @@ def test_chasing_emails_each_non_replier_once_a_day(client, world, clock):
     client.post(reverse("presentation_chase", args=[day.pk]))
     assert len(emails("S13R")) == len(pending)
     clock.set(day.date - datetime.timedelta(days=3))
+    client.force_login(world.pd)  # the session of the day before has ended
     client.post(reverse("presentation_chase", args=[day.pk]))
     assert len(emails("S13R")) == 2 * len(pending)
 

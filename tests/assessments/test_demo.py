@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from assessments import demo as assessments_demo
 from assessments.models import PresentationDay, ReflectiveEntry
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_books_the_running_cohorts_presentation_day_in_week_16():
-    data = accounts_demo.load()
+    data = accounts_demo.load(timezone.localdate())
     trainees_demo.load(data)
     assessments_demo.load(data)
 

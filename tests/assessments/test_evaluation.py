@@ -21,17 +21,20 @@ ANSWER = {"sessions": "4", "action_learning_sets": "5", "ccg_support": "3", "ove
           "other_comments": ""}
 
 
-def test_week_15_opens_the_evaluation_and_sends_s17_once(world, peer):
+def test_week_15_opens_the_evaluation_and_sends_s17_once(world, peer, clock):
     week14 = world.cohort.monday_of_week(14)
-    assert tasks.evaluation_invitations_send(today=week14.isoformat()) == 0
+    clock.set(week14)
+    assert tasks.evaluation_invitations_send() == 0
     week15 = world.cohort.monday_of_week(15) + datetime.timedelta(days=1)
     # Both of the world's cohorts started the same Monday, so both open.
-    assert tasks.evaluation_invitations_send(today=week15.isoformat()) == 2
+    clock.set(week15)
+    assert tasks.evaluation_invitations_send() == 2
     assert addresses("S17") == {"trainee@nhs.test", "peer@nhs.test", "othertrainee@nhs.test"}
     survey = reverse("evaluation_answer", args=[world.cohort.pk])
     mine = [e for e in emails("S17") if e.to_email == "trainee@nhs.test"]
     assert survey in mine[0].body_text
-    tasks.evaluation_invitations_send(today=(week15 + datetime.timedelta(days=1)).isoformat())
+    clock.set(week15 + datetime.timedelta(days=1))
+    tasks.evaluation_invitations_send()
     assert len(emails("S17")) == 3
     assert EvaluationRound.objects.count() == 2
 

@@ -95,6 +95,7 @@ def test_trainee_sees_feedback_only_after_the_day_and_anonymised_if_chosen(
     on_the_day = client.get(url).content.decode()
     assert "Superb framing" not in on_the_day
     clock.set(held_day.date + datetime.timedelta(days=1))
+    client.force_login(world.trainee)  # the session of the day before has ended
     after = client.get(url).content.decode()
     assert "Superb framing" in after
     assert "Anonymous" in after

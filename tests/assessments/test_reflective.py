@@ -123,32 +123,35 @@ def test_only_the_trainee_removes_their_entry(client, world):
     assert not ReflectiveEntry.objects.exists()
 
 
-def test_weekly_reminder_goes_to_trainees_below_two_once_a_week(world, peer):
+def test_weekly_reminder_goes_to_trainees_below_two_once_a_week(world, peer, clock):
     friday = world.cohort.monday_of_week(3) + datetime.timedelta(days=4)
     log(peer, friday - datetime.timedelta(days=1))
     log(peer, friday - datetime.timedelta(days=2))
     log(world.placement, friday)
 
     # The world's other cohort is running too: its trainee has logged nothing.
-    assert tasks.reflective_entry_reminders_send(today=friday.isoformat()) == 2
+    clock.set(friday)
+    assert tasks.reflective_entry_reminders_send() == 2
     assert addresses("REFLECT") == {"trainee@nhs.test", "othertrainee@nhs.test"}
     mine = [e for e in emails("REFLECT") if e.to_email == "trainee@nhs.test"]
     assert "1 of 2" in mine[0].subject
     # Running it again that week sends nothing more; the next week it runs afresh.
-    tasks.reflective_entry_reminders_send(today=(friday + datetime.timedelta(days=1)).isoformat())
+    clock.set(friday + datetime.timedelta(days=1))
+    tasks.reflective_entry_reminders_send()
     assert len(emails("REFLECT")) == 2
-    tasks.reflective_entry_reminders_send(today=(friday + datetime.timedelta(days=7)).isoformat())
+    clock.set(friday + datetime.timedelta(days=7))
+    tasks.reflective_entry_reminders_send()
     assert len(emails("REFLECT")) == 5
     assert "peer@nhs.test" in addresses("REFLECT")
 
 
-def test_no_reminder_outside_the_rotation(world):
-    after = world.cohort.end_date + datetime.timedelta(days=5)
-    assert services.reflective_reminders_send(today=after) == 0
+def test_no_reminder_outside_the_rotation(world, clock):
+    clock.set(world.cohort.end_date + datetime.timedelta(days=5))
+    assert services.reflective_reminders_send() == 0
     assert not emails("REFLECT")
 
 
-def test_reminder_uses_the_app_clock_by_default(world, clock):
+def test_reminder_is_keyed_by_the_week_it_runs_in(world, clock):
     clock.set(world.cohort.monday_of_week(2))
     services.reflective_reminders_send()
     (email,) = [e for e in emails("REFLECT") if e.to_email == "trainee@nhs.test"]

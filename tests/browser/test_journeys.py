@@ -96,7 +96,7 @@ def chloes_project_day(placement: Placement) -> datetime.date:
     return day.date
 
 
-def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path, monkeypatch):
+def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path, clock):
     base = live_server.url
     running = running_cohort()
 
@@ -251,8 +251,12 @@ def test_every_roles_journey_in_the_browser(page, live_server, demo, tmp_path, m
     page.get_by_role("link", name="Record the Case-based Discussion").click()
     presents_on = running.presentation_days.get().date
     assert f"Dr Amy Clarke presents on {presents_on:%A} {presents_on.day}" in main_text(page)
-    monkeypatch.setattr("assessments.clock.today", lambda: presents_on)
-    page.reload()
+    # The live server runs in this process, so it moves too; the session, idle for weeks by
+    # the moved clock, has ended: sign in again on the day.
+    clock.set(presents_on)
+    sign_in_as(page, live_server, "pd2")
+    visit(page, f"{base}/placements/{amy.pk}/assessment/")
+    page.get_by_role("link", name="Record the Case-based Discussion").click()
     axe_check(page)
     page.get_by_label("The case").fill("A frail patient readmitted from a care home.")
     page.get_by_role("group", name="Overall outcome").get_by_label("Competent").check()

@@ -7,6 +7,7 @@ from clic.mail.models import OutboundEmail
 from projects import selectors, services, tasks
 from projects.models import Meeting, MeetingKind, MeetingNotice
 from tests.factories import this_monday
+from tests.fixtures.clock import on
 
 from .helpers import publish, recipients, week_day
 
@@ -21,7 +22,8 @@ def schedule(world, kind=MeetingKind.REVIEW_8, week=8, **overrides):
 
 
 def remind(today):
-    return services.meeting_reminders_send(today=today)
+    with on(today):
+        return services.meeting_reminders_send()
 
 
 # Scheduling and recording -------------------------------------------------------------------
@@ -207,9 +209,10 @@ def test_optional_deputy_chair_meeting_is_reminded_to_the_trainee_but_never_esca
 
 def test_held_meeting_gets_no_reminder_or_escalation(world):
     cohort = publish(world.cohort)
-    services.meeting_record(placement=world.placement, kind=MeetingKind.FIRST_SUPERVISOR,
-                            held_on=cohort.start_date, notes="Agreed the project area.",
-                            by=world.supervisor, today=cohort.start_date)
+    with on(cohort.start_date):
+        services.meeting_record(placement=world.placement, kind=MeetingKind.FIRST_SUPERVISOR,
+                                held_on=cohort.start_date, notes="Agreed the project area.",
+                                by=world.supervisor)
     remind(cohort.start_date)
     remind(week_day(cohort, 2))
     assert not MeetingNotice.objects.filter(kind=MeetingKind.FIRST_SUPERVISOR).exists()

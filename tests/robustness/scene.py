@@ -128,8 +128,7 @@ def build_scene() -> Scene:
         open_sickness = _first_that_works(
             [today - datetime.timedelta(days=n) for n in range(0, 10)],
             lambda day: absence_report(placement=chloe, kind=Absence.Kind.SICKNESS,
-                                       first_day=day, last_day=None, reported_by=chloe.trainee,
-                                       today=today))
+                                       first_day=day, last_day=None, reported_by=chloe.trainee))
         summaries_upload(placement=placements["trainee1"], by=people["trainee1"],
                          outcome=SimpleUploadedFile("outcome.pdf", pdf_bytes()),
                          slide=SimpleUploadedFile("slide.pptx", pptx_bytes()))

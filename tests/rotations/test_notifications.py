@@ -152,14 +152,15 @@ def test_edits_are_in_the_change_log_with_who_and_what(published):
     assert change.details == {"Venue": [published.cohort.ccg_venue, "Room 4"]}
 
 
-def test_moving_the_project_day_moves_future_days_and_sends_one_s10(published):
+def test_moving_the_project_day_moves_future_days_and_sends_one_s10(published, clock):
     placement = published.placement
     today = published.cohort.start_date + datetime.timedelta(weeks=6)
+    clock.set(today)
     placement_update(placement=placement, by=published.pd, practice=placement.practice,
                      educational_supervisor=placement.educational_supervisor,
                      ccg_supervisor=placement.ccg_supervisor,
                      project_lead=placement.project_lead, project_day=Weekday.TUESDAY,
-                     agreed_by_pd=True, agreed_by_es=True, agreed_by_supervisor=True, today=today)
+                     agreed_by_pd=True, agreed_by_es=True, agreed_by_supervisor=True)
     sessions = placement.sessions.all()
     past = sessions.filter(date__lt=today)
     assert {s.date.weekday() for s in past} == {Weekday.THURSDAY}

@@ -10,6 +10,7 @@ from absences.models import Absence
 from absences.services import absence_report
 from rotations.models import Session
 from rotations.services import cohort_publish
+from tests.fixtures.clock import on
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +44,10 @@ def test_the_overview_marks_who_is_away_on_each_session_without_a_reason(client,
                                       kind=Session.Kind.TEACHING).order_by("date")
     sick_day, leave_day = project_days[1], project_days[-2]
     wednesday = teaching.filter(week=sick_day.week).first()
-    absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS,
-                   first_day=sick_day.date, last_day=sick_day.date, note="Migraine",
-                   reported_by=world.pd, today=sick_day.date)
+    with on(sick_day.date):
+        absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS,
+                       first_day=sick_day.date, last_day=sick_day.date, note="Migraine",
+                       reported_by=world.pd)
     absence_report(placement=world.placement, kind=Absence.Kind.ANNUAL_LEAVE,
                    first_day=leave_day.date, last_day=leave_day.date, reported_by=world.trainee)
 

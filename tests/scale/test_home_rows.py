@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.selectors import supervision_rows, supervisor_home, trainee_home
+from tests.fixtures.clock import on
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,9 @@ def test_the_trainees_absence_panel_reads_their_absences_with_no_other_rows(clie
 
     cohort_publish(cohort=world.cohort, by=world.pd)
     day = world.placement.sessions.exclude(kind="bank_holiday").order_by("date").first().date
-    absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
-                   last_day=None, reported_by=world.pd, today=day)
+    with on(day):
+        absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                       last_day=None, reported_by=world.pd)
     client.force_login(world.trainee)
 
     with CaptureQueriesContext(connection) as queries:

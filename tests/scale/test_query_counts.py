@@ -56,7 +56,7 @@ def _cohort(size: int, label: str) -> dict:
         day = (Session.objects.filter(placement=placement, date__lt=today)
                .exclude(kind="bank_holiday").order_by("-date").first().date)
         absence_report(placement=placement, kind=Absence.Kind.SICKNESS, first_day=day,
-                       last_day=day, reported_by=world["pd"], today=today)
+                       last_day=day, reported_by=world["pd"])
         project_save(placement=placement, by=trainee, title=f"Project {number}",
                      ccg_priority="Frailty", aims="Fewer admissions.",
                      commissioning_stage=CommissioningStage.MONITORING)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from absences.models import Absence
 from absences.selectors import absences_visible_to
@@ -17,6 +18,7 @@ from projects.services import meeting_schedule
 from rotations.models import Session
 from rotations.selectors import sessions_visible_to
 from rotations.services import cohort_publish
+from tests.fixtures.clock import on
 from trainees.selectors import placements_visible_to, reach
 
 from .plans import add_history, rows_read, rows_read_by
@@ -32,8 +34,9 @@ def timetable(world):
     cohort_publish(cohort=world.cohort, by=world.pd)
     day = (Session.objects.filter(placement=world.placement).exclude(kind="bank_holiday")
            .order_by("date").first().date)
-    absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
-                   last_day=day, reported_by=world.pd, today=day)
+    with on(day):
+        absence_report(placement=world.placement, kind=Absence.Kind.SICKNESS, first_day=day,
+                       last_day=day, reported_by=world.pd)
     meeting_schedule(placement=world.placement, kind=MeetingKind.REVIEW_8, by=world.supervisor,
                      date=world.cohort.monday_of_week(8), start_time=datetime.time(10),
                      end_time=datetime.time(11), venue="CCG offices")
@@ -47,7 +50,7 @@ SEEN = {
     "sessions": (lambda user, start, end: rows_read(sessions_visible_to(user, start, end)),
                  "rotations_session"),
     "absences": (lambda user, start, end: rows_read_by(
-        lambda: absences_visible_to(user, start, end)), "absences_absence"),
+        lambda: absences_visible_to(user, start, end, timezone.localdate())), "absences_absence"),
     "meetings": (lambda user, start, end: rows_read(meetings_visible_to(user, start, end)),
                  "projects_meeting"),
 }

@@ -8,7 +8,6 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -22,6 +21,7 @@ from projects import services as project_services
 from projects.models import CommissioningStage, MeetingKind
 from rotations import services as rotation_services
 from rotations.models import Session
+from tests.fixtures.clock import on
 from tests.fixtures.people import World
 
 
@@ -139,16 +139,15 @@ def build_scene(world: World) -> Scene:
                                             length_minutes=20)])
     slot = day.slots.get()
     # Both assessments are recorded once the trainee has presented: on the day.
-    presented = mock.patch("assessments.clock.today", return_value=day.date)
-    presented.start()
-    assessment_services.presentation_assessment_record(
-        placement=placement, by=world.pd, relevance=4, leadership=4, communication=5,
-        outcome=Grade.COMPETENT, feedback="Clear and well argued")
-    assessment_services.case_based_discussion_record(
-        placement=placement, by=world.pd, case="A frail patient", outcome=Grade.COMPETENT,
-        feedback="Good", capabilities=[assessment_services.CapabilitySpec(
-            capability=Capability.COMMUNICATION, grade=Grade.COMPETENT, justification="Yes")])
-    presented.stop()
+    with on(day.date):
+        assessment_services.presentation_assessment_record(
+            placement=placement, by=world.pd, relevance=4, leadership=4, communication=5,
+            outcome=Grade.COMPETENT, feedback="Clear and well argued")
+        assessment_services.case_based_discussion_record(
+            placement=placement, by=world.pd, case="A frail patient", outcome=Grade.COMPETENT,
+            feedback="Good", capabilities=[assessment_services.CapabilitySpec(
+                capability=Capability.COMMUNICATION, grade=Grade.COMPETENT,
+                justification="Yes")])
     reflective_entry = assessment_services.reflective_entry_log(
         placement=placement, date=max(cohort.start_date, today - datetime.timedelta(days=1)),
         title="Commissioning and my practice", kind=ReflectiveEntry.Kind.LEARNING_LOG,

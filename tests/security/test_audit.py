@@ -3,7 +3,6 @@ concerns, placements and timetable sessions, and who looked at a trainee's sickn
 append-only, without health details, readable by the programme's PDs only."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -101,14 +100,14 @@ def test_absences_are_recorded_created_and_changed_without_the_note(scene):
         assert "note" not in event.summary.lower() and "migraine" not in event.summary
 
 
-def test_assessments_are_recorded_each_time(scene):
+def test_assessments_are_recorded_each_time(scene, clock):
     from assessments import services as assessment_services
 
     world = scene.world
-    with mock.patch("assessments.clock.today", return_value=scene.day.date):  # presented
-        assessment_services.presentation_assessment_record(
-            placement=world.placement, by=world.pd, relevance=5, leadership=5, communication=5,
-            outcome="excellent", feedback="Even better")
+    clock.set(scene.day.date)  # presented
+    assessment_services.presentation_assessment_record(
+        placement=world.placement, by=world.pd, relevance=5, leadership=5, communication=5,
+        outcome="excellent", feedback="Even better")
     presentation = PresentationAssessment.objects.get()
     assert [e.action for e in events(object_type="presentation assessment",
                                      object_id=presentation.pk)] == ["created", "changed"]
@@ -217,7 +216,11 @@ def test_the_pd_filters_by_trainee_person_action_record_and_date(scene):
     assert {e.object_type for e in shown(object_type="concern")} == {"concern"}
     assert {e.placement for e in shown(placement=world.placement.pk)} == {world.placement}
     today = timezone.localdate()
-    assert len(shown(start=today.isoformat(), end=today.isoformat())) == len(shown())
+    # The scene records both assessments on the presentation day: their events carry its date.
+    presented = scene.day.date.isoformat()
+    assert len(shown(start=today.isoformat(), end=presented)) == len(shown())
+    assert {e.object_type for e in shown(start=presented)} == {
+        "presentation assessment", "case-based discussion"}
     # The dates are NHS.UK date inputs, holding the date given.
     assert (f'name="start-year" type="text" inputmode="numeric" value="{today.year}"'
             in client.get(reverse("audit_events"), {"start": today.isoformat()}).content.decode())

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from clic.accounts import demo
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            demo.build()
+            demo.build(timezone.localdate())
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: log in as pd@clic.test (or any demo login) with password "
             f"{demo.DEMO_PASSWORD}"))
