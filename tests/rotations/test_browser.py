@@ -58,7 +58,7 @@ def test_pd_uploads_a_bad_csv_and_sees_every_problem(page, live_server, demo, tm
     page.goto(f"{live_server.url}/cohorts/{cohort.pk}/trainees/upload/")
     axe_check(page)
     page.locator("input[type=file][name=file]").set_input_files(str(bad))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     main = page.get_by_role("main").inner_text()
     assert "Nothing was imported: the file has 2 problems" in main
     assert "Wednesday is the teaching" in main
