@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
-from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.models import Cohort
 from rotations.timetable import bank_holidays
 from trainees.models import Placement
 from trainees.selectors import reach
@@ -186,7 +186,7 @@ def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None,
 
     rows = {p.pk: CcgTraineeRow(placement=p) for p in placements}
     weeks = [CcgWeek(week=w, monday=cohort.monday_of_week(w), current=cohort.week_of(today) == w)
-             for w in range(1, ROTATION_WEEKS + 1)]
+             for w in range(1, cohort.weeks + 1)]
     scheduled = {p.pk: _ccg_halves_scheduled(timetables[p.pk]) for p in placements}
     for placement_id, days in scheduled.items():
         for day, part in days.items():

@@ -13,7 +13,7 @@ from absences.selectors import COUNTED, absence_routing, known_last_day, timetab
 from clic.accounts.models import User
 from clic.mail.notices import EmailPlan, Notice, email_plan
 from projects.models import Meeting, Project
-from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.models import Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
 from trainees.selectors import (
@@ -357,7 +357,7 @@ def _weeks_so_far(cohort: Cohort, today: datetime.date) -> int:
     if today < cohort.start_date:
         return 0
     week = cohort.week_of(today)
-    return ROTATION_WEEKS if week is None else week
+    return cohort.weeks if week is None else week
 
 
 def _bar(count: int) -> dict:
@@ -421,7 +421,7 @@ def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict
     shortfalls = []
     for placement in placements:
         cohort = placement.cohort
-        weeks = min(ROTATION_WEEKS, (today - cohort.start_date).days // 7)
+        weeks = min(cohort.weeks, (today - cohort.start_date).days // 7)
         week_ends = cohort.monday_of_week(weeks + 1)
         count = sum(1 for date in logged.get(placement.pk, ()) if date < week_ends)
         expected = weeks * REFLECTIVE_ENTRIES_PER_WEEK

@@ -19,7 +19,7 @@ from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
 from .exporters import portfolio_html
 from .forms import CancelForm, CohortForm, SessionForm, date_from_query
-from .models import ROTATION_WEEKS, CohortChange, Session
+from .models import CohortChange, Session
 
 # Cohorts -----------------------------------------------------------------------------------
 
@@ -118,10 +118,10 @@ def cohort_timetable(request, pk):
     """One week of the cohort's timetable at a time (this week while the rotation runs)."""
     cohort = selectors.cohort_for(request.user, pk)
     week = request.GET.get("week", "")
-    week = int(week) if week.isdecimal() and 1 <= int(week) <= ROTATION_WEEKS else (
+    week = int(week) if week.isdecimal() and 1 <= int(week) <= cohort.weeks else (
         cohort.week_of(timezone.localdate()) or 1)
     return render(request, "rotations/cohort_timetable.html", {
-        "cohort": cohort, "week": week, "weeks": range(1, ROTATION_WEEKS + 1),
+        "cohort": cohort, "week": week, "weeks": range(1, cohort.weeks + 1),
         "sessions": selectors.cohort_sessions(cohort).filter(week=week),
         "can_edit": rules.can_edit_timetable(request.user, cohort)})
 

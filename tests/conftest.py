@@ -9,7 +9,8 @@ hypothesis_settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-pytest_plugins = ["tests.fixtures.people", "tests.fixtures.browser", "tests.fixtures.services"]
+pytest_plugins = ["tests.fixtures.people", "tests.fixtures.browser", "tests.fixtures.services",
+                  "tests.fixtures.templates"]
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from clic.accounts.models import Organisation
-from rotations.models import Cohort
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
+from rotations.models import Cohort, Weekday
 
 
 class Placement(models.Model):
