@@ -83,6 +83,12 @@ def template_for(user, template_id) -> ProgrammeTemplate:
     return get_object_or_404(templates_visible_to(user), pk=template_id)
 
 
+def template_versions(template: ProgrammeTemplate) -> list[TemplateVersion]:
+    """Newest first, each with the cohorts planned from it."""
+    return list(template.versions.prefetch_related("cohorts").select_related("created_by")
+                .order_by("-number"))
+
+
 def template_to_edit(user, template_id) -> ProgrammeTemplate:
     """A template the person may change: one of a programme they direct (the shared
     handbook is copied, not edited)."""

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import holidays
 
-from .models import Cohort, Session, TemplateVersion
+from .models import Cohort, Session, TemplateVersion, Weekday
 
 
 def _time(value: str) -> datetime.time:
@@ -120,3 +120,19 @@ def plan_placement_sessions(placement, *, from_date: datetime.date | None = None
                 start_time=times[part][0], end_time=times[part][1], kind=activity.kind,
                 title=activity.title, venue=cohort.ccg_venue))
     return planned
+
+
+def week_outline(version: TemplateVersion) -> list[dict]:
+    """What each week of a template holds, for its page and the editor's preview: the
+    teaching day(s)' sessions, the project day's two halves, SOP meetings, the presentation."""
+    weekday_names = dict(Weekday.choices)
+    rows = []
+    for week in range(1, version.weeks + 1):
+        teaching = [{**spec, "weekday_name": weekday_names[weekday]}
+                    for weekday in version.teaching_weekdays
+                    for spec in teaching_day_sessions(version, week, weekday)]
+        morning, afternoon = week_activities(version, week)
+        rows.append({"week": week, "teaching": teaching, "morning": morning,
+                     "afternoon": afternoon, "meeting": week in version.meeting_weeks,
+                     "presentation": week == version.presentation_week})
+    return rows

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from clic.accounts.models import Organisation, User
-from rotations.models import Cohort
+from rotations.models import ROTATION_WEEKS, Cohort
 from trainees.models import Placement, Weekday
 
 from .catalogue import CatalogueRow, Recipient
@@ -22,6 +22,7 @@ def _example_world():
     today = timezone.localdate()
     cohort = Cohort(name="Spring cohort", programme=programme, ccg=ccg,
                     start_date=today - datetime.timedelta(days=today.weekday()),
+                    weeks=ROTATION_WEEKS,
                     teaching_venue="Education Centre, Canterbury", ccg_venue="CCG offices")
     people = {label: User(full_name=name, email=f"{label}@example.nhs.net")
               for label, name in [("trainee", "Dr Alex Example"), ("supervisor", "Sam Supervisor"),
