@@ -292,7 +292,8 @@ class TemplateEditor:
             data, prefix="sessions", form_kwargs=every_row,
             initial=[_session_initial(spec) for spec in version.teaching_sessions])
         self.activities = WeekActivitiesFormSet(
-            data, prefix="weeks", form_kwargs=every_row, initial=[_week_initial(pair) for pair in version.activities])
+            data, prefix="weeks", form_kwargs=every_row,
+            initial=[_week_initial(pair) for pair in version.activities])
         self.version = version
         self.weeks_redrawn = False
 
