@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-REFLECTIVE_ENTRIES_PER_WEEK = 2
 EVALUATION_WEEK = 15
 
 

@@ -29,7 +29,6 @@ from .models import (
     EVALUATION_COMMENTS,
     EVALUATION_RATINGS,
     PRESENTATION_POINTS,
-    REFLECTIVE_ENTRIES_PER_WEEK,
     CaseBasedDiscussion,
     EvaluationResponse,
     EvaluationRound,
@@ -360,21 +359,23 @@ def _weeks_so_far(cohort: Cohort, today: datetime.date) -> int:
     return cohort.weeks if week is None else week
 
 
-def _bar(count: int) -> dict:
-    return {"count": count, "met": count >= REFLECTIVE_ENTRIES_PER_WEEK,
+def _bar(count: int, expected: int) -> dict:
+    return {"count": count, "met": count >= expected,
             "step": min(count, CHART_MAX)}
 
 
 def reflective_weeks(placement: Placement, today: datetime.date | None = None) -> list[dict]:
-    """Week by week: entries logged against the expectation of two."""
+    """Week by week: entries logged against the expectation of the cohort's template
+    (east Kent: two)."""
     today = today or clock.today()
     cohort = placement.cohort
+    expected = cohort.template_version.entries_per_week
     counts = {}
     for date in placement.reflective_entries.values_list("date", flat=True):
         week = cohort.week_of(date)
         if week:
             counts[week] = counts.get(week, 0) + 1
-    return [{"week": week, "monday": cohort.monday_of_week(week), **_bar(counts.get(week, 0))}
+    return [{"week": week, "monday": cohort.monday_of_week(week), **_bar(counts.get(week, 0), expected)}
             for week in range(1, _weeks_so_far(cohort, today) + 1)]
 
 
@@ -394,23 +395,25 @@ def reflective_overview(cohort: Cohort, today: datetime.date | None = None) -> d
         if week:
             counts[(placement_id, week)] = counts.get((placement_id, week), 0) + 1
     rows = []
+    expected = cohort.template_version.entries_per_week
     for placement in placements:
-        cells = [_bar(counts.get((placement.pk, week), 0)) for week in weeks]
+        cells = [_bar(counts.get((placement.pk, week), 0), expected) for week in weeks]
         rows.append({"placement": placement, "cells": cells,
                      "total": sum(cell["count"] for cell in cells),
                      "weeks_met": sum(1 for cell in cells if cell["met"])})
-    return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
+    return {"weeks": weeks, "rows": rows, "expected": expected}
 
 
 def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict]:
     """The trainees of the current cohorts a PD runs whose entries over the rotation's
-    completed weeks fall short of two a week: each with the entries logged and expected.
+    completed weeks fall short of their template's expectation (east Kent: two a week): each
+    with the entries logged and expected.
     Three queries, however many trainees."""
     today = today or clock.today()
     placements = list(current_placements(
         placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")), today)
         .filter(cohort__start_date__lte=today - datetime.timedelta(weeks=1))
-        .select_related(None).select_related("cohort", "trainee").distinct()
+        .select_related(None).select_related("cohort__template_version", "trainee").distinct()
         .order_by("trainee__full_name", "pk"))
     if not placements:
         return []
@@ -424,10 +427,11 @@ def reflective_shortfalls(user, today: datetime.date | None = None) -> list[dict
         weeks = min(cohort.weeks, (today - cohort.start_date).days // 7)
         week_ends = cohort.monday_of_week(weeks + 1)
         count = sum(1 for date in logged.get(placement.pk, ()) if date < week_ends)
-        expected = weeks * REFLECTIVE_ENTRIES_PER_WEEK
+        per_week = cohort.template_version.entries_per_week
+        expected = weeks * per_week
         if count < expected:
             shortfalls.append({"placement": placement, "logged": count, "expected": expected,
-                               "weeks": weeks})
+                               "weeks": weeks, "per_week": per_week})
     return shortfalls
 
 
@@ -540,6 +544,6 @@ def end_of_rotation_record(placement: Placement, today: datetime.date | None = N
         "feedback": feedback,
         "reflective": {"total": placement.reflective_entries.count(), "weeks": weeks,
                        "weeks_met": sum(1 for w in weeks if w["met"]),
-                       "expected": REFLECTIVE_ENTRIES_PER_WEEK},
+                       "expected": placement.cohort.template_version.entries_per_week},
         **assessments_of(placement),
     }

@@ -304,3 +304,21 @@ def test_the_cohort_form_plans_from_the_chosen_version(client, world):
         "name": "Default cohort", "programme": world.programme.pk, "ccg": world.ccg.pk,
         "start_date": (START).isoformat(), "directors": [world.pd.pk]})
     assert Cohort.objects.get(name="Default cohort").template_version == ours
+
+
+def test_the_reflective_expectation_comes_from_the_cohorts_template(world):
+    from django.utils import timezone
+
+    from assessments.models import Capability, ReflectiveEntry
+    from assessments.selectors import reflective_weeks
+
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday(), weeks=2)
+    version = _template(world, entries_per_week=1)
+    world.placement.cohort = _cohort(world, version, start=monday)
+    world.placement.save()
+    ReflectiveEntry.objects.create(placement=world.placement, date=monday, title="Governing body",
+                                   kind=ReflectiveEntry.Kind.choices[0][0],
+                                   capability=Capability.choices[0][0])
+    weeks = reflective_weeks(world.placement)
+    assert [(week["count"], week["met"]) for week in weeks[:2]] == [(1, True), (0, False)]
