@@ -91,7 +91,8 @@ def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
     ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     ccgs = list(Organisation.objects.filter(pk__in=ccg_ids, kind=Organisation.Kind.CCG)
                 .only("name").order_by("name")) if ccg_ids else []
-    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "ccg_id")
+    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "weeks",
+                                                            "ccg_id")
                    .order_by("-start_date", "name")) if ccgs else []
     return ccgs, cohorts
 

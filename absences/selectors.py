@@ -485,12 +485,12 @@ def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
         raise Http404
     # The cohorts only (reach() would also read every placement of them, years of them).
     cohort_ids = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
-    cohorts = (Cohort.objects.filter(pk__in=cohort_ids).only("name", "start_date")
+    cohorts = (Cohort.objects.filter(pk__in=cohort_ids).only("name", "start_date", "weeks")
                .order_by("-start_date", "name"))
     placements = (Placement.objects.filter(cohort_id__in=cohort_ids)
                   .select_related("trainee", "cohort")
                   .only("cohort_id", "trainee_id", "trainee__full_name", "cohort__name",
-                        "cohort__start_date")
+                        "cohort__start_date", "cohort__weeks")
                   .order_by("trainee__full_name", "-cohort__start_date", "pk"))
     return cohorts, placements
 

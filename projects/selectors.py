@@ -420,7 +420,7 @@ def supervisor_home(user, today: datetime.date) -> tuple[list[Placement], list[S
         .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
         # Of the placement, its cohort and people only what the tables and rows read.
         .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
-              "cohort__start_date", "trainee__full_name", "ccg_supervisor__full_name",
+              "cohort__start_date", "cohort__weeks", "trainee__full_name", "ccg_supervisor__full_name",
               "project", "hr_checklist"))
     return placements, [row for row in _rows_of(placements, today, progress=False)
                         if row.overdue or row.hr_outstanding]
