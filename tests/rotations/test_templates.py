@@ -322,3 +322,36 @@ def test_the_reflective_expectation_comes_from_the_cohorts_template(world):
                                    capability=Capability.choices[0][0])
     weeks = reflective_weeks(world.placement)
     assert [(week["count"], week["met"]) for week in weeks[:2]] == [(1, True), (0, False)]
+
+
+def test_the_project_day_rules_come_from_the_cohorts_template(world):
+    from trainees.models import project_day_errors
+
+    tuesday = _template(world, teaching_sessions=TUESDAY_TEACHING)
+    assert project_day_errors(Weekday.TUESDAY, True, True, True, version=tuesday) == [
+        "Tuesday is the teaching day: choose another project day."]
+    assert project_day_errors(Weekday.WEDNESDAY, True, True, True, version=tuesday) == []
+    assert "need" in project_day_errors(Weekday.WEDNESDAY, False, False, False,
+                                        version=tuesday)[0]
+    fixed, _ = template_version_save(template=tuesday.template, by=world.pd, **{
+        **template_content(tuesday), "project_weekday": Weekday.FRIDAY,
+        "other_project_day_allowed": False})
+    assert project_day_errors(Weekday.FRIDAY, False, False, False, version=fixed) == []
+    assert project_day_errors(Weekday.MONDAY, True, True, True, version=fixed) == [
+        "The programme's project day is Friday: its template allows no other weekday."]
+
+
+def test_a_placement_on_a_tuesday_teaching_cohort_may_take_wednesday(world):
+    from trainees.services import placement_add
+
+    cohort = _cohort(world, _template(world, teaching_sessions=TUESDAY_TEACHING))
+    placement = placement_add(cohort=cohort, trainee=world.other_trainee,
+                              practice=world.practice, educational_supervisor=world.es,
+                              ccg_supervisor=world.supervisor, project_day=Weekday.WEDNESDAY,
+                              agreed_by_pd=True, agreed_by_es=True, agreed_by_supervisor=True)
+    assert placement.project_day == Weekday.WEDNESDAY
+    with pytest.raises(ValidationError) as refused:
+        placement_add(cohort=cohort, trainee=world.trainee, practice=world.practice,
+                      educational_supervisor=world.es, ccg_supervisor=world.supervisor,
+                      project_day=Weekday.TUESDAY)
+    assert "Tuesday is the teaching day" in str(refused.value)
