@@ -398,7 +398,7 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date,
         "placement__ccg_supervisor", "placement__project_lead",
         "placement__trainee__full_name", "placement__trainee__email",
         "placement__cohort__ccg", "placement__cohort__programme",
-        "placement__cohort__start_date"))
+        "placement__cohort__start_date", "placement__cohort__weeks"))
     if not absences:
         return []
     placements = list({a.placement_id: a.placement for a in absences}.values())

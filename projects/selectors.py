@@ -398,7 +398,7 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     # Of the placement, its cohort and people only what the cards and rows read.
     people = ("ccg_supervisor", "project_lead", "educational_supervisor")
     placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)).only(
-        "project_day", "cohort__name", "cohort__start_date",
+        "project_day", "cohort__name", "cohort__start_date", "cohort__weeks",
         "cohort__ccg__name", "practice__name", "project", "hr_checklist",
         *(f"{person}__{column}" for person in people
           for column in ("full_name", "job_title", "email", "phone"))))

@@ -29,7 +29,7 @@ def cohorts_visible_to(user) -> QuerySet[Cohort]:
     if not user.is_authenticated:
         return Cohort.objects.none()
     return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS))
-            .select_related("programme", "ccg", "als_facilitator"))
+            .select_related("programme", "ccg", "als_facilitator", "template_version__template"))
 
 
 def cohorts_managed_by(user) -> QuerySet[Cohort]:
@@ -37,7 +37,7 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
     if not user.is_authenticated:
         return Cohort.objects.none()
     return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, DIRECTS))
-            .select_related("programme", "ccg", "als_facilitator"))
+            .select_related("programme", "ccg", "als_facilitator", "template_version__template"))
 
 
 def cohort_for(user, cohort_id) -> Cohort:

@@ -47,6 +47,7 @@ def test_the_demo_runs_derbyshires_programme_from_its_own_template(client):
     client.force_login(_person("pd.derbyshire"))
     page = client.get(reverse("cohort_detail", args=[cohort.pk])).content.decode()
     assert "20 weeks, planned from Derbyshire development programme" in page
+    assert "host organisation base" in page and "CCG base" not in page
 
 
 def test_neither_programmes_staff_see_the_others_people():
