@@ -15,6 +15,7 @@ class AbsenceAdmin(admin.ModelAdmin):
     """Read-only: every change goes through the services, which email the SOP's people."""
 
     list_display = ("placement", "kind", "first_day", "last_day", "part", "state", "created_at")
+    list_select_related = ("placement__trainee", "placement__cohort")
     list_filter = ("kind", "state")
     search_fields = ("placement__trainee__full_name", "placement__trainee__email")
     date_hierarchy = "first_day"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
-from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.models import Cohort
 from rotations.timetable import bank_holidays
 from trainees.models import Placement
 from trainees.selectors import reach
@@ -91,7 +91,8 @@ def ccg_cohorts_of(user) -> tuple[list[Organisation], list[Cohort]]:
     ccg_ids = access_for(user).organisation_ids(*rules.CCG_DASHBOARD_ROLES)
     ccgs = list(Organisation.objects.filter(pk__in=ccg_ids, kind=Organisation.Kind.CCG)
                 .only("name").order_by("name")) if ccg_ids else []
-    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "ccg_id")
+    cohorts = list(Cohort.objects.filter(ccg__in=ccgs).only("name", "start_date", "weeks",
+                                                            "ccg_id")
                    .order_by("-start_date", "name")) if ccgs else []
     return ccgs, cohorts
 
@@ -185,7 +186,7 @@ def ccg_dashboard(user, *, cohort_id=None, month: datetime.date | None = None) -
 
     rows = {p.pk: CcgTraineeRow(placement=p) for p in placements}
     weeks = [CcgWeek(week=w, monday=cohort.monday_of_week(w), current=cohort.week_of(today) == w)
-             for w in range(1, ROTATION_WEEKS + 1)]
+             for w in range(1, cohort.weeks + 1)]
     scheduled = {p.pk: _ccg_halves_scheduled(timetables[p.pk]) for p in placements}
     for placement_id, days in scheduled.items():
         for day, part in days.items():

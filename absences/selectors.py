@@ -399,7 +399,7 @@ def absences_visible_to(user, start: datetime.date, end: datetime.date, today: d
         "placement__ccg_supervisor", "placement__project_lead",
         "placement__trainee__full_name", "placement__trainee__email",
         "placement__cohort__ccg", "placement__cohort__programme",
-        "placement__cohort__start_date"))
+        "placement__cohort__start_date", "placement__cohort__weeks"))
     if not absences:
         return []
     placements = list({a.placement_id: a.placement for a in absences}.values())
@@ -486,12 +486,12 @@ def programme_scope(user) -> tuple[QuerySet[Cohort], QuerySet[Placement]]:
         raise Http404
     # The cohorts only (reach() would also read every placement of them, years of them).
     cohort_ids = reached_cohort_ids(user, Role.PD, Role.PA, DIRECTS)
-    cohorts = (Cohort.objects.filter(pk__in=cohort_ids).only("name", "start_date")
+    cohorts = (Cohort.objects.filter(pk__in=cohort_ids).only("name", "start_date", "weeks")
                .order_by("-start_date", "name"))
     placements = (Placement.objects.filter(cohort_id__in=cohort_ids)
                   .select_related("trainee", "cohort")
                   .only("cohort_id", "trainee_id", "trainee__full_name", "cohort__name",
-                        "cohort__start_date")
+                        "cohort__start_date", "cohort__weeks")
                   .order_by("trainee__full_name", "-cohort__start_date", "pk"))
     return cohorts, placements
 

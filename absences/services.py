@@ -17,7 +17,7 @@ from clic.accounts.models import User
 from clic.audit import services as audit
 from clic.mail.catalogue import Recipient
 from clic.mail.services import sop_notify, sop_recipients
-from rotations.models import ROTATION_WEEKS, Session
+from rotations.models import Session
 from trainees.models import Placement
 
 from . import rules
@@ -45,7 +45,6 @@ from .selectors import absence_routing, known_last_day, live_absences_of, timeta
 
 SICKNESS_BACKDATE_DAYS = 14
 SICKNESS_AHEAD_DAYS = 7
-ROTATION_DAYS = ROTATION_WEEKS * 7
 
 # The catalogue rows for what follows a first report (clic/mail/catalogue.py).
 SICKNESS_CHANGED = "ABS-SICK-CHANGED"
@@ -160,8 +159,9 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
         raise AbsenceRefused("A morning or an afternoon can only be one day: choose "
                              "\"All day\" for several days, or report each half day on its own.",
                              field="part")
-    if last_day is not None and (last_day - first_day).days + 1 > ROTATION_DAYS:
-        raise AbsenceRefused(f"That is longer than the whole {ROTATION_WEEKS}-week rotation "
+    rotation_days = cohort.weeks * 7
+    if last_day is not None and (last_day - first_day).days + 1 > rotation_days:
+        raise AbsenceRefused(f"That is longer than the whole {cohort.weeks}-week rotation "
                              f"({_long(cohort.start_date)} to {_long(cohort.end_date)}). "
                              "Check the dates.", field="last_day")
     dates_moved = current is None or current.first_day != first_day
@@ -184,8 +184,8 @@ def absence_check(*, placement: Placement, kind: str, first_day: datetime.date |
         routing = Routing()
     else:
         if last_day is None and known_last > first_day and (
-                known_last - first_day).days + 1 > ROTATION_DAYS:
-            known_last = first_day + datetime.timedelta(days=ROTATION_DAYS - 1)
+                known_last - first_day).days + 1 > rotation_days:
+            known_last = first_day + datetime.timedelta(days=rotation_days - 1)
         routing = route(timetable_for(placement, first_day, known_last), first_day, known_last,
                         part)
         if routing.is_empty:

@@ -31,5 +31,6 @@ class PresentationDayAdmin(admin.ModelAdmin):
 @admin.register(ReflectiveEntry)
 class ReflectiveEntryAdmin(admin.ModelAdmin):
     list_display = ["placement", "date", "title", "kind", "capability"]
+    list_select_related = ["placement__trainee", "placement__cohort"]
     list_filter = ["kind"]
     raw_id_fields = ["placement"]

@@ -10,7 +10,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-REFLECTIVE_ENTRIES_PER_WEEK = 2
 EVALUATION_WEEK = 15
 
 

@@ -15,7 +15,7 @@ from clic.accounts.models import User
 from clic.mail.notices import EmailPlan, Notice, email_plan
 from projects import rules as project_rules
 from projects.models import Meeting, Project
-from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.models import Cohort
 from rotations.selectors import cohorts_visible_to
 from trainees.models import Placement
 from trainees.selectors import (
@@ -30,7 +30,6 @@ from .models import (
     EVALUATION_COMMENTS,
     EVALUATION_RATINGS,
     PRESENTATION_POINTS,
-    REFLECTIVE_ENTRIES_PER_WEEK,
     CaseBasedDiscussion,
     EvaluationResponse,
     EvaluationRound,
@@ -354,23 +353,25 @@ def _weeks_so_far(cohort: Cohort, today: datetime.date) -> int:
     if today < cohort.start_date:
         return 0
     week = cohort.week_of(today)
-    return ROTATION_WEEKS if week is None else week
+    return cohort.weeks if week is None else week
 
 
-def _bar(count: int) -> dict:
-    return {"count": count, "met": count >= REFLECTIVE_ENTRIES_PER_WEEK,
+def _bar(count: int, expected: int) -> dict:
+    return {"count": count, "met": count >= expected,
             "step": min(count, CHART_MAX)}
 
 
 def reflective_weeks(placement: Placement, today: datetime.date) -> list[dict]:
-    """Week by week: entries logged against the expectation of two."""
+    """Week by week: entries logged against the expectation of the cohort's template
+    (east Kent: two)."""
     cohort = placement.cohort
+    expected = cohort.template_version.entries_per_week
     counts = {}
     for date in placement.reflective_entries.values_list("date", flat=True):
         week = cohort.week_of(date)
         if week:
             counts[week] = counts.get(week, 0) + 1
-    return [{"week": week, "monday": cohort.monday_of_week(week), **_bar(counts.get(week, 0))}
+    return [{"week": week, "monday": cohort.monday_of_week(week), **_bar(counts.get(week, 0), expected)}
             for week in range(1, _weeks_so_far(cohort, today) + 1)]
 
 
@@ -389,22 +390,24 @@ def reflective_overview(cohort: Cohort) -> dict:
         if week:
             counts[(placement_id, week)] = counts.get((placement_id, week), 0) + 1
     rows = []
+    expected = cohort.template_version.entries_per_week
     for placement in placements:
-        cells = [_bar(counts.get((placement.pk, week), 0)) for week in weeks]
+        cells = [_bar(counts.get((placement.pk, week), 0), expected) for week in weeks]
         rows.append({"placement": placement, "cells": cells,
                      "total": sum(cell["count"] for cell in cells),
                      "weeks_met": sum(1 for cell in cells if cell["met"])})
-    return {"weeks": weeks, "rows": rows, "expected": REFLECTIVE_ENTRIES_PER_WEEK}
+    return {"weeks": weeks, "rows": rows, "expected": expected}
 
 
 def reflective_shortfalls(user, today: datetime.date) -> list[dict]:
     """The trainees of the current cohorts a PD runs whose entries over the rotation's
-    completed weeks fall short of two a week: each with the entries logged and expected.
+    completed weeks fall short of their template's expectation (east Kent: two a week): each
+    with the entries logged and expected.
     Three queries, however many trainees."""
     placements = list(current_placements(
         placements_visible_to(user).filter(directs_cohort_q(user, prefix="cohort__")), today)
         .filter(cohort__start_date__lte=today - datetime.timedelta(weeks=1))
-        .select_related(None).select_related("cohort", "trainee").distinct()
+        .select_related(None).select_related("cohort__template_version", "trainee").distinct()
         .order_by("trainee__full_name", "pk"))
     if not placements:
         return []
@@ -415,13 +418,14 @@ def reflective_shortfalls(user, today: datetime.date) -> list[dict]:
     shortfalls = []
     for placement in placements:
         cohort = placement.cohort
-        weeks = min(ROTATION_WEEKS, (today - cohort.start_date).days // 7)
+        weeks = min(cohort.weeks, (today - cohort.start_date).days // 7)
         week_ends = cohort.monday_of_week(weeks + 1)
         count = sum(1 for date in logged.get(placement.pk, ()) if date < week_ends)
-        expected = weeks * REFLECTIVE_ENTRIES_PER_WEEK
+        per_week = cohort.template_version.entries_per_week
+        expected = weeks * per_week
         if count < expected:
             shortfalls.append({"placement": placement, "logged": count, "expected": expected,
-                               "weeks": weeks})
+                               "weeks": weeks, "per_week": per_week})
     return shortfalls
 
 
@@ -534,7 +538,7 @@ def end_of_rotation_record(placement: Placement) -> dict:
         "feedback": feedback,
         "reflective": {"total": placement.reflective_entries.count(), "weeks": weeks,
                        "weeks_met": sum(1 for w in weeks if w["met"]),
-                       "expected": REFLECTIVE_ENTRIES_PER_WEEK},
+                       "expected": placement.cohort.template_version.entries_per_week},
         **assessments_of(placement),
     }
 

@@ -25,6 +25,7 @@ from .models import (
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "placement", "status", "commissioning_stage", "agreed_at"]
+    list_select_related = ["placement__trainee", "placement__cohort"]
     list_filter = ["status", "commissioning_stage"]
     search_fields = ["title", "placement__trainee__full_name"]
     raw_id_fields = ["placement", "agreed_by", "confirmed_by"]
@@ -33,6 +34,7 @@ class ProjectAdmin(admin.ModelAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["kind", "placement", "date", "status"]
+    list_select_related = ["placement__trainee", "placement__cohort"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["placement", "scheduled_by", "recorded_by"]
     filter_horizontal = ["attendees"]
@@ -41,6 +43,7 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(MeetingNotice)
 class MeetingNoticeAdmin(admin.ModelAdmin):
     list_display = ["kind", "stage", "placement", "sent_on", "recipients"]
+    list_select_related = ["placement__trainee", "placement__cohort"]
     list_filter = ["stage", "kind"]
     raw_id_fields = ["placement"]
 
@@ -62,6 +65,7 @@ class ProgressEntryAdmin(admin.ModelAdmin):
 @admin.register(HRChecklist)
 class HRChecklistAdmin(admin.ModelAdmin):
     list_display = ["placement", "updated_at"]
+    list_select_related = ["placement__trainee", "placement__cohort"]
     raw_id_fields = ["placement"]
 
 

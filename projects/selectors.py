@@ -394,7 +394,7 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     # Of the placement, its cohort and people only what the cards and rows read.
     people = ("ccg_supervisor", "project_lead", "educational_supervisor")
     placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)).only(
-        "project_day", "cohort__name", "cohort__start_date",
+        "project_day", "cohort__name", "cohort__start_date", "cohort__weeks",
         "cohort__ccg__name", "practice__name", "project", "hr_checklist",
         *(f"{person}__{column}" for person in people
           for column in ("full_name", "job_title", "email", "phone"))))
@@ -426,7 +426,7 @@ def _home_rows(user, today: datetime.date) -> list[SupervisionRow]:
         .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
         # Of the placement, its cohort and people only what the tables and rows read.
         .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
-              "cohort__start_date", "trainee__full_name", "ccg_supervisor__full_name",
+              "cohort__start_date", "cohort__weeks", "trainee__full_name", "ccg_supervisor__full_name",
               "project", "hr_checklist"))
     return _rows_of(placements, today, progress=False)
 

@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from clic.accounts.demo import DemoData
+from clic.accounts.demo import PROGRAMME_NAME, DemoData
 
 from .models import ROTATION_WEEKS, Cohort, Session
 from .services import cohort_publish, session_update
@@ -38,7 +38,8 @@ def running_cohort() -> Cohort:
     start from load_demo): last year's is published too."""
     today = timezone.localdate()
     return Cohort.objects.get(status=Cohort.Status.PUBLISHED, start_date__lte=today,
-                              start_date__gt=today - datetime.timedelta(weeks=ROTATION_WEEKS))
+                              start_date__gt=today - datetime.timedelta(weeks=ROTATION_WEEKS),
+                              programme__name=PROGRAMME_NAME)
 
 
 def clear(*, organisations, people) -> None:

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 from clic.pdf import Stylesheet, html_document, html_pdf
 
 from .ical import CalendarEntry
-from .models import ROTATION_WEEKS, Session
+from .models import Session
 from .timetable import plan_cohort_sessions, plan_placement_sessions
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,6 +41,7 @@ class SessionFacts(NamedTuple):
     created_at: datetime.datetime | None
     updated_at: datetime.datetime | None
     cohort: str
+    cohort_weeks: int
     placement_id: int | None
     trainee_id: int | None
     trainee: str  # as str(User) gives it: the name, or the email without one
@@ -55,14 +56,15 @@ def session_facts(session: Session) -> SessionFacts:
         kind=session.kind, week=session.week, date=session.date, start_time=session.start_time,
         end_time=session.end_time, venue=session.venue, notes=session.notes,
         created_at=session.created_at, updated_at=session.updated_at, cohort=str(session.cohort),
-        placement_id=session.placement_id, trainee_id=trainee and trainee.pk,
+        cohort_weeks=session.cohort.weeks, placement_id=session.placement_id,
+        trainee_id=trainee and trainee.pk,
         trainee=str(trainee or ""), facilitator_id=session.facilitator_id,
         facilitator=str(session.facilitator or ""))
 
 
 _FACT_COLUMNS = ("uid", "sequence", "title", "status", "kind", "week", "date", "start_time",
                  "end_time", "venue", "notes", "created_at", "updated_at", "cohort__name",
-                 "placement_id", "placement__trainee_id", "placement__trainee__full_name",
+                 "cohort__weeks", "placement_id", "placement__trainee_id", "placement__trainee__full_name",
                  "placement__trainee__email", "facilitator_id", "facilitator__full_name",
                  "facilitator__email")
 
@@ -99,7 +101,7 @@ def diary_url() -> str:
 def session_description(session: SessionFacts, kind: str, *, diary: str = "") -> str:
     """What the session is, and a link to it in the diary (`diary`: diary_url(), when the
     caller has it already: a feed reverses it once for all its sessions)."""
-    lines = [f"{kind}, week {session.week} of {ROTATION_WEEKS} of {session.cohort}."]
+    lines = [f"{kind}, week {session.week} of {session.cohort_weeks} of {session.cohort}."]
     if session.facilitator_id:
         lines.append(f"Facilitator: {session.facilitator}")
     if session.notes:
@@ -237,7 +239,7 @@ def portfolio_weeks(placement) -> list[dict]:
     for session in sessions:
         by_week[session.week][session.part].append(session)
     rows = []
-    for week in range(1, ROTATION_WEEKS + 1):
+    for week in range(1, placement.cohort.weeks + 1):
         parts = by_week.get(week, {})
         whole_day = parts.get(Session.Part.DAY, [])
         every = [s for group in parts.values() for s in group if not s.is_cancelled] or [

@@ -6,11 +6,92 @@ from django.db import models
 
 from clic.accounts.models import Organisation
 
+# East Kent's handbook length: the windows that look back over "about a rotation" use it.
 ROTATION_WEEKS = 16
+# The longest programme a template may describe.
+LONGEST_ROTATION_WEEKS = 52
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class ProgrammeTemplate(models.Model):
+    """A programme's timetable pattern (its handbook), kept as numbered versions. The one
+    without a programme is east Kent's handbook, loaded by a migration: the starting point
+    every programme can use or copy until it has its own."""
+
+    programme = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="timetable_templates",
+                                  limit_choices_to={"kind": Organisation.Kind.PROGRAMME})
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateVersion(models.Model):
+    """One version of a template. Once a cohort uses it, it never changes: an edit makes the
+    next version, so a running cohort keeps the timetable it was planned from.
+
+    `teaching_sessions`: the cohort-wide sessions, [{"weekday", "part", "start", "end",
+    "title", "kind", "weeks"}] with times "HH:MM" and `weeks` empty for every week.
+    `activities`: one [morning, afternoon] pair of {"kind", "title"} per week (an empty
+    title: no session that half-day)."""
+
+    template = models.ForeignKey(ProgrammeTemplate, on_delete=models.CASCADE,
+                                 related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    weeks = models.PositiveSmallIntegerField("length in weeks")
+    teaching_sessions = models.JSONField(default=list)
+    project_weekday = models.PositiveSmallIntegerField(
+        "default project day", choices=Weekday.choices, default=Weekday.THURSDAY)
+    other_project_day_allowed = models.BooleanField(
+        "another weekday may be agreed", default=True)
+    afternoon_weekday = models.PositiveSmallIntegerField(
+        "afternoon half on", choices=Weekday.choices, null=True, blank=True,
+        help_text="For project days split into two half-days: the weekday of the afternoon "
+                  "half. Empty: both halves on the project day.")
+    morning_start = models.TimeField()
+    morning_end = models.TimeField()
+    afternoon_start = models.TimeField()
+    afternoon_end = models.TimeField()
+    activities = models.JSONField(default=list)
+    meeting_weeks = models.JSONField("SOP meeting weeks", default=list)
+    presentation_week = models.PositiveSmallIntegerField()
+    presentation_title = models.CharField(max_length=200)
+    entries_per_week = models.PositiveSmallIntegerField("reflective entries expected a week")
+    organisation_word = models.CharField(
+        "the commissioning organisation is called", max_length=40,
+        help_text='For example "CCG", "ICB" or "host organisation".')
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [models.UniqueConstraint(fields=["template", "number"],
+                                               name="template_version_unique")]
+
+    def __str__(self):
+        return f"{self.template} (version {self.number})"
+
+    @property
+    def teaching_weekdays(self) -> list[int]:
+        return sorted({spec["weekday"] for spec in self.teaching_sessions})
 
 
 class Cohort(models.Model):
-    """A group of trainees on the 16-week rotation together, run by one or two PDs."""
+    """A group of trainees on a rotation together, run by one or two PDs, planned from one
+    version of their programme's template."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -32,6 +113,10 @@ class Cohort(models.Model):
                                       help_text="Where Wednesday teaching is held.")
     ccg_venue = models.CharField("CCG base", max_length=200, blank=True,
                                  help_text="Where trainees do project work on their CCG day.")
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT,
+                                         related_name="cohorts", verbose_name="timetable template")
+    # The version's length, kept on the cohort so its dates need no join.
+    weeks = models.PositiveSmallIntegerField(editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -46,16 +131,21 @@ class Cohort(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.weeks is None:
+            self.weeks = self.template_version.weeks
+        super().save(*args, **kwargs)
+
     @property
     def end_date(self):
-        return self.start_date + timedelta(weeks=ROTATION_WEEKS, days=-1)
+        return self.start_date + timedelta(weeks=self.weeks, days=-1)
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
     def week_of(self, day):
-        """The rotation week (1-16) a date falls in, or None outside the rotation."""
+        """The rotation week (1 to `weeks`) a date falls in, or None outside the rotation."""
         if not self.start_date <= day <= self.end_date:
             return None
         return (day - self.start_date).days // 7 + 1

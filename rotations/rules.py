@@ -11,6 +11,11 @@ def can_create_cohort(user) -> bool:
     return access_for(user).has_role(Role.PD)
 
 
+def can_manage_templates(user) -> bool:
+    """PDs keep their programmes' timetable templates (selectors scope which ones)."""
+    return access_for(user).has_role(Role.PD)
+
+
 def can_list_cohorts(user) -> bool:
     return access_for(user).has_role(Role.PD, Role.PA)
 

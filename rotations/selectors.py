@@ -9,7 +9,7 @@ from clic.accounts.access import DIRECTS, access_for
 from clic.accounts.models import Organisation, Role, User
 from clic.mail.notices import EmailPlan, email_plan
 
-from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
+from .models import Cohort, CohortChange, ProgrammeTemplate, Session, TemplateVersion, TimetablePack
 
 # How much of the past and future a calendar feed carries.
 FEED_PAST = datetime.timedelta(days=400)
@@ -63,7 +63,7 @@ def cohorts_visible_to(user) -> QuerySet[Cohort]:
     if not user.is_authenticated:
         return Cohort.objects.none()
     return (Cohort.objects.filter(pk__in=cohort_ids_visible_to(user))
-            .select_related("programme", "ccg", "als_facilitator"))
+            .select_related("programme", "ccg", "als_facilitator", "template_version__template"))
 
 
 def cohorts_managed_by(user) -> QuerySet[Cohort]:
@@ -71,7 +71,7 @@ def cohorts_managed_by(user) -> QuerySet[Cohort]:
     if not user.is_authenticated:
         return Cohort.objects.none()
     return (Cohort.objects.filter(pk__in=reached_cohort_ids(user, Role.PD, DIRECTS))
-            .select_related("programme", "ccg", "als_facilitator"))
+            .select_related("programme", "ccg", "als_facilitator", "template_version__template"))
 
 
 def cohort_for(user, cohort_id) -> Cohort:
@@ -85,6 +85,49 @@ def cohort_to_manage(user, cohort_id) -> Cohort:
 def programmes_directed_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME,
                                        memberships__user=user, memberships__role=Role.PD)
+
+
+def default_template_version(programme: Organisation) -> TemplateVersion | None:
+    """A new cohort's version: the latest of the programme's own templates, or, until it
+    has one, the latest of the templates every programme shares (east Kent's handbook)."""
+    versions = TemplateVersion.objects.select_related("template").order_by(
+        "-created_at", "-pk")
+    return (versions.filter(template__programme=programme).first()
+            or versions.filter(template__programme__isnull=True).first())
+
+
+def template_versions_for(programmes) -> QuerySet[TemplateVersion]:
+    """The versions a cohort of these programmes may be planned from."""
+    return (TemplateVersion.objects.filter(Q(template__programme__in=programmes)
+                                           | Q(template__programme__isnull=True))
+            .select_related("template__programme").order_by("template__name", "-number"))
+
+
+def templates_visible_to(user) -> QuerySet[ProgrammeTemplate]:
+    """The templates of the programmes a person directs, and the shared ones."""
+    if not user.is_authenticated:
+        return ProgrammeTemplate.objects.none()
+    return (ProgrammeTemplate.objects
+            .filter(Q(programme__in=programmes_directed_by(user)) | Q(programme__isnull=True))
+            .select_related("programme").prefetch_related("versions__cohorts")
+            .order_by("programme__name", "name"))
+
+
+def template_for(user, template_id) -> ProgrammeTemplate:
+    return get_object_or_404(templates_visible_to(user), pk=template_id)
+
+
+def template_versions(template: ProgrammeTemplate) -> list[TemplateVersion]:
+    """Newest first, each with the cohorts planned from it."""
+    return list(template.versions.prefetch_related("cohorts").select_related("created_by")
+                .order_by("-number"))
+
+
+def template_to_edit(user, template_id) -> ProgrammeTemplate:
+    """A template the person may change: one of a programme they direct (the shared
+    handbook is copied, not edited)."""
+    return get_object_or_404(templates_visible_to(user).filter(programme__isnull=False),
+                             pk=template_id)
 
 
 def directors_of(programmes) -> QuerySet[User]:
@@ -356,10 +399,10 @@ def timetable_overview(user, cohort: Cohort) -> list[dict]:
                     and entry.person.full_name not in item.away):
                 item.away.append(entry.person.full_name)
     # Only the weekdays the cohort meets on (Wednesday and its project days): a column for
-    # a day with no session in 16 weeks would only push the others apart.
+    # a day with no session in the whole rotation would only push the others apart.
     weekdays = sorted({day.weekday() for day in by_date})
     weeks = []
-    for week in range(1, ROTATION_WEEKS + 1):
+    for week in range(1, cohort.weeks + 1):
         monday = cohort.monday_of_week(week)
         days = [monday + datetime.timedelta(days=offset) for offset in weekdays]
         weeks.append({"week": week, "monday": monday, "days": [

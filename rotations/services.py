@@ -12,7 +12,17 @@ from clic.audit import services as audit
 
 from . import notifications, selectors
 from .exporters import portfolio_document
-from .models import ROTATION_WEEKS, Cohort, CohortChange, Session, TimetablePack
+from .models import (
+    LONGEST_ROTATION_WEEKS,
+    ROTATION_WEEKS,
+    Cohort,
+    CohortChange,
+    ProgrammeTemplate,
+    Session,
+    TemplateVersion,
+    TimetablePack,
+    Weekday,
+)
 from .timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
 
 logger = logging.getLogger(__name__)
@@ -25,6 +35,7 @@ START_DATE_WINDOW_FUTURE = datetime.timedelta(days=3 * 365)
 def cohort_errors(*, programme: Organisation | None, ccg: Organisation | None,
                   start_date: datetime.date | None, directors: Iterable[User],
                   als_facilitator: User | None = None,
+                  template_version: TemplateVersion | None = None,
                   today: datetime.date | None = None) -> dict[str, list[str]]:
     """Everything wrong with a cohort's details, by field. `today` also checks the start date
     is not more than a term in the past (left out when only invariants are checked)."""
@@ -59,6 +70,11 @@ def cohort_errors(*, programme: Organisation | None, ccg: Organisation | None,
         if als_facilitator is not None and als_facilitator.pk not in pds:
             errors.setdefault("als_facilitator", []).append(
                 f"{als_facilitator} is not a Programme Director of {programme}.")
+        if template_version is not None and template_version.template.programme_id not in (
+                None, programme.pk):
+            errors.setdefault("template_version", []).append(
+                f"{template_version} is another programme's template: choose one of "
+                f"{programme}'s.")
     return errors
 
 
@@ -75,14 +91,23 @@ def cohort_change_record(*, cohort: Cohort, actor: User | None, action: str, sum
 def cohort_create(*, name: str, programme: Organisation, ccg: Organisation,
                   start_date: datetime.date, directors: Iterable[User],
                   als_facilitator: User | None = None, teaching_venue: str = "",
-                  ccg_venue: str = "", by: User | None = None) -> Cohort:
+                  ccg_venue: str = "", template_version: TemplateVersion | None = None,
+                  by: User | None = None) -> Cohort:
+    """A draft cohort, planned from `template_version` (default: the programme's latest),
+    which it keeps whatever later happens to the template."""
     directors = list(directors)
+    template_version = template_version or selectors.default_template_version(programme)
     errors = cohort_errors(programme=programme, ccg=ccg, start_date=start_date,
-                           directors=directors, als_facilitator=als_facilitator)
+                           directors=directors, als_facilitator=als_facilitator,
+                           template_version=template_version)
+    if template_version is None:
+        errors.setdefault("template_version", []).append(
+            f"{programme} has no timetable template yet: make one first.")
     if errors:
         raise ValidationError(errors)
     cohort = Cohort.objects.create(name=name.strip(), programme=programme, ccg=ccg,
-                                   start_date=start_date,
+                                   start_date=start_date, template_version=template_version,
+                                   weeks=template_version.weeks,
                                    als_facilitator=als_facilitator or directors[0],
                                    teaching_venue=teaching_venue.strip(),
                                    ccg_venue=ccg_venue.strip())
@@ -169,7 +194,8 @@ def cohort_publish(*, cohort: Cohort, by: User | None = None) -> Cohort:
     """Generate the 16-week timetable and tell everyone: each person once, about all their
     trainees (the emails `selectors.cohort_publish_plan` lists). Publishing twice does
     nothing new."""
-    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related(
+        "template_version").get(pk=cohort.pk)
     if cohort.is_published:
         return cohort
     placements = selectors.placements_to_publish(cohort)
@@ -402,3 +428,140 @@ def timetable_pack_retry(*, pack: TimetablePack) -> TimetablePack:
     transaction.on_commit(lambda: _dispatch_pack(pack.pk))
     pack.refresh_from_db()
     return pack
+
+
+# Programme templates ------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = (
+    "weeks", "teaching_sessions", "project_weekday", "other_project_day_allowed",
+    "afternoon_weekday", "morning_start", "morning_end", "afternoon_start", "afternoon_end",
+    "activities", "meeting_weeks", "presentation_week", "presentation_title",
+    "entries_per_week", "organisation_word",
+)
+
+
+def template_content(version: TemplateVersion) -> dict:
+    """What a version says, as the keyword arguments `template_version_save` takes."""
+    return {field: getattr(version, field) for field in TEMPLATE_FIELDS}
+
+
+def _sessions_overlap(first: dict, second: dict, length: int) -> bool:
+    if first["weekday"] != second["weekday"]:
+        return False
+    shared_weeks = set(first["weeks"] or range(1, length + 1)) & set(
+        second["weeks"] or range(1, length + 1))
+    return bool(shared_weeks) and first["start"] < second["end"] and second["start"] < first["end"]
+
+
+def template_content_errors(*, weeks: int, teaching_sessions: list[dict], project_weekday: int,
+                            afternoon_weekday: int | None, morning_start: datetime.time,
+                            morning_end: datetime.time, afternoon_start: datetime.time,
+                            afternoon_end: datetime.time, activities: list,
+                            meeting_weeks: list[int], presentation_week: int,
+                            **_unchecked) -> dict[str, list[str]]:
+    """Everything wrong with a template's content, by field; a teaching session's errors
+    under "teaching_sessions-<index>"."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if weeks < 1:
+        add("weeks", "A template needs at least one week.")
+    elif weeks > LONGEST_ROTATION_WEEKS:
+        add("weeks", f"A template can be at most {LONGEST_ROTATION_WEEKS} weeks long.")
+    elif len(activities) != weeks:
+        add("activities", f"Give the project-day activities of each of the {weeks} weeks.")
+    project_days = {project_weekday, project_weekday if afternoon_weekday is None
+                    else afternoon_weekday}
+    for index, spec in enumerate(teaching_sessions):
+        field = f"teaching_sessions-{index}"
+        if spec["end"] <= spec["start"]:
+            add(field, f"{spec['title']} must end after it starts.")
+        late = [week for week in spec["weeks"] if not 1 <= week <= weeks]
+        if late:
+            add(field, f"{spec['title']} is in week {late[0]}, outside the {weeks}-week "
+                       "programme.")
+        if spec["weekday"] in project_days:
+            add(field, f"{spec['title']} is on {Weekday(spec['weekday']).label}, the default "
+                       "project day: choose another teaching day or project day.")
+        for earlier in teaching_sessions[:index]:
+            if _sessions_overlap(earlier, spec, weeks):
+                add(field, f"{spec['title']} overlaps {earlier['title']} on "
+                           f"{Weekday(spec['weekday']).label}.")
+    if morning_end <= morning_start:
+        add("morning_end", "The morning must end after it starts.")
+    if afternoon_end <= afternoon_start:
+        add("afternoon_end", "The afternoon must end after it starts.")
+    if afternoon_weekday in (None, project_weekday) and afternoon_start < morning_end:
+        add("afternoon_start", "The afternoon starts before the morning ends.")
+    late = [week for week in meeting_weeks if not 1 <= week <= weeks]
+    if late:
+        add("meeting_weeks", f"Week {late[0]} is outside the {weeks}-week programme.")
+    if not 1 <= presentation_week <= weeks:
+        add("presentation_week", f"Week {presentation_week} is outside the {weeks}-week "
+                                 "programme.")
+    elif not teaching_sessions:
+        add("teaching_sessions", "Add at least one teaching session: the presentation takes "
+                                 "the last one of its week.")
+    else:
+        first_day = min(spec["weekday"] for spec in teaching_sessions)
+        if not any(spec["weekday"] == first_day
+                   and (not spec["weeks"] or presentation_week in spec["weeks"])
+                   for spec in teaching_sessions):
+            add("presentation_week", f"The presentation takes the last session of the first "
+                                     f"teaching day of week {presentation_week}, and that "
+                                     "week has none.")
+    return errors
+
+
+def _check_template_content(content: dict) -> None:
+    errors = template_content_errors(**content)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def template_version_save(*, template: ProgrammeTemplate, by: User | None, **content
+                          ) -> tuple[TemplateVersion, bool]:
+    """Save a template's content. While no cohort uses its latest version, that version
+    changes; once one does, the content becomes the next version and running cohorts keep
+    theirs. Returns the version and whether it is a new one."""
+    _check_template_content(content)
+    template = ProgrammeTemplate.objects.select_for_update().get(pk=template.pk)
+    latest = template.versions.order_by("-number").first()
+    if latest is not None and not latest.cohorts.exists():
+        for field, value in content.items():
+            setattr(latest, field, value)
+        latest.created_by = by
+        latest.save()
+        audit.record(actor=by, action=audit.CHANGED, obj=latest,
+                     object_type="timetable template",
+                     summary=f"{template}: version {latest.number} edited")
+        return latest, False
+    version = TemplateVersion.objects.create(
+        template=template, number=(latest.number + 1) if latest else 1, created_by=by,
+        **content)
+    audit.record(actor=by, action=audit.CREATED, obj=version, object_type="timetable template",
+                 summary=f"{template}: version {version.number} made"
+                         + (f" (version {latest.number} is used by cohorts)" if latest else ""))
+    return version, latest is not None
+
+
+@transaction.atomic
+def template_copy(*, source: TemplateVersion, programme: Organisation, name: str,
+                  by: User | None) -> ProgrammeTemplate:
+    """Start another template of the programme from a version of an existing one."""
+    if programme.kind != Organisation.Kind.PROGRAMME:
+        raise ValidationError({"programme": [f"{programme} is not a training programme."]})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["Give the new template a name."]})
+    if ProgrammeTemplate.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ValidationError({"name": [f"{programme} already has a template called {name}."]})
+    template = ProgrammeTemplate.objects.create(programme=programme, name=name)
+    TemplateVersion.objects.create(template=template, number=1, created_by=by,
+                                   **template_content(source))
+    audit.record(actor=by, action=audit.CREATED, obj=template, object_type="timetable template",
+                 summary=f"{template} started from {source}")
+    return template

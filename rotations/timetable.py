@@ -1,5 +1,5 @@
-"""The 16-week timetable: what each week holds (the handbook's Appendix 1) and England's
-bank holidays. Pure planning: builds unsaved Session objects; services save them."""
+"""The timetable planned from the cohort's template version (what each week holds) and
+England's bank holidays. Pure planning: builds unsaved Session objects; services save them."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,28 +7,11 @@ from functools import lru_cache
 
 import holidays
 
-from .models import ROTATION_WEEKS, Cohort, Session
+from .models import Cohort, Session, TemplateVersion, Weekday
 
-WEDNESDAY = 2
 
-# Default times (the PD can change any session).
-TEACHING_TIMES = (datetime.time(9, 30), datetime.time(12, 30))
-ALS_TIMES = (datetime.time(13, 30), datetime.time(16, 30))
-PROJECT_AM_TIMES = (datetime.time(9, 0), datetime.time(12, 30))
-PROJECT_PM_TIMES = (datetime.time(13, 30), datetime.time(17, 0))
-
-TEACHING_TITLE = "Teaching session / leadership workshop"
-ALS_TITLE = "Action learning set"
-PRESENTATION_TITLE = "Project presentations (details to follow)"
-
-MEET_SUPERVISOR = "Meet CCG Supervisor to discuss project ideas"
-RESEARCH = "Research potential project"
-MEET_LEAD = "Meet Project Lead"
-ATTEND = "Attend meetings / supervision"
-REVIEW = "Meet CCG Supervisor / Project Lead"
-FINAL_REVIEW = ("Meet CCG Supervisor and Project Lead; where possible meet the Deputy "
-                "Clinical Chair")
-PROJECT_WORK = "Project work at CCG base"
+def _time(value: str) -> datetime.time:
+    return datetime.time.fromisoformat(value)
 
 
 @dataclass(frozen=True)
@@ -37,20 +20,13 @@ class Activity:
     title: str
 
 
-def appendix_1(week: int) -> tuple[Activity, Activity]:
-    """The project day's morning and afternoon in a given week (Appendix 1 of the handbook)."""
-    if not 1 <= week <= ROTATION_WEEKS:
-        raise ValueError(f"Week {week} is outside the {ROTATION_WEEKS}-week rotation.")
-    meeting, project = Session.Kind.MEETING, Session.Kind.PROJECT
-    if week == 1:
-        return Activity(meeting, MEET_SUPERVISOR), Activity(project, RESEARCH)
-    if week == 2:
-        return Activity(meeting, MEET_LEAD), Activity(project, PROJECT_WORK)
-    if week in (8, 12):
-        return Activity(meeting, REVIEW), Activity(project, PROJECT_WORK)
-    if week == ROTATION_WEEKS:
-        return Activity(meeting, FINAL_REVIEW), Activity(project, PROJECT_WORK)
-    return Activity(project, ATTEND), Activity(project, PROJECT_WORK)
+def week_activities(version: TemplateVersion, week: int) -> tuple[Activity, Activity]:
+    """The project day's morning and afternoon in a given week (east Kent: Appendix 1 of the
+    handbook). An empty title means no session that half-day."""
+    if not 1 <= week <= version.weeks:
+        raise ValueError(f"Week {week} is outside the {version.weeks}-week rotation.")
+    morning, afternoon = version.activities[week - 1]
+    return Activity(**morning), Activity(**afternoon)
 
 
 @lru_cache(maxsize=32)
@@ -74,55 +50,89 @@ def _bank_holiday(cohort: Cohort, day: datetime.date, name: str, week: int,
                    title=f"Bank holiday: {name}")
 
 
+def teaching_day_sessions(version: TemplateVersion, week: int, weekday: int) -> list[dict]:
+    """The template's cohort-wide sessions on one weekday of a week, in time order. In the
+    presentation week the last session of the first teaching day becomes the presentation."""
+    specs = sorted((spec for spec in version.teaching_sessions
+                    if spec["weekday"] == weekday and (not spec["weeks"] or week in spec["weeks"])),
+                   key=lambda spec: spec["start"])
+    if specs and week == version.presentation_week and weekday == version.teaching_weekdays[0]:
+        specs[-1] = {**specs[-1], "kind": Session.Kind.PRESENTATION,
+                     "title": version.presentation_title}
+    return specs
+
+
 def plan_cohort_sessions(cohort: Cohort) -> list[Session]:
-    """Every Wednesday: teaching in the morning, the action learning set in the afternoon
-    (in week 16 the project presentations take the afternoon). Bank holidays fall out."""
+    """The cohort-wide sessions of every week on the template's teaching day(s); the action
+    learning set goes to the cohort's facilitator. Bank holidays fall out."""
+    version = cohort.template_version
     closed = bank_holidays(cohort.start_date, cohort.end_date)
     planned = []
-    for week in range(1, ROTATION_WEEKS + 1):
-        day = cohort.monday_of_week(week) + datetime.timedelta(days=WEDNESDAY)
-        if day in closed:
-            planned.append(_bank_holiday(cohort, day, closed[day], week))
-            continue
-        planned.append(Session(
-            cohort=cohort, week=week, date=day, part=Session.Part.AM,
-            start_time=TEACHING_TIMES[0], end_time=TEACHING_TIMES[1],
-            kind=Session.Kind.TEACHING, title=TEACHING_TITLE, venue=cohort.teaching_venue))
-        if week == ROTATION_WEEKS:
-            planned.append(Session(
-                cohort=cohort, week=week, date=day, part=Session.Part.PM,
-                start_time=ALS_TIMES[0], end_time=ALS_TIMES[1],
-                kind=Session.Kind.PRESENTATION, title=PRESENTATION_TITLE,
-                venue=cohort.teaching_venue))
-        else:
-            planned.append(Session(
-                cohort=cohort, week=week, date=day, part=Session.Part.PM,
-                start_time=ALS_TIMES[0], end_time=ALS_TIMES[1], kind=Session.Kind.ALS,
-                title=ALS_TITLE, venue=cohort.teaching_venue,
-                facilitator_id=cohort.als_facilitator_id))
+    for week in range(1, cohort.weeks + 1):
+        for weekday in version.teaching_weekdays:
+            specs = teaching_day_sessions(version, week, weekday)
+            if not specs:
+                continue
+            day = cohort.monday_of_week(week) + datetime.timedelta(days=weekday)
+            if day in closed:
+                planned.append(_bank_holiday(cohort, day, closed[day], week))
+                continue
+            for spec in specs:
+                planned.append(Session(
+                    cohort=cohort, week=week, date=day, part=spec["part"],
+                    start_time=_time(spec["start"]), end_time=_time(spec["end"]),
+                    kind=spec["kind"], title=spec["title"], venue=cohort.teaching_venue,
+                    facilitator_id=(cohort.als_facilitator_id
+                                    if spec["kind"] == Session.Kind.ALS else None)))
     return planned
+
+
+def project_halves(version: TemplateVersion, project_day: int) -> list[tuple[str, int]]:
+    """(part, weekday) of the project day's two halves: both on the trainee's project day,
+    or the afternoon on the template's other weekday when the days are two half-days."""
+    afternoon = project_day if version.afternoon_weekday is None else version.afternoon_weekday
+    return [(Session.Part.AM, project_day), (Session.Part.PM, afternoon)]
 
 
 def plan_placement_sessions(placement, *, from_date: datetime.date | None = None) -> list[Session]:
-    """The trainee's project day in every week (or every week from a date on), with the
-    Appendix 1 activities of that week. A project day on a bank holiday falls out."""
+    """The trainee's project day in every week (or every week from a date on), with that
+    week's activities from the template. A half on a bank holiday falls out."""
     cohort = placement.cohort
+    version = cohort.template_version
+    times = {Session.Part.AM: (version.morning_start, version.morning_end),
+             Session.Part.PM: (version.afternoon_start, version.afternoon_end)}
     closed = bank_holidays(cohort.start_date, cohort.end_date)
     planned = []
-    for week in range(1, ROTATION_WEEKS + 1):
-        day = cohort.monday_of_week(week) + datetime.timedelta(days=placement.project_day)
-        if from_date and day < from_date:
-            continue
-        if day in closed:
-            planned.append(_bank_holiday(cohort, day, closed[day], week, placement))
-            continue
-        morning, afternoon = appendix_1(week)
-        common = {"cohort": cohort, "placement": placement, "week": week, "date": day,
-                  "venue": cohort.ccg_venue}
-        planned.append(Session(part=Session.Part.AM, start_time=PROJECT_AM_TIMES[0],
-                               end_time=PROJECT_AM_TIMES[1], kind=morning.kind,
-                               title=morning.title, **common))
-        planned.append(Session(part=Session.Part.PM, start_time=PROJECT_PM_TIMES[0],
-                               end_time=PROJECT_PM_TIMES[1], kind=afternoon.kind,
-                               title=afternoon.title, **common))
+    for week in range(1, cohort.weeks + 1):
+        holiday_marked = set()
+        for (part, weekday), activity in zip(project_halves(version, placement.project_day),
+                                             week_activities(version, week), strict=True):
+            day = cohort.monday_of_week(week) + datetime.timedelta(days=weekday)
+            if (from_date and day < from_date) or not activity.title:
+                continue
+            if day in closed:
+                if day not in holiday_marked:
+                    holiday_marked.add(day)
+                    planned.append(_bank_holiday(cohort, day, closed[day], week, placement))
+                continue
+            planned.append(Session(
+                cohort=cohort, placement=placement, week=week, date=day, part=part,
+                start_time=times[part][0], end_time=times[part][1], kind=activity.kind,
+                title=activity.title, venue=cohort.ccg_venue))
     return planned
+
+
+def week_outline(version: TemplateVersion) -> list[dict]:
+    """What each week of a template holds, for its page and the editor's preview: the
+    teaching day(s)' sessions, the project day's two halves, SOP meetings, the presentation."""
+    weekday_names = dict(Weekday.choices)
+    rows = []
+    for week in range(1, version.weeks + 1):
+        teaching = [{**spec, "weekday_name": weekday_names[weekday]}
+                    for weekday in version.teaching_weekdays
+                    for spec in teaching_day_sessions(version, week, weekday)]
+        morning, afternoon = week_activities(version, week)
+        rows.append({"week": week, "teaching": teaching, "morning": morning,
+                     "afternoon": afternoon, "meeting": week in version.meeting_weeks,
+                     "presentation": week == version.presentation_week})
+    return rows

@@ -18,8 +18,16 @@ from trainees.selectors import placement_for
 from . import feeds, rules, selectors, services
 from .diary import diary_month, diary_week, only_cohort, only_placement
 from .exporters import PORTFOLIO_STYLESHEET, portfolio_html
-from .forms import CancelForm, CohortForm, SessionForm, date_from_query
-from .models import ROTATION_WEEKS, CohortChange, Session
+from .forms import (
+    CancelForm,
+    CohortForm,
+    SessionForm,
+    TemplateCopyForm,
+    TemplateEditor,
+    date_from_query,
+)
+from .models import CohortChange, Session
+from .timetable import week_outline
 
 # Cohorts -----------------------------------------------------------------------------------
 
@@ -42,7 +50,8 @@ def cohort_create(request):
                 name=data["name"], programme=data["programme"], ccg=data["ccg"],
                 start_date=data["start_date"], directors=data["directors"],
                 als_facilitator=data["als_facilitator"], teaching_venue=data["teaching_venue"],
-                ccg_venue=data["ccg_venue"], by=request.user)
+                ccg_venue=data["ccg_venue"], template_version=data["template_version"],
+                by=request.user)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -117,10 +126,10 @@ def cohort_timetable(request, pk):
     """One week of the cohort's timetable at a time (this week while the rotation runs)."""
     cohort = selectors.cohort_for(request.user, pk)
     week = request.GET.get("week", "")
-    week = int(week) if week.isdecimal() and 1 <= int(week) <= ROTATION_WEEKS else (
+    week = int(week) if week.isdecimal() and 1 <= int(week) <= cohort.weeks else (
         cohort.week_of(timezone.localdate()) or 1)
     return render(request, "rotations/cohort_timetable.html", {
-        "cohort": cohort, "week": week, "weeks": range(1, ROTATION_WEEKS + 1),
+        "cohort": cohort, "week": week, "weeks": range(1, cohort.weeks + 1),
         "sessions": selectors.cohort_sessions(cohort).filter(week=week),
         "can_edit": rules.can_edit_timetable(request.user, cohort)})
 
@@ -348,3 +357,71 @@ def calendar_feed(request, token):
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# Programme templates -----------------------------------------------------------------------
+
+def template_list(request):
+    if not rules.can_manage_templates(request.user):
+        raise Http404
+    return render(request, "rotations/template_list.html", {
+        "templates": selectors.templates_visible_to(request.user)})
+
+
+def template_detail(request, pk):
+    if not rules.can_manage_templates(request.user):
+        raise Http404
+    template = selectors.template_for(request.user, pk)
+    versions = selectors.template_versions(template)
+    return render(request, "rotations/template_detail.html", {
+        "template": template, "versions": versions, "latest": versions[0],
+        "outline": week_outline(versions[0])})
+
+
+def template_edit(request, pk):
+    """The template's settings, teaching sessions and weeks, with a preview of every week
+    before anything is saved ("Preview" checks and draws; "Save" saves)."""
+    if not rules.can_manage_templates(request.user):
+        raise Http404
+    template = selectors.template_to_edit(request.user, pk)
+    latest = selectors.template_versions(template)[0]
+    editor = TemplateEditor(request.POST or None, version=latest)
+    preview = None
+    if request.method == "POST" and editor.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                version, is_new = services.template_version_save(
+                    template=template, by=request.user, **editor.content())
+            except ValidationError as error:
+                editor.apply_errors(error.message_dict)
+            else:
+                messages.success(request, (
+                    f"Saved as version {version.number}. Cohorts planned from version "
+                    f"{latest.number} keep it." if is_new else
+                    f"Version {version.number} saved."))
+                return redirect("template_detail", template.pk)
+        else:
+            preview = week_outline(editor.preview())
+    return render(request, "rotations/template_form.html", {
+        "template": template, "latest": latest, "editor": editor, "preview": preview,
+        "cohorts_using": list(latest.cohorts.all())})
+
+
+def template_copy(request, pk):
+    if not rules.can_manage_templates(request.user):
+        raise Http404
+    template = selectors.template_for(request.user, pk)
+    source = selectors.template_versions(template)[0]
+    form = TemplateCopyForm(request.POST or None, user=request.user,
+                            initial={"name": f"Copy of {template.name}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.template_copy(source=source, programme=form.cleaned_data["programme"],
+                                          name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{copy} started from {source}. Change it here.")
+            return redirect("template_edit", copy.pk)
+    return render(request, "rotations/template_copy.html", {
+        "template": template, "source": source, "form": form})

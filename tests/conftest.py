@@ -11,7 +11,7 @@ if os.environ.get("CI"):
 
 pytest_plugins = [
     "tests.fixtures.people", "tests.fixtures.browser", "tests.fixtures.services",
-    "tests.fixtures.clock",
+    "tests.fixtures.clock", "tests.fixtures.templates",
 ]
 
 

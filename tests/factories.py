@@ -1,10 +1,12 @@
 import datetime
+import importlib
 
 import factory
 from django.utils import timezone
 
 from clic.accounts.models import Organisation, Role, RoleMembership, User
-from rotations.models import Cohort
+from rotations.models import Cohort, ProgrammeTemplate, TemplateVersion
+from rotations.selectors import default_template_version
 from trainees.models import Placement
 
 
@@ -78,6 +80,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: this_monday(weeks_ago=5))
     teaching_venue = "Education Centre, Canterbury"
     ccg_venue = "CCG offices, Canterbury"
+    template_version = factory.LazyAttribute(lambda o: default_template_version(o.programme))
 
     @factory.post_generation
     def directors(obj, create, extracted, **kwargs):
@@ -95,3 +98,14 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     educational_supervisor = factory.SubFactory(UserFactory)
     ccg_supervisor = factory.SubFactory(UserFactory)
     project_lead = factory.SubFactory(UserFactory)
+
+
+def handbook_version() -> TemplateVersion:
+    """East Kent's handbook as its migration loads it. A transactional test empties every
+    table when it ends, the migration's rows with them: the tests after it get them back."""
+    migration = importlib.import_module("rotations.migrations.0003_programme_templates")
+    template, _ = ProgrammeTemplate.objects.get_or_create(programme=None,
+                                                          name=migration.HANDBOOK_NAME)
+    version, _ = TemplateVersion.objects.get_or_create(template=template, number=1,
+                                                       defaults=migration.HANDBOOK)
+    return version

@@ -7,7 +7,7 @@ from .importers import MAX_UPLOAD_BYTES
 from .models import Placement, Weekday, project_day_errors
 from .rows import TraineeRow, row_errors
 
-AGREEMENT_HELP = "Needed for any project day other than Thursday."
+AGREEMENT_HELP = "Needed for any project day other than the programme's default."
 
 
 class TraineeForm(forms.Form):
@@ -34,6 +34,7 @@ class TraineeForm(forms.Form):
     def __init__(self, *args, cohort, **kwargs):
         self.cohort = cohort
         super().__init__(*args, **kwargs)
+        self.fields["project_day"].initial = cohort.template_version.project_weekday
 
     def clean(self):
         data = super().clean()
@@ -116,8 +117,9 @@ class PlacementForm(forms.Form):
     def clean(self):
         data = super().clean()
         if "project_day" in data:
-            for message in project_day_errors(data["project_day"], data.get("agreed_by_pd"),
-                                              data.get("agreed_by_es"),
-                                              data.get("agreed_by_supervisor")):
+            for message in project_day_errors(
+                    data["project_day"], data.get("agreed_by_pd"), data.get("agreed_by_es"),
+                    data.get("agreed_by_supervisor"),
+                    version=self.placement.cohort.template_version):
                 self.add_error("project_day", message)
         return data

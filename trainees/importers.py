@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .models import Weekday
+from .models import Weekday, project_day_errors
 from .rows import NO, WEEKEND, YES, TraineeRow, parse_day, row_errors
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -130,6 +130,7 @@ def _check_table(table: list[list[str]], *, cohort) -> tuple[list[TraineeRow],
 
     existing = set(cohort.placements.values_list("trainee__email", flat=True))
     existing = {email.lower() for email in existing}
+    version = cohort.template_version
     seen: dict[str, int] = {}
     rows: list[TraineeRow] = []
     data_lines = [(n, cells) for n, cells in enumerate(table[1:], start=2)
@@ -170,11 +171,11 @@ def _check_table(table: list[list[str]], *, cohort) -> tuple[list[TraineeRow],
             problems.append(ImportProblem(line, HEADERS["project_day"], (
                 "The project day must be a weekday." if day_text.strip().lower() in WEEKEND
                 else f"'{day_text}' is not a weekday: write e.g. Thursday.")))
-        elif day == Weekday.WEDNESDAY:
-            problems.append(ImportProblem(line, HEADERS["project_day"], (
-                "Wednesday is the teaching and action learning set day: choose another "
-                "project day.")))
-        elif day != Weekday.THURSDAY and not agreed and agreed_text in NO:
+        elif refused := project_day_errors(day, True, True, True, version=version):
+            # A day no agreement makes right (a teaching day, or one the template forbids).
+            problems.extend(ImportProblem(line, HEADERS["project_day"], message)
+                            for message in refused)
+        elif day != version.project_weekday and not agreed and agreed_text in NO:
             problems.append(ImportProblem(line, HEADERS["project_day_agreed"], (
                 f"A {Weekday(day).label} project day needs the Programme Director, the "
                 "Educational Supervisor and the CCG Supervisor to agree: write 'yes' here "

@@ -108,6 +108,7 @@ def row_errors(row: TraineeRow, *, cohort, seen: dict[str, int] | None = None,
         add("project_day", "Give the project day as a weekday, e.g. Thursday.")
     else:
         for message in project_day_errors(row.project_day, row.agreed_by_pd, row.agreed_by_es,
-                                          row.agreed_by_supervisor):
+                                          row.agreed_by_supervisor,
+                                          version=cohort.template_version):
             add("project_day", message)
     return errors

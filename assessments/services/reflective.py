@@ -13,7 +13,6 @@ from rotations.models import Cohort
 from trainees.models import Placement
 
 from ..models import (
-    REFLECTIVE_ENTRIES_PER_WEEK,
     Capability,
     ReflectiveEntry,
 )
@@ -52,25 +51,27 @@ def reflective_entry_delete(*, entry: ReflectiveEntry) -> None:
 
 @transaction.atomic
 def reflective_reminders_send() -> int:
-    """The weekly nudge: every trainee whose rotation is running and who has logged fewer than
-    two entries this week (Monday to Sunday) gets one reminder; running it again that week
-    sends nothing more. Returns how many trainees were reminded."""
+    """The weekly nudge: every trainee whose rotation is running and who has logged fewer
+    entries this week (Monday to Sunday) than their template expects (east Kent: two) gets
+    one reminder; running it again that week sends nothing more. Returns how many trainees
+    were reminded."""
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
     sunday = monday + datetime.timedelta(days=6)
     running = [cohort.pk for cohort in Cohort.objects.filter(start_date__lte=today)
                if cohort.end_date >= today]
     placements = (Placement.objects.filter(cohort_id__in=running, trainee__is_active=True)
-                  .select_related("cohort", "cohort__ccg", "trainee")
+                  .select_related("cohort__template_version", "cohort__ccg", "trainee")
                   .annotate(this_week=Count("reflective_entries", filter=Q(
                       reflective_entries__date__gte=monday, reflective_entries__date__lte=sunday))))
     reminded = 0
     for placement in placements:
-        if placement.this_week >= REFLECTIVE_ENTRIES_PER_WEEK:
+        expected = placement.cohort.template_version.entries_per_week
+        if placement.this_week >= expected:
             continue
         sop_notify(code="REFLECT", event_key=f"reflective-reminder:{placement.pk}:{monday}",
                    about=placement, placement=placement,
-                   context={"count": placement.this_week, "expected": REFLECTIVE_ENTRIES_PER_WEEK,
+                   context={"count": placement.this_week, "expected": expected,
                             "week": placement.cohort.week_of(today), "monday": monday,
                             "path": reverse("reflective_entries", args=[placement.pk])})
         reminded += 1

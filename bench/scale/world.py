@@ -67,6 +67,7 @@ from projects.models import (
     SummaryUpload,
 )
 from rotations.models import ROTATION_WEEKS, Cohort, CohortChange, Session
+from rotations.selectors import default_template_version
 from rotations.timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
 from trainees.models import Placement, Weekday
 
@@ -380,6 +381,8 @@ class Generator:
     def _cohorts(self) -> None:
         options = self.options
         cohorts, trainees, memberships = [], [], []
+        # Every national programme runs east Kent's handbook (the migration's template).
+        handbook = default_template_version(self.programmes[0].programme)
         for index, staff in enumerate(self.staff):
             programme = self.programme_of(staff)
             for term, start in enumerate(self.term_starts(offset_weeks=index % 4)):
@@ -389,6 +392,7 @@ class Generator:
                     ccg=staff.ccg, start_date=start, als_facilitator=programme.directors[term % 2],
                     teaching_venue=f"{staff.short} GP education centre",
                     ccg_venue=f"{staff.ccg.name} offices", status=Cohort.Status.PUBLISHED,
+                    template_version=handbook, weeks=handbook.weeks,
                     published_at=published, published_by=programme.directors[0])
                 cohort.scale_staff, cohort.scale_programme = staff, programme
                 cohort.scale_key = (index, term)

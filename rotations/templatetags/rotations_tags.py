@@ -4,7 +4,6 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from rotations.models import ROTATION_WEEKS
 from rotations.selectors import upcoming_sessions as select_upcoming
 
 register = template.Library()
@@ -80,7 +79,7 @@ def rotation_stage(cohort) -> str:
     today = timezone.localdate()
     week = cohort.week_of(today)
     if week:
-        return f"Week {week} of {ROTATION_WEEKS}"
+        return f"Week {week} of {cohort.weeks}"
     if today < cohort.start_date:
         return f"Starts {format_date(cohort.start_date, 'j F Y')}"
     return f"Ended {format_date(cohort.end_date, 'j F Y')}"

@@ -223,6 +223,34 @@ def _cohort_fields(scene: Scene) -> dict:
             "teaching_venue": text("Education Centre"), "ccg_venue": text("CCG offices")}
 
 
+def _derbyshire_template(scene: Scene):
+    from rotations.models import ProgrammeTemplate
+
+    return ProgrammeTemplate.objects.get(programme__isnull=False)
+
+
+def _template_fields(scene: Scene) -> dict:
+    """The second programme's template page: its settings, a teaching session and a week
+    (the formset counts are fuzzed too)."""
+    return {
+        "weeks": number(20, 1, 0, 53), "organisation_word": text("host organisation"),
+        "project_weekday": choice(*Weekday.values), "other_project_day_allowed": boolean(),
+        "afternoon_weekday": choice("", *Weekday.values), "morning_start": time("09:00"),
+        "morning_end": time("12:30"), "afternoon_start": time("13:30"),
+        "afternoon_end": time("17:00"), "meeting_weeks": text("1, 6, 12", "1, 99"),
+        "presentation_week": number(20, 21), "presentation_title": text("Panel"),
+        "entries_per_week": number(1, 2), "sessions-TOTAL_FORMS": number(1, 0, 1000),
+        "sessions-INITIAL_FORMS": number(0, 1), "sessions-0-weekday": choice(*Weekday.values),
+        "sessions-0-part": choice("am", "pm"), "sessions-0-start": time("09:30"),
+        "sessions-0-end": time("12:30"), "sessions-0-kind": choice("teaching", "als"),
+        "sessions-0-title": text("Classroom day"), "sessions-0-weeks": text("", "1, 5", "99"),
+        "weeks-TOTAL_FORMS": number(20, 1, 100), "weeks-INITIAL_FORMS": number(0, 20),
+        **{f"weeks-{n}-{half}_{part}": (choice("project", "meeting") if part == "kind"
+                                        else text("Project work", ""))
+           for n in range(20) for half in ("morning", "afternoon") for part in ("kind", "title")},
+    }
+
+
 def _day_fields(scene: Scene) -> dict:
     week16 = scene.running.monday_of_week(16)
     return {"date": date(week16 + datetime.timedelta(days=2), scene.today),
@@ -300,6 +328,11 @@ FORMS: list[Form] = [
     Form("cohort_create", "pd", fields=_cohort_fields),
     Form("cohort_edit", "pd", lambda s: (s.upcoming.pk,), _cohort_fields),
     Form("cohort_publish", "pd", lambda s: (s.upcoming.pk,)),
+    Form("template_copy", "pd.derbyshire", lambda s: (_derbyshire_template(s).pk,),
+         lambda s: {"programme": choice(_derbyshire_template(s).programme_id),
+                    "name": text("Our spring pattern")}),
+    Form("template_edit", "pd.derbyshire", lambda s: (_derbyshire_template(s).pk,),
+         _template_fields, buttons=({"action": "preview"}, {"action": "save"})),
     Form("session_edit", "pd", lambda s: (s.running.pk, s.session.pk), lambda s: {
         "kind": choice(*[k for k in Session.Kind.values if k != Session.Kind.BANK_HOLIDAY]),
         "title": text("Action learning set"), "date": date(s.session.date, *_near(s, 1, 60)),
@@ -473,6 +506,7 @@ READ_ONLY = {
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
     "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
     "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
+    "template_list", "template_detail",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from rotations.models import Cohort, Session
 from rotations.services import cohort_publish
-from rotations.timetable import appendix_1, bank_holidays, plan_cohort_sessions
+from rotations.timetable import bank_holidays, plan_cohort_sessions, week_activities
 from tests import factories
 from trainees.models import Weekday
 
@@ -25,21 +25,22 @@ def _publish(start, *, project_day=Weekday.THURSDAY, agreed=False, trainees=1):
     return world
 
 
-def test_appendix_1_gives_each_weeks_activities():
-    assert appendix_1(1)[0].title == "Meet CCG Supervisor to discuss project ideas"
-    assert appendix_1(1)[1].title == "Research potential project"
-    assert appendix_1(2)[0].title == "Meet Project Lead"
+def test_handbook_template_gives_each_weeks_appendix_1_activities():
+    handbook = factories.handbook_version()
+    assert week_activities(handbook, 1)[0].title == "Meet CCG Supervisor to discuss project ideas"
+    assert week_activities(handbook, 1)[1].title == "Research potential project"
+    assert week_activities(handbook, 2)[0].title == "Meet Project Lead"
     for week in [3, 4, 5, 6, 7, 9, 10, 11, 13, 14, 15]:
-        assert appendix_1(week)[0].title == "Attend meetings / supervision"
-        assert appendix_1(week)[1].title == "Project work at CCG base"
+        assert week_activities(handbook, week)[0].title == "Attend meetings / supervision"
+        assert week_activities(handbook, week)[1].title == "Project work at CCG base"
     for week in (8, 12):
-        assert appendix_1(week)[0].title == "Meet CCG Supervisor / Project Lead"
-    assert appendix_1(16)[0].title == ("Meet CCG Supervisor and Project Lead; where possible "
+        assert week_activities(handbook, week)[0].title == "Meet CCG Supervisor / Project Lead"
+    assert week_activities(handbook, 16)[0].title == ("Meet CCG Supervisor and Project Lead; where possible "
                                        "meet the Deputy Clinical Chair")
-    assert [w for w in range(1, 17) if appendix_1(w)[0].kind == Session.Kind.MEETING] == [
+    assert [w for w in range(1, 17) if week_activities(handbook, w)[0].kind == Session.Kind.MEETING] == [
         1, 2, 8, 12, 16]
     with pytest.raises(ValueError):
-        appendix_1(17)
+        week_activities(handbook, 17)
 
 
 def test_bank_holidays_come_from_the_holiday_library():

@@ -64,6 +64,7 @@ class Scene:
     pack: object
     email_to_ccg_admin: OutboundEmail  # S5 to the CCG's admin mailbox
     email_to_trainee: OutboundEmail
+    template: object  # the programme's own timetable template
 
 
 def _project_day(placement, today) -> datetime.date:
@@ -164,4 +165,7 @@ def build_scene(world: World) -> Scene:
         email_to_ccg_admin=OutboundEmail.objects.filter(
             code="S5", to_email=world.ccg.admin_mailbox).earliest("id"),
         email_to_trainee=OutboundEmail.objects.filter(
-            code="S2", to_email=world.trainee.email).get())
+            code="S2", to_email=world.trainee.email).get(),
+        template=rotation_services.template_copy(
+            source=world.cohort.template_version, programme=world.programme,
+            name="The programme's timetable", by=world.pd))

@@ -204,6 +204,15 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "cohort_publish": (Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",)),
                        Page(OBJECT, url("cohort_publish", cohort), seen_by=("pd",), post=True)),
     "cohort_changes": Page(OBJECT, url("cohort_changes", cohort), seen_by=PROGRAMME),
+    # Timetable templates: the PDs of the template's programme (the other programme's PD
+    # is an outsider and gets 404).
+    "template_list": Page(ROLE, static("template_list"), seen_by=("pd", "other_pd")),
+    "template_detail": Page(OBJECT, url("template_detail", lambda s: s.template.pk),
+                            seen_by=("pd",)),
+    "template_edit": Page(OBJECT, url("template_edit", lambda s: s.template.pk),
+                          seen_by=("pd",)),
+    "template_copy": Page(OBJECT, url("template_copy", lambda s: s.template.pk),
+                          seen_by=("pd",)),
     "cohort_timetable": Page(OBJECT, url("cohort_timetable", cohort), seen_by=PROGRAMME),
     "cohort_timetable_overview": Page(OBJECT, url("cohort_timetable_overview", cohort),
                                       seen_by=PROGRAMME),
