@@ -118,6 +118,7 @@ def load(data: DemoData) -> None:
                       ccg_supervisor=people["supervisor.derbyshire"], by=pd)
     cohort_publish(cohort=cohort, by=pd)
     data.extras["second_programme_cohort"] = cohort
+    data.extras["derbyshire"], data.extras["derbyshire_pd"] = programme, pd
 
 
 def clear(*, organisations, people) -> None:

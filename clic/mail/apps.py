@@ -14,11 +14,13 @@ class MailConfig(AppConfig):
 
         todo.register("mail", failed_emails)
 
-        # Last in the demo: a refused email, among everything the other steps sent; and
-        # Derbyshire's own routing table.
+        # Late in the demo: a refused email, among everything the other steps sent; and,
+        # once the second programme is made, its own routing table.
         from clic.accounts import demo as accounts_demo
 
         from . import demo
 
+        accounts_demo.steps.register("mail", accounts_demo.Step(load=demo.refusal_load),
+                                     order=60)
         accounts_demo.steps.register(
-            "mail", accounts_demo.Step(load=demo.load, clear=demo.routing_clear), order=60)
+            "second programme's table", accounts_demo.Step(load=demo.routing_load), order=95)

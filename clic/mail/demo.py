@@ -10,17 +10,12 @@ from email.utils import parseaddr
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test.utils import override_settings
 
-from clic.accounts import services as accounts
-from clic.accounts.demo import DEMO_PASSWORD, DemoData, demo_email
-from clic.accounts.models import Organisation, Role
+from clic.accounts.demo import DemoData
 
-from .models import OutboundEmail, RoutingTable
+from .models import OutboundEmail
 from .routing import current_table
 from .selectors import outbox_visible_to
 from .services import outbox_alert_raise, outbox_emails_send, routing_row_save
-
-# Also made by the programme templates' demo: found by name, so either may come first.
-DERBYSHIRE = "Derbyshire Clinical Commissioning Development Programme"
 
 REFUSAL = (550, b"5.1.1 The email account that you tried to reach does not exist")
 
@@ -34,33 +29,16 @@ class RefusingBackend(BaseEmailBackend):
                                              for recipient in message.recipients()})
 
 
-def load(data: DemoData) -> None:
-    routing_load(data)
-    refusal_load(data)
-
-
 def routing_load(data: DemoData) -> None:
     """Derbyshire's PD words S5 for a host organisation rather than a CCG: the programme's
-    table, version 1, starting from the default."""
-    programme = (Organisation.objects.filter(kind=Organisation.Kind.PROGRAMME, name=DERBYSHIRE)
-                 .first() or accounts.organisation_save(organisation=Organisation(
-                     kind=Organisation.Kind.PROGRAMME, name=DERBYSHIRE)))
-    pd = accounts.user_invite(email=demo_email("derbyshire-pd"), full_name="Dr Morgan Peak",
-                              job_title="Programme Director", roles=[(Role.PD, programme)],
-                              invited_by=None, send=False)
-    accounts.invitation_accept(user=pd, password=DEMO_PASSWORD)
-    data.people["derbyshire-pd"] = pd
-    data.extras["derbyshire"] = programme
+    table, version 1, starting from the default (after the programme templates' demo has
+    made the programme and its PD)."""
+    programme, pd = data.extras["derbyshire"], data.extras["derbyshire_pd"]
     sickness = current_table(programme.pk).rows.get(code="S5")
     routing_row_save(programme=programme, code="S5", recipients=sickness.recipients,
                      reply_to=sickness.reply_to,
                      subject=sickness.subject_template,
                      text=sickness.text_template.replace("CCG", "host organisation"), by=pd)
-
-
-def routing_clear(*, organisations, people) -> None:
-    """An earlier demo's Derbyshire table versions, so that each run saves version 1 again."""
-    RoutingTable.objects.filter(programme__name=DERBYSHIRE).delete()
 
 
 def refusal_load(data: DemoData) -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from absences.models import Absence
+from clic.accounts.models import Role
 from clic.audit.models import AuditEvent
 from clic.mail.catalogue import BY_CODE, Recipient
 from clic.mail.examples import example_context
@@ -25,6 +26,7 @@ from clic.mail.routing import (
 )
 from clic.mail.services import render_email, render_sop_email, routing_row_save, sop_notify
 from tests import factories
+from tests.fixtures.people import give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -242,10 +244,12 @@ def test_the_demo_derbyshire_table_speaks_of_the_host_organisation(world):
     from clic.accounts.demo import DemoData
     from clic.mail.demo import routing_load
 
+    programme = factories.ProgrammeFactory(name="Derbyshire")
+    pd = give_role(factories.UserFactory(), Role.PD, programme)
     data = DemoData(today=world.cohort.start_date, programme=world.programme, ccg=world.ccg,
-                    practices=[], people={})
+                    practices=[], people={}, extras={"derbyshire": programme,
+                                                     "derbyshire_pd": pd})
     routing_load(data)
-    programme = data.extras["derbyshire"]
     cohort = factories.CohortFactory(programme=programme, ccg=world.ccg,
                                      start_date=world.cohort.start_date)
     placement = factories.PlacementFactory(cohort=cohort)
@@ -254,7 +258,7 @@ def test_the_demo_derbyshire_table_speaks_of_the_host_organisation(world):
                              context={"days": [cohort.start_date + datetime.timedelta(days=3)]})
 
     table = current_table(programme.pk)
-    assert (table.version, table.created_by) == (1, data.people["derbyshire-pd"])
+    assert (table.version, table.created_by) == (1, pd)
     assert email.routing_table_id == table.pk
     assert "their host organisation project day" in email.body_text
     assert "CCG project day" not in email.body_text
