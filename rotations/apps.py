@@ -19,7 +19,7 @@ class RotationsConfig(AppConfig):
         # The demo publishes the timetables and changes a session before absences are reported.
         from clic.accounts import demo as accounts_demo
 
-        from . import demo, demo_derbyshire
+        from . import demo
 
         accounts_demo.steps.register(
             "rotations", accounts_demo.Step(load=demo.load, clear=demo.clear), order=20)
@@ -39,7 +39,3 @@ class RotationsConfig(AppConfig):
         mail_selectors.managed_cohort_ids.register("rotations", cohort_ids_visible_to)
         examples.example_cohort.register("rotations", example_cohort)
 
-        # The second programme comes last, so east Kent's demo is as it was before it.
-        accounts_demo.steps.register(
-            "second programme", accounts_demo.Step(load=demo_derbyshire.load,
-                                                   clear=demo_derbyshire.clear), order=90)

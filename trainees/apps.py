@@ -19,10 +19,14 @@ class TraineesConfig(AppConfig):
         # The demo's cohorts and placements come first: every later step needs them.
         from clic.accounts import demo as accounts_demo
 
-        from . import demo
+        from . import demo, demo_derbyshire
 
         accounts_demo.steps.register(
             "trainees", accounts_demo.Step(load=demo.load, clear=demo.clear), order=10)
+        # The second programme comes last, so east Kent's demo is as it was before it.
+        accounts_demo.steps.register(
+            "second programme", accounts_demo.Step(load=demo_derbyshire.load,
+                                                   clear=demo_derbyshire.clear), order=90)
 
         # Every other role's home panel lists the trainees of current cohorts, and a
         # manager's page about a trainee lists their rotations.

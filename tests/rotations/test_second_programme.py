@@ -8,9 +8,9 @@ from django.urls import reverse
 from clic.accounts.models import User
 from clic.accounts.selectors import people_visible_to
 from clic.mail.models import OutboundEmail
-from rotations import demo_derbyshire
 from rotations.models import Cohort, Session, Weekday
 from rotations.selectors import cohorts_visible_to, templates_visible_to
+from trainees import demo_derbyshire
 from trainees.selectors import placements_visible_to
 
 pytestmark = pytest.mark.django_db

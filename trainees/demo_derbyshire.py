@@ -10,16 +10,17 @@ import datetime
 from clic.accounts import services as accounts_services
 from clic.accounts.demo import DEMO_PASSWORD, DemoData, demo_email
 from clic.accounts.models import Organisation, Role, RoleMembership
-
-from .models import Cohort, ProgrammeTemplate, Weekday
-from .selectors import default_template_version
-from .services import (
+from rotations.models import Cohort, ProgrammeTemplate, Weekday
+from rotations.selectors import default_template_version
+from rotations.services import (
     cohort_create,
     cohort_publish,
     template_content,
     template_copy,
     template_version_save,
 )
+
+from .services import placement_add
 
 PROGRAMME_NAME = "Derbyshire Clinical Commissioning Development Programme"
 HOST_NAME = "Derby and Derbyshire ICB"
@@ -110,8 +111,6 @@ def load(data: DemoData) -> None:
         ccg=host, start_date=week1, directors=[pd], als_facilitator=pd,
         teaching_venue="University of Derby, Kedleston Road, Derby DE22 1GB",
         ccg_venue="Derby and Derbyshire ICB, Cardinal Square, Derby", by=pd)
-    from trainees.services import placement_add
-
     for number in (1, 2):
         placement_add(cohort=cohort, trainee=people[f"trainee.derbyshire{number}"],
                       practice=practice, educational_supervisor=people["es.derbyshire"],
