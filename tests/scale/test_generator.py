@@ -19,6 +19,7 @@ from clic.mail.models import OutboundEmail
 from clic.mail.services import _placement_and_cohort, resolve_recipients
 from rotations.models import ROTATION_WEEKS, Cohort, Session
 from rotations.notifications import session_people
+from tests.factories import handbook_version
 from trainees.models import Placement
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,9 @@ def generated(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic(), \
             mock.patch("clic.mail.services.publish_send_tasks", no_sending):
+        # Module-scoped, so before the per-test fixture that restores the handbook's rows
+        # after a transactional test.
+        handbook_version()
         # Without ANALYZE, whose row counts would outlive the rollback (plans.add_history).
         generate(Options(icbs=2, years=1, today=TODAY), log=lambda line: None, analyze=False)
         yield
