@@ -19,4 +19,4 @@ class OpportunitiesConfig(AppConfig):
         from . import demo
 
         accounts_demo.steps.register(
-            "opportunities", accounts_demo.Step(load=demo.load, clear=demo.clear), order=95)
+            "opportunities", accounts_demo.Step(load=demo.load, clear=demo.clear), order=97)

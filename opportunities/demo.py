@@ -2,7 +2,8 @@
 pathway lead at the CCG published by a PD, a primary care network clinical director published
 by the Deputy Clinical Chair, and a Derbyshire ICB role for the second programme), Amy
 subscribed to the weekly digest (this week's is in the outbox), and Ben and Chloe interested
-in the frailty role, Ben with equality monitoring answers and Chloe having declined them."""
+in the frailty role, Ben with equality monitoring answers and Chloe having declined them,
+and Daniel interested in the network role with the questions still to answer."""
 
 import datetime
 
@@ -25,7 +26,7 @@ def load(data: DemoData) -> None:
         description="Lead the redesign of the CCG's frailty pathway with community services, "
                     "social care and patients. Suits a GP in their first five years; "
                     "mentoring from the CCG's clinical chair comes with the role.")
-    services.opportunity_publish(
+    network = services.opportunity_publish(
         by=people["chair"], programme=data.programme,
         title="Clinical director, Canterbury primary care network",
         organisation="Canterbury Primary Care Network",
@@ -54,6 +55,8 @@ def load(data: DemoData) -> None:
         "religion": "christian", "disability": "no"})
     chloe = services.interest_express(opportunity=frailty, person=people["trainee3"])
     services.monitoring_record(interest=chloe, answers=None)
+    # Daniel has not yet answered or declined: his role's page offers him the questions.
+    services.interest_express(opportunity=network, person=people["trainee4"])
 
 
 def clear(*, organisations, people) -> None:
