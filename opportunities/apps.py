@@ -13,6 +13,13 @@ class OpportunitiesConfig(AppConfig):
 
         pages.home_parts.register("opportunities", home_part, order=40)
 
+        # The roles a person is interested in are in their subject access export.
+        from clic.accounts import exporters
+
+        from .data_rights import opportunities_of
+
+        exporters.person_files.register("opportunities", opportunities_of)
+
         # The demo's roles, after the second programme they are partly published to.
         from clic.accounts import demo as accounts_demo
 

@@ -38,6 +38,9 @@ class OpportunityForm(forms.Form):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        only = list(programmes[:2])
+        if len(only) == 1:  # most publishers have one programme: chosen for them
+            self.fields["programme"].initial = only[0].pk
 
     def clean(self):
         cleaned = super().clean()

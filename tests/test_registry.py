@@ -62,6 +62,7 @@ def test_every_app_adds_its_part_of_a_placement_to_the_export_in_order():
     apps = [part.__module__.split(".")[0] for part in exporters.placement_parts]
     assert apps == ["trainees", "rotations", "absences", "projects", "assessments"]
     assert [part.__module__ for part in exporters.placements] == ["trainees.data_rights"]
+    assert [part.__module__ for part in exporters.person_files] == ["opportunities.data_rights"]
 
 
 def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
