@@ -8,7 +8,7 @@ HOME_ROLES_SHOWN = 5
 
 
 def home_part(user, roles, today, context) -> dict:
-    is_audience = rules.can_subscribe(user)
+    is_audience = bool(rules.audience_programme_ids(user))
     if not (is_audience or rules.can_publish(user)):
         return {}
     open_roles = (list(selectors.open_opportunities(user, today)[:HOME_ROLES_SHOWN + 1])
