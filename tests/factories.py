@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from clic.accounts.models import Organisation, Role, RoleMembership, User
+from opportunities.models import Opportunity
 from rotations.models import Cohort, ProgrammeTemplate, TemplateVersion
 from rotations.selectors import default_template_version
 from trainees.models import Placement
@@ -98,6 +99,21 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     educational_supervisor = factory.SubFactory(UserFactory)
     ccg_supervisor = factory.SubFactory(UserFactory)
     project_lead = factory.SubFactory(UserFactory)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A role already published (the service's checks are tested in tests/opportunities)."""
+
+    class Meta:
+        model = Opportunity
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Clinical lead {n}")
+    organisation = "East Kent CCG"
+    time_commitment = "2 sessions a week"
+    closing_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    apply_email = "recruitment@nhs.test"
+    description = "Lead a care pathway."
 
 
 def handbook_version() -> TemplateVersion:

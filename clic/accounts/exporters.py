@@ -7,12 +7,14 @@ the service (their supervisors), and anonymous feedback stays anonymous.
 Left out on purpose: concerns not shared with the trainee (the service's rule: the raiser or
 a PD decides), the audit log (kept out of reach of the people it records), the calendar feed
 token and sign-in links (secrets, not data), and evaluation answers (anonymous by design:
-nothing links an answer to a person).
+nothing links an answer to a person; so are the equality monitoring answers of the
+leadership opportunities board).
 
 The core writes the account and the emails; each app adds its part of every placement in its
 AppConfig.ready() (clic.registry): `placements` gives the person's placements (trainees),
 `placement_parts` the keys of each placement.json, in order, and `placement_files` the
-files (PDFs) of each placement's folder."""
+files (PDFs) of each placement's folder; `person_files` adds JSON files of what an app holds
+about the person outside any placement (the opportunities they said they are interested in)."""
 
 import io
 import json
@@ -33,6 +35,8 @@ placements = Registry("subject access: the person's placements")
 placement_parts = Registry("subject access: parts of placement.json")
 # files(placement) -> {file name: content} in the placement's folder
 placement_files = Registry("subject access: files of a placement's folder")
+# files(user) -> {file name: data}, each written as JSON at the top of the ZIP
+person_files = Registry("subject access: the person's records outside placements")
 
 HIDDEN_BODY = "(Not included: this email carried a one-time sign-in link.)"
 
@@ -94,6 +98,9 @@ def subject_access_zip(user) -> bytes:
             for files in placement_files:
                 for name, content in files(placement).items():
                     archive.writestr(f"{folder}/{name}", content)
+        for files in person_files:
+            for name, data in files(user).items():
+                archive.writestr(name, _json(data))
         archive.writestr("emails.json", _json(_emails(user, own)))
     return buffer.getvalue()
 
@@ -105,6 +112,9 @@ placements/<cohort>/  for each rotation: placement.json (your timetable, absence
                       notes, project, meetings, progress log, HR checklist, presentation,
                       feedback, assessments and reflective entries) and its PDFs
 emails.json           every email sent to you or about you (sign-in links left out)
+opportunities.json    the leadership roles you said you are interested in, and your digest
+                      subscription (equality monitoring answers are kept without your name,
+                      so they cannot be included)
 
 Feedback given anonymously stays anonymous. Ask your Programme Administrator about anything
 you think is wrong or missing.

@@ -265,6 +265,11 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
                  "To the account holder; worded by the sign-in system.", confidential=True,
                  per_programme=False),
+    CatalogueRow("OPP-DIGEST", "Weekly digest of new leadership roles", (),
+                 "mail/opportunities/digest",
+                 "To each subscriber, once a week, when roles were published to their "
+                 "programme that week; nothing when there are none.",
+                 per_programme=False),
 )
 
 BY_CODE: dict[str, CatalogueRow] = {row.code: row for row in CATALOGUE}

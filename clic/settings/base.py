@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "projects",
     "absences",
     "assessments",
+    "opportunities",
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
@@ -315,6 +316,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=7, minute=0)},
     "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
                                "schedule": crontab(hour=8, minute=0)},
+    # Monday mornings: each subscriber's digest of the leadership roles published since the last.
+    "opportunity-digests": {"task": "opportunities.tasks.digests_send",
+                            "schedule": crontab(hour=7, minute=30, day_of_week="mon")},
     "retention": {"task": "clic.accounts.tasks.retention_run",
                   "schedule": crontab(hour=3, minute=30)},
 }

@@ -493,6 +493,38 @@ FORMS: list[Form] = [
         "start": date(s.today), "end": date(s.today), "page": number(1, 2)}),
 ]
 
+
+
+def _demo_role(title: str) -> int:
+    from opportunities.models import Opportunity
+
+    return Opportunity.objects.get(title=title).pk
+
+
+def _monitoring_fields(scene: Scene) -> dict:
+    from opportunities.models import MONITORING_QUESTIONS, MonitoringResponse
+
+    return {name: choice(*(value for value, _ in MonitoringResponse._meta.get_field(name).choices))
+            for name in MONITORING_QUESTIONS}
+
+
+FORMS += [
+    # The leadership opportunities board (the demo's roles)
+    Form("opportunity_publish", "pd", fields=lambda s: {
+        "programme": choice(s.running.programme_id), "title": text("Clinical lead"),
+        "organisation": text("East Kent CCG"), "time_commitment": text("2 sessions a week"),
+        "closing_date": date(*_near(s, -1, 0, 30)), "apply_url": url("https://jobs.nhs.uk/x", ""),
+        "apply_email": email("jobs@nhs.net", ""), "description": text("Lead the pathway.")}),
+    Form("opportunity_interest", "trainee1",
+         lambda s: (_demo_role("Clinical director, Canterbury primary care network"),),
+         reachable=False),
+    # Daniel is interested in the network role and has not answered yet.
+    Form("opportunity_monitoring", "trainee4",
+         lambda s: (_demo_role("Clinical director, Canterbury primary care network"),),
+         _monitoring_fields, buttons=({}, {"decline": "yes"})),
+    Form("opportunity_digest", "trainee2", fields=lambda s: {"subscribe": choice("yes", "no")}),
+]
+
 # Pages that only show or download: no form, no query string that changes what is saved.
 READ_ONLY = {
     "healthz", "nhsuk_image", "home", "people", "organisations", "cohort_list", "cohort_detail",
@@ -506,10 +538,12 @@ READ_ONLY = {
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
     "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
     "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
-    "template_list", "template_detail",
+    "template_list", "template_detail", "opportunity_board", "opportunity_detail",
+    "opportunity_monitoring_summary",
 }
 # The service's own packages (anything else is Django's or allauth's).
-SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}
+SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments",
+                    "opportunities"}
 
 
 def _service_url_names() -> set[str]:
@@ -540,7 +574,7 @@ def test_every_url_of_the_service_is_fuzzed_or_read_only():
 def _service_tables() -> list[str]:
     """Every table of the service's own apps (not sessions, not an audit log of reads)."""
     labels = {"accounts", "mail", "rotations", "trainees", "projects", "absences",
-              "assessments"}
+              "assessments", "opportunities"}
     return sorted(model._meta.db_table for model in apps.get_models()
                   if model._meta.app_label in labels and not model._meta.proxy
                   and "audit" not in model._meta.db_table)

@@ -97,6 +97,15 @@ def fresh_reflective_entry(scene: Scene) -> str:
     return reverse("reflective_entry_delete", args=[entry.pk])
 
 
+def opportunity(scene: Scene) -> int:
+    """A role the world's PD published to the world's programme, made on first use."""
+    from opportunities.models import Opportunity
+
+    found = Opportunity.objects.filter(programme=scene.world.programme).first()
+    return (found or factories.OpportunityFactory(programme=scene.world.programme,
+                                                  published_by=scene.world.pd)).pk
+
+
 def invitation_link(scene: Scene) -> str:
     from clic.accounts.services import invitation_url
 
@@ -422,6 +431,26 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                          seen_by=("chair", "ccg_admin", "other_ccg_admin")),
     "absences:ccg_register": Page(ROLE, static("absences:ccg_register"),
                                   seen_by=("chair", "ccg_admin", "other_ccg_admin")),
+
+    # --- opportunities: a programme's trainees read its open roles; its PDs and the Deputy
+    # Clinical Chairs of CCGs hosting its cohorts publish; a role's PDs and publisher manage it.
+    "opportunity_board": Page(ROLE, static("opportunity_board"),
+                              seen_by=("trainee", "other_trainee", "chair", "pd", "other_pd")),
+    "opportunity_publish": Page(ROLE, static("opportunity_publish"),
+                                seen_by=("chair", "pd", "other_pd")),
+    "opportunity_digest": tuple(Page(ROLE, static("opportunity_digest"),
+                                     seen_by=("trainee", "other_trainee"), post=post)
+                                for post in (False, True)),
+    "opportunity_monitoring_summary": Page(ROLE, static("opportunity_monitoring_summary"),
+                                           seen_by=("chair", "pd", "other_pd")),
+    "opportunity_detail": Page(OBJECT, url("opportunity_detail", opportunity),
+                               seen_by=("trainee", "other_trainee", "pd")),
+    "opportunity_interest": Page(OBJECT, url("opportunity_interest", opportunity),
+                                 seen_by=("trainee", "other_trainee"), forbidden=("pd",),
+                                 post=True),
+    "opportunity_monitoring": tuple(Page(OBJECT, url("opportunity_monitoring", opportunity),
+                                         seen_by=("trainee", "other_trainee"),
+                                         forbidden=("pd",), post=post) for post in (False, True)),
 
     # --- clic.audit: PDs only, each their programmes' log (clic/audit/rules.py) ----------
     "audit_events": (
