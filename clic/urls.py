@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("absences.urls")),
     path("", include("clic.audit.urls")),
+    path("", include("community.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

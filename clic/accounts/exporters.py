@@ -11,8 +11,9 @@ nothing links an answer to a person).
 
 The core writes the account and the emails; each app adds its part of every placement in its
 AppConfig.ready() (clic.registry): `placements` gives the person's placements (trainees),
-`placement_parts` the keys of each placement.json, in order, and `placement_files` the
-files (PDFs) of each placement's folder."""
+`placement_parts` the keys of each placement.json, in order, `placement_files` the
+files (PDFs) of each placement's folder, and `person_files` JSON files about the person beyond
+their placements (their alumni membership and mentoring, `community`)."""
 
 import io
 import json
@@ -33,6 +34,8 @@ placements = Registry("subject access: the person's placements")
 placement_parts = Registry("subject access: parts of placement.json")
 # files(placement) -> {file name: content} in the placement's folder
 placement_files = Registry("subject access: files of a placement's folder")
+# files(user) -> {file name: data for JSON}, at the top of the ZIP
+person_files = Registry("subject access: the person's files beyond their placements")
 
 HIDDEN_BODY = "(Not included: this email carried a one-time sign-in link.)"
 
@@ -94,6 +97,9 @@ def subject_access_zip(user) -> bytes:
             for files in placement_files:
                 for name, content in files(placement).items():
                     archive.writestr(f"{folder}/{name}", content)
+        for files in person_files:
+            for name, data in files(user).items():
+                archive.writestr(name, _json(data))
         archive.writestr("emails.json", _json(_emails(user, own)))
     return buffer.getvalue()
 
@@ -104,6 +110,8 @@ account.json          your account, roles, invitations and two-factor set-up
 placements/<cohort>/  for each rotation: placement.json (your timetable, absences with your
                       notes, project, meetings, progress log, HR checklist, presentation,
                       feedback, assessments and reflective entries) and its PDFs
+alumni.json           if you stayed on as an alumnus: what you share, your mentoring
+                      pairs and meetings with their notes
 emails.json           every email sent to you or about you (sign-in links left out)
 
 Feedback given anonymously stays anonymous. Ask your Programme Administrator about anything

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "projects",
     "absences",
     "assessments",
+    "community",  # alumni, mentoring and the alumni directory (issue 24)
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
