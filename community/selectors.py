@@ -121,10 +121,12 @@ class Suggestion:
             (self.same_ccg, "was placed at the same CCG")) if shared]
 
 
-def suggestions(mentors, placement: Placement) -> list[Suggestion]:
+def suggestions(mentors, placement: Placement, paired: set[tuple[int, int]]
+                ) -> list[Suggestion]:
     """The mentors for one trainee: those who were at the same GP practice, had a project in
     the same commissioning stage, or were at the same CCG first (in that order); never one
-    of the trainee's own supervisors."""
+    of the trainee's own supervisors, nor one already paired with them ((mentor id,
+    placement id) in `paired`)."""
     mentor_placements = Placement.objects.filter(
         Q(*[Q(trainee_id=m.user_id, cohort_id=m.cohort_id) for m in mentors], _connector=Q.OR)
     ).select_related("cohort", "project") if mentors else []
@@ -132,7 +134,8 @@ def suggestions(mentors, placement: Placement) -> list[Suggestion]:
     trainee_stage = stage_of(placement)
     found = []
     for mentor in mentors:
-        if supervises(mentor.user, placement) or mentor.user_id == placement.trainee_id:
+        if (supervises(mentor.user, placement) or mentor.user_id == placement.trainee_id
+                or (mentor.pk, placement.pk) in paired):
             continue
         their = theirs.get((mentor.user_id, mentor.cohort_id))
         found.append(Suggestion(

@@ -95,9 +95,11 @@ def mentoring(request, programme_id):
                                       "Both have been emailed.")
             return redirect("community:mentoring", programme.pk)
     mentor_list = list(form.fields["mentor"].options())
+    pairs = list(selectors.pairs_overview(programme))
+    paired = {(pair.mentor_id, pair.placement_id) for pair in pairs}
     return render(request, "community/mentoring.html", {
-        "programme": programme, "form": form, "pairs": selectors.pairs_overview(programme),
-        "mentees": [(placement, selectors.suggestions(mentor_list, placement))
+        "programme": programme, "form": form, "pairs": pairs,
+        "mentees": [(placement, selectors.suggestions(mentor_list, placement, paired))
                     for placement in form.fields["placement"].options()],
     })
 
