@@ -7,7 +7,3 @@ from clic.accounts.models import Role
 def can_pair_mentors(user, programme_id: int) -> bool:
     """The programme's Programme Directors pair mentors and see how often pairs have met."""
     return access_for(user).holds(Role.PD, programme_id)
-
-
-def is_alumnus(user) -> bool:
-    return access_for(user).has_role(Role.ALUMNUS)

@@ -4,7 +4,7 @@ the trainee of the pair pass; the Programme Directors' overview counts meetings 
 reads a note."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404

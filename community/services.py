@@ -15,9 +15,6 @@ from clic.mail.services import email_queue_template
 
 from .models import ALUMNI_YEARS, Alumnus, MentoringMeeting, MentoringPair
 
-SHARED_FIELDS = ("listed", "current_role", "organisation", "interests", "happy_to_be_contacted",
-                 "offers_mentoring", "mentoring_offer")
-
 
 def years_after(day: datetime.date, years: int) -> datetime.date:
     try:
