@@ -28,7 +28,7 @@ EXPECTED_REPLY_TO = {
     "ABS-SICK-CHANGED": {"trainee"}, "ABS-SICK-WITHDRAWN": {"trainee"},
     "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "PROJECT_AGREED": {"supervisor"},
     "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
-    "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(),
+    "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(), "MENTOR-PAIRED": {"pd"},
 }
 
 
@@ -48,6 +48,13 @@ def _queue(world, row):
             code="OUTBOX-ALERT", to=[world.pd.email, world.pa.email], template=row.template,
             context={"failed": 1, "queued": 0, "failed_last_day": 1, "path": "/outbox/"},
             event_key="outbox-alert:test")
+    if row.code == "MENTOR-PAIRED":
+        return email_queue_template(
+            code="MENTOR-PAIRED", to=[world.other_trainee.email, world.trainee.email],
+            template=row.template, about=world.placement, event_key="mentor-paired:test",
+            context={"mentor": world.other_trainee, "trainee": world.trainee,
+                     "cohort": world.cohort, "offer": "Project work", "paired_by": world.pd,
+                     "path": "/mentoring/1/"})
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),
