@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clic.accounts.models import Role
+from clic.accounts.models import Role, RoleMembership
 from clic.mail.models import OutboundEmail
 from community.models import Alumnus, MentoringMeeting, MentoringPair
 from community.services import mentoring_meeting_log
@@ -167,3 +167,15 @@ def test_an_alumnus_home_panel_links_to_their_mentoring(world, pair):
     assert f"Mentoring {world.trainee.full_name}" in page
     assert Role.ALUMNUS.label in page
     assert "Your trainees as Alumnus" not in page
+
+
+def test_no_one_is_made_an_alumnus_by_someone_else(world, former):
+    client = signed_in(world.pd)
+    response = client.post(reverse("person_detail", args=[former.trainee.pk]),
+                           {"role": Role.ALUMNUS, "organisation": world.programme.pk})
+    assert "Select a valid choice" in response.content.decode()
+    invite = client.post(reverse("person_invite"), {
+        "full_name": "Dr New", "email": "new@nhs.test", "role": Role.ALUMNUS,
+        "organisation": world.programme.pk})
+    assert "Select a valid choice" in invite.content.decode()
+    assert not RoleMembership.objects.filter(role=Role.ALUMNUS).exists()
