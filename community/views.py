@@ -43,12 +43,15 @@ def join(request, placement_id):
 
 
 def profile(request, alumnus_id):
-    alumnus = selectors.own_alumnus(request.user, alumnus_id, timezone.localdate())
+    today = timezone.localdate()
+    alumnus = selectors.own_alumnus(request.user, alumnus_id, today)
     form = AlumnusForm(request.POST or None, instance=alumnus)
     if request.method == "POST" and form.is_valid():
         try:
-            services.alumnus_update(alumnus=selectors.own_alumnus(
-                request.user, alumnus_id, timezone.localdate()), **form.cleaned_data)
+            # A fresh copy: validating the model form has already written its input onto
+            # `alumnus`, and the service checks and saves it itself.
+            services.alumnus_update(alumnus=selectors.own_alumnus(request.user, alumnus_id, today),
+                                    **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
