@@ -102,6 +102,7 @@ def mentoring(request, programme_id):
     paired = {(pair.mentor_id, pair.placement_id) for pair in pairs}
     return render(request, "community/mentoring.html", {
         "programme": programme, "form": form, "pairs": pairs,
+        "pairs_met": sum(1 for pair in pairs if pair.meetings_count),
         "mentees": [(placement, selectors.suggestions(mentor_list, placement, paired))
                     for placement in form.fields["placement"].options()],
     })

@@ -78,5 +78,7 @@ def test_an_alumnus_offers_the_pd_pairs_the_mentor_logs_and_the_pd_sees_the_coun
     row = page.get_by_role("row").filter(has_text="Dr Chloe Evans")
     assert row.get_by_role("cell").nth(3).inner_text() == "1"
     assert row.get_by_role("cell").nth(4).inner_text() == today.strftime("%-d %b %Y")
+    # The demo's first pair met too; its second has not yet.
+    assert page.get_by_text("2 of 3 pairs have met.").is_visible()
     assert NOTE not in page.content()
     axe_check(page)

@@ -115,6 +115,7 @@ def test_the_pd_sees_how_often_pairs_met_never_what_was_said(world, pair):
     row = page[page.index(world.trainee.full_name):page.index("</tr>", page.index(
         world.trainee.full_name))]
     assert ">2<" in row and today.strftime("%-d %b %Y") in row
+    assert "1 of 1 pair has met." in page
     assert NOTE not in page and "Second private" not in page
 
 
