@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("absences.urls")),
     path("", include("clic.audit.urls")),
     path("", include("opportunities.urls")),
+    path("", include("community.urls")),
 ]
 
 handler404 = "clic.views.page_not_found"

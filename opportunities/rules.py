@@ -1,8 +1,8 @@
 """Who sees the leadership opportunities board, who publishes to it and who manages a role.
 
 A role is published to one training programme. Its audience is everyone holding one of
-AUDIENCE_ROLES in that programme: adding a role to the audience (alumni, once that role
-exists) is adding it to AUDIENCE_ROLES. Its publishers are the programme's PDs and the
+AUDIENCE_ROLES in that programme: its trainees and its alumni (an alumnus holds the role
+until they leave the alumni). Its publishers are the programme's PDs and the
 Deputy Clinical Chairs of the CCGs where the programme has cohorts; a role is managed (its
 interest and monitoring seen) by the programme's PDs and by whoever published it."""
 
@@ -10,7 +10,7 @@ from clic.accounts.access import access_for
 from clic.accounts.models import Role
 from rotations.models import Cohort
 
-AUDIENCE_ROLES = (Role.TRAINEE,)
+AUDIENCE_ROLES = (Role.TRAINEE, Role.ALUMNUS)
 PUBLISHER_ROLES = (Role.PD, Role.DEPUTY_CHAIR)
 
 

@@ -79,7 +79,7 @@ def test_load_demo_builds_every_role_and_is_repeatable():
     call_command("load_demo")
     call_command("load_demo")
     logins = ["pd", "pd2", "pa", "trainee1", "trainee2", "trainee3", "trainee4", "supervisor",
-              "lead", "es", "chair", "ccgadmin"]
+              "lead", "es", "chair", "ccgadmin", "alumnus1"]
     for login in logins:
         assert User.objects.get(email=f"{login}@clic.test").check_password("demo-clic-2026")
     held = set(RoleMembership.objects.filter(user__email__endswith="@clic.test")

@@ -10,8 +10,8 @@ from .services import placement_add
 
 RUNNING_COHORT_WEEK = 6
 # Last year's cohort, long ended: its trainees are on "Trainees of earlier cohorts", not on
-# the supervisor's and the PD's home pages.
-EARLIER_TRAINEES = [("earlier1", "Dr Grace Adeyemi"), ("earlier2", "Dr Harry Lewis")]
+# the supervisor's and the PD's home pages; they stay on as alumni (community/demo.py).
+EARLIER_TRAINEES = [("alumnus1", "Dr Grace Adeyemi"), ("alumnus2", "Dr Harry Lewis")]
 # Next term's cohort waits, with its trainees, for the PD to publish it. Its people have
 # no demo login, so today's pages stay as they are: one CCG Supervisor has two trainees (and
 # gets one S1 and one S3 naming both), another has one.

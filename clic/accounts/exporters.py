@@ -12,9 +12,10 @@ leadership opportunities board).
 
 The core writes the account and the emails; each app adds its part of every placement in its
 AppConfig.ready() (clic.registry): `placements` gives the person's placements (trainees),
-`placement_parts` the keys of each placement.json, in order, and `placement_files` the
-files (PDFs) of each placement's folder; `person_files` adds JSON files of what an app holds
-about the person outside any placement (the opportunities they said they are interested in)."""
+`placement_parts` the keys of each placement.json, in order, `placement_files` the
+files (PDFs) of each placement's folder, and `person_files` JSON files of what an app holds
+about the person outside any placement (the opportunities they said they are interested
+in, their alumni membership and mentoring)."""
 
 import io
 import json
@@ -111,6 +112,8 @@ account.json          your account, roles, invitations and two-factor set-up
 placements/<cohort>/  for each rotation: placement.json (your timetable, absences with your
                       notes, project, meetings, progress log, HR checklist, presentation,
                       feedback, assessments and reflective entries) and its PDFs
+alumni.json           if you stayed on as an alumnus: what you share, your mentoring
+                      pairs and meetings with their notes
 emails.json           every email sent to you or about you (sign-in links left out)
 opportunities.json    the leadership roles you said you are interested in, and your digest
                       subscription (equality monitoring answers are kept without your name,

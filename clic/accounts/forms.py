@@ -31,8 +31,13 @@ class SetPasswordForm(forms.Form):
         return cleaned
 
 
+# Alumnus is the former trainee's own choice (community.services.alumnus_join), never a
+# role someone else gives.
+GIVEN_ROLES = [(value, label) for value, label in Role.choices if value != Role.ALUMNUS]
+
+
 class MembershipForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=GIVEN_ROLES)
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         help_text="A CCG for CCG roles, a GP practice for an Educational Supervisor, "

@@ -98,6 +98,7 @@ class Role(models.TextChoices):
     CCG_ADMIN = "ccg_admin", "CCG Admin Support"
     ES = "es", "Educational Supervisor"
     DEPUTY_CHAIR = "deputy_chair", "Deputy Clinical Chair"
+    ALUMNUS = "alumnus", "Alumnus"
 
 
 # Which kind of organisation each role belongs to.
@@ -110,6 +111,8 @@ ROLE_ORGANISATION_KIND = {
     Role.CCG_ADMIN: Organisation.Kind.CCG,
     Role.ES: Organisation.Kind.PRACTICE,
     Role.DEPUTY_CHAIR: Organisation.Kind.CCG,
+    # A former trainee who chose to stay on after their rotation (community.services).
+    Role.ALUMNUS: Organisation.Kind.PROGRAMME,
 }
 
 STAFF_MANAGER_ROLES = (Role.PD, Role.PA)

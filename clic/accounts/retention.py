@@ -10,7 +10,9 @@ Every step only changes what is not yet anonymised, so running it again changes 
 The core anonymises the person and their emails; each app registers its part in its
 AppConfig.ready() (clic.registry): `due_placements` finds the placements past the cutoff
 (trainees), `placement_steps` blank one placement's free text and say how many rows they
-changed, and `person_steps` remove a former trainee's old name from other people's records."""
+changed, `person_steps` remove a former trainee's old name from other people's records, and
+`kept_people` say who chose to stay on past their rotation (alumni, `community`): their
+placements' free text goes as anyone's, but their name and email stay while the choice holds."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -36,6 +38,8 @@ due_placements = Registry("retention: placements past the cutoff")
 placement_steps = Registry("retention: anonymising a placement's records")
 # step(user, old_name=..., old_email=...) -> None, after the person's own details are replaced
 person_steps = Registry("retention: removing a former trainee from other people's records")
+# keeps(user, today) -> whether the person chose to be kept, and the choice holds today
+kept_people = Registry("retention: former trainees who chose to stay on")
 
 REMOVED = "(removed after the retention period)"
 PLACEHOLDER_DOMAIN = "anonymised.invalid"  # .invalid never resolves (RFC 2606)
@@ -117,23 +121,32 @@ def former_trainee_anonymise(*, user: User) -> bool:
     return True
 
 
+def is_kept(user: User, today: datetime.date) -> bool:
+    return any(keeps(user, today) for keeps in kept_people)
+
+
 @dataclass
 class RetentionRun:
     cutoff: datetime.date
     placements: list = field(default_factory=list)  # [(placement, rows changed)]
     people: list = field(default_factory=list)  # former trainees anonymised
+    kept: list = field(default_factory=list)  # former trainees who chose to stay on
 
 
 def anonymise_old_placements() -> RetentionRun:
     """Anonymise every placement past the retention period, and each of their trainees who
-    has no newer placement."""
-    run = RetentionRun(cutoff=retention_cutoff(timezone.localdate()))
+    has no newer placement and has not chosen to stay on."""
+    today = timezone.localdate()
+    run = RetentionRun(cutoff=retention_cutoff(today))
     due = list(placements_due(run.cutoff))
     due_ids = {placement.pk for placement in due}
     for placement in due:
         run.placements.append((placement, placement_anonymise(placement=placement)))
     for trainee in {placement.trainee for placement in due}:
-        newer = trainee.placements.exclude(pk__in=due_ids).exists()
-        if not newer and former_trainee_anonymise(user=trainee):
+        if trainee.placements.exclude(pk__in=due_ids).exists() or is_anonymised(trainee):
+            continue
+        if is_kept(trainee, today):
+            run.kept.append(trainee)
+        elif former_trainee_anonymise(user=trainee):
             run.people.append(trainee)
     return run

@@ -62,8 +62,10 @@ DECIDED_BY = NamedPerson("decided_by", "The person who decided")
 INVITED_BY = NamedPerson("invited_by", "The person who sent the invitation")
 ARRANGER = NamedPerson("arranger_person", "The person who should arrange the meeting")
 ARRANGED_BY = NamedPerson("arranged_by", "The person who arranged, moved or cancelled the meeting")
+PAIRED_BY = NamedPerson("paired_by", "The Programme Director who paired the mentor and trainee")
 NAMED_PEOPLE = {person.context_key: person
-                for person in (RAISED_BY, DECIDED_BY, INVITED_BY, ARRANGER, ARRANGED_BY)}
+                for person in (RAISED_BY, DECIDED_BY, INVITED_BY, ARRANGER, ARRANGED_BY,
+                               PAIRED_BY)}
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,11 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "To the person invited: a link to set their password.", confidential=True,
                  reply_to=(INVITED_BY,),
                  per_programme=False),
+    CatalogueRow("MENTOR-PAIRED", "A Programme Director pairs an alumnus mentor with a trainee",
+                 (), "mail/community/mentor_paired",
+                 "To the mentor and the trainee: who the other is, how to reach them and "
+                 "what the mentor offers.",
+                 reply_to=(PAIRED_BY,), per_programme=False),
     CatalogueRow("OUTBOX-ALERT", "Emails failed, or have waited too long to be sent", (),
                  "mail/outbox_alert",
                  "To every Programme Director and Administrator, once per incident: counts "

@@ -61,7 +61,7 @@ def example_context(row: CatalogueRow) -> dict:
     recipient.placements = [placement]
     named = {"raised_by": people["supervisor"], "decided_by": people["pd"],
              "invited_by": people["pd"], "arranger_person": people["supervisor"],
-             "arranged_by": people["supervisor"]}
+             "arranged_by": people["supervisor"], "paired_by": people["pd"]}
     replies = [_example_addressee(target, people, cohort) if isinstance(target, Recipient)
                else Addressee(email=named[target.context_key].email,
                               name=named[target.context_key].full_name)
@@ -93,6 +93,8 @@ def example_context(row: CatalogueRow) -> dict:
                                             end_time=datetime.time(11, 0),
                                             venue="CCG offices, room 4"),
         "others": [people["supervisor"].full_name, people["lead"].full_name],
+        # An alumnus mentoring the trainee (MENTOR-PAIRED).
+        "mentor": people["es"], "offer": "CCG project work in urgent care",
         # The first mandatory Wednesday (S2).
         "wednesday": [SimpleNamespace(title=title, week=1, venue=cohort.teaching_venue,
                                       date=cohort.start_date + datetime.timedelta(days=2),

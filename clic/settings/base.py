@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "absences",
     "assessments",
     "opportunities",
+    "community",  # alumni, mentoring and the alumni directory (issue 24)
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")

@@ -29,6 +29,7 @@ EXPECTED_REPLY_TO = {
     "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "PROJECT_AGREED": {"supervisor"},
     "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
     "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(), "OPP-DIGEST": set(),
+    "MENTOR-PAIRED": {"pd"},
 }
 
 
@@ -53,6 +54,13 @@ def _queue(world, row):
             code="OPP-DIGEST", to=[world.trainee.email], template=row.template,
             context={"opportunities": [], "since": world.cohort.start_date, "path": "/x/",
                      "unsubscribe_path": "/x/"}, event_key="opportunity-digest:test")
+    if row.code == "MENTOR-PAIRED":
+        return email_queue_template(
+            code="MENTOR-PAIRED", to=[world.other_trainee.email, world.trainee.email],
+            template=row.template, about=world.placement, event_key="mentor-paired:test",
+            context={"mentor": world.other_trainee, "trainee": world.trainee,
+                     "cohort": world.cohort, "offer": "Project work", "paired_by": world.pd,
+                     "path": "/mentoring/1/"})
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),

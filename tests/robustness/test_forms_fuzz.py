@@ -39,6 +39,7 @@ from clic.accounts.models import Organisation, Role
 from clic.audit.models import AuditEvent
 from clic.mail.catalogue import Recipient, code_choices
 from clic.mail.models import OutboundEmail
+from community.models import Alumnus, MentoringPair
 from projects.models import CommissioningStage, Concern, MeetingKind
 from rotations.models import Session
 from trainees.models import Weekday
@@ -212,6 +213,18 @@ def _near(scene: Scene, *days: int) -> list[datetime.date]:
 
 def _person_ids(scene: Scene, *logins) -> list[int]:
     return [scene.people[login].pk for login in logins]
+
+
+def _alumnus(scene: Scene, login: str):
+    return Alumnus.objects.get(user=scene.people[login])
+
+
+def _earlier_placement(scene: Scene, login: str):
+    return scene.people[login].placements.get()
+
+
+def _pair(scene: Scene, login: str):
+    return MentoringPair.objects.get(mentor__user=scene.people[login])
 
 
 def _cohort_fields(scene: Scene) -> dict:
@@ -461,6 +474,19 @@ FORMS: list[Form] = [
     Form("evaluation_answer", "trainee1", lambda s: (s.running.pk,), lambda s: {
         **{name: choice(1, 3, 5) for name in EVALUATION_RATINGS},
         "went_well": text(), "improve": text(), "other_comments": text()}),
+    # Alumni and mentoring
+    Form("community:join", "alumnus1", lambda s: (_earlier_placement(s, "alumnus1").pk,),
+         reachable=False),  # already an alumnus: the page is a 404 to them
+    Form("community:profile", "alumnus1", lambda s: (_alumnus(s, "alumnus1").pk,), lambda s: {
+        "listed": boolean(), "current_role": text("GP partner"), "organisation": text("Surgery"),
+        "interests": text("Frailty"), "happy_to_be_contacted": boolean(),
+        "offers_mentoring": boolean(), "mentoring_offer": text("Project work", "")}),
+    Form("community:leave", "alumnus2", lambda s: (_alumnus(s, "alumnus2").pk,)),
+    Form("community:mentoring", "pd", lambda s: (s.running.programme_id,), lambda s: {
+        "mentor": choice(_alumnus(s, "alumnus1").pk, _alumnus(s, "alumnus2").pk),
+        "placement": choice(*[p.pk for p in s.placements.values()])}),
+    Form("community:pair", "alumnus1", lambda s: (_pair(s, "alumnus1").pk,), lambda s: {
+        "met_on": date(*_near(s, 0, -1, 1, -400)), "note": text("We met")}),
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "trainee": choice(s.placements["trainee1"].pk),
@@ -539,11 +565,11 @@ READ_ONLY = {
     "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
     "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
     "template_list", "template_detail", "opportunity_board", "opportunity_detail",
-    "opportunity_monitoring_summary",
+    "opportunity_monitoring_summary", "community:index", "community:directory",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments",
-                    "opportunities"}
+                    "opportunities", "community"}
 
 
 def _service_url_names() -> set[str]:

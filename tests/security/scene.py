@@ -16,13 +16,17 @@ from absences import services as absence_services
 from absences.models import Absence
 from assessments import services as assessment_services
 from assessments.models import Capability, Grade, ReflectiveEntry
+from clic.accounts.models import Role
 from clic.mail.models import OutboundEmail
+from community import services as community_services
 from projects import services as project_services
 from projects.models import CommissioningStage, MeetingKind
 from rotations import services as rotation_services
 from rotations.models import Session
+from tests import factories
+from tests.factories import this_monday
 from tests.fixtures.clock import on
-from tests.fixtures.people import World
+from tests.fixtures.people import World, give_role
 
 
 def pdf_bytes() -> bytes:
@@ -65,6 +69,46 @@ class Scene:
     email_to_ccg_admin: OutboundEmail  # S5 to the CCG's admin mailbox
     email_to_trainee: OutboundEmail
     template: object  # the programme's own timetable template
+    alumni: "AlumniScene | None" = None  # added by add_alumni, for the pages that need them
+
+
+@dataclass
+class AlumniScene:
+    """Last year's trainee of the world's programme, now an alumnus who mentors the world's
+    trainee; and an outsider's ended rotation that they may still choose to stay on from."""
+
+    alumnus: object  # the person
+    membership: object  # their community.models.Alumnus
+    pair: object
+    joinable: object  # the other trainee's ended placement, in the other programme
+
+
+MENTORING_NOTE = "Private mentoring note: career doubts"
+
+
+def add_alumni(scene: Scene) -> Scene:
+    world = scene.world
+    alumnus = give_role(factories.UserFactory(email="alumnus@nhs.test", full_name="Dr Alumnus"),
+                        Role.TRAINEE, world.programme)
+    ended = factories.CohortFactory(programme=world.programme, ccg=world.ccg,
+                                    start_date=this_monday(weeks_ago=60))
+    membership = community_services.alumnus_join(
+        user=alumnus, placement=factories.PlacementFactory(cohort=ended, trainee=alumnus))
+    community_services.alumnus_update(
+        alumnus=membership, listed=True, current_role="GP partner", organisation="A practice",
+        interests="Frailty", happy_to_be_contacted=True, offers_mentoring=True,
+        mentoring_offer="Project work")
+    pair = community_services.mentoring_pair_create(mentor=membership, placement=world.placement,
+                                                    by=world.pd)
+    community_services.mentoring_meeting_log(pair=pair, by=alumnus,
+                                             met_on=timezone.localdate(),
+                                             note=MENTORING_NOTE)
+    other_ended = factories.CohortFactory(programme=world.other_pd.memberships.get().organisation,
+                                          start_date=this_monday(weeks_ago=60))
+    joinable = factories.PlacementFactory(cohort=other_ended, trainee=world.other_trainee)
+    scene.alumni = AlumniScene(alumnus=alumnus, membership=membership, pair=pair,
+                               joinable=joinable)
+    return scene
 
 
 def _project_day(placement, today) -> datetime.date:

@@ -27,10 +27,10 @@ def every_address(scene) -> list[str]:
 
 @pytest.fixture
 def scene(world, settings):
-    from tests.security.scene import build_scene
+    from tests.security.scene import add_alumni, build_scene
 
     settings.CLIC_MFA_ENFORCED = False
-    return build_scene(world)
+    return add_alumni(build_scene(world))
 
 
 def test_no_view_is_exempt_from_csrf():

@@ -33,14 +33,16 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.security.scene import Scene, build_scene
+from tests.security.scene import MENTORING_NOTE, Scene, add_alumni, build_scene
 from tests.security.urls import admin_sample_path, every_pattern
 
 ROLES = ("trainee", "other_trainee", "supervisor", "other_ccg_supervisor", "lead", "es", "chair",
-         "ccg_admin", "other_ccg_admin", "pa", "pd", "other_pd")
+         "ccg_admin", "other_ccg_admin", "pa", "pd", "other_pd", "alumnus")
 OUTSIDERS = ("other_trainee", "other_ccg_supervisor", "other_ccg_admin", "other_pd")
 # Who may read a sickness note (docs/security.md, "Health data").
 NOTE_READERS = ("trainee", "pa", "pd")
+# Who may read a mentoring note: the mentor and the trainee, nobody else.
+MENTORING_PAIR = ("trainee", "alumnus")
 
 PUBLIC, ADMIN, PERSONAL, ROLE, OBJECT = "public", "admin", "personal", "role", "object"
 
@@ -451,6 +453,25 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "opportunity_monitoring": tuple(Page(OBJECT, url("opportunity_monitoring", opportunity),
                                          seen_by=("trainee", "other_trainee"),
                                          forbidden=("pd",), post=post) for post in (False, True)),
+    # --- community: alumni, mentoring and the alumni directory ---------------------------
+    "community:index": Page(PERSONAL, static("community:index")),
+    # Only the trainee of an ended rotation, who is not yet one of its programme's alumni.
+    "community:join": Page(OBJECT, url("community:join", lambda s: s.alumni.joinable.pk),
+                           seen_by=("other_trainee",)),
+    "community:profile": Page(OBJECT, url("community:profile",
+                                          lambda s: s.alumni.membership.pk), seen_by=("alumnus",)),
+    # Its own confirmation page; only its POST leaves (tests/community/test_views.py).
+    "community:leave": Page(OBJECT, url("community:leave", lambda s: s.alumni.membership.pk),
+                            seen_by=("alumnus",)),
+    # The programme's alumni, current trainees and PDs.
+    "community:directory": Page(OBJECT, url("community:directory",
+                                            lambda s: s.world.programme.pk),
+                                seen_by=("trainee", "pd", "alumnus")),
+    "community:mentoring": Page(OBJECT, url("community:mentoring",
+                                            lambda s: s.world.programme.pk), seen_by=("pd",)),
+    # The notes are the pair's alone: the PDs and supervisors get 404.
+    "community:pair": Page(OBJECT, url("community:pair", lambda s: s.alumni.pair.pk),
+                           seen_by=("trainee", "alumnus")),
 
     # --- clic.audit: PDs only, each their programmes' log (clic/audit/rules.py) ----------
     "audit_events": (
@@ -521,14 +542,16 @@ TEXT_TYPES = ("text/html", "text/csv", "text/calendar", "application/json", "tex
 
 
 def leaks(role: str, scene: Scene, response) -> list[str]:
-    """What this person must never read in a page: another trainee's sickness note, and for
-    outsiders, our trainee at all."""
+    """What this person must never read in a page: another trainee's sickness note, a
+    mentoring note of a pair they are not in, and for outsiders, our trainee at all."""
     if not response.get("Content-Type", "").startswith(TEXT_TYPES) or response.streaming:
         return []
     body = response.content.decode(errors="replace")
     found = []
     if role not in NOTE_READERS and scene.sickness.note in body:
         found.append("the sickness note")
+    if role not in MENTORING_PAIR and MENTORING_NOTE in body:
+        found.append("the mentoring note")
     if role in OUTSIDERS:
         trainee = scene.world.trainee
         # "othertrainee@nhs.test" is not ours: match whole names and addresses only.
@@ -540,7 +563,12 @@ def leaks(role: str, scene: Scene, response) -> list[str]:
 @pytest.fixture
 def scene(world, settings) -> Scene:
     settings.CLIC_MFA_ENFORCED = False  # two-factor sign-in is tested in test_accounts.py
-    return build_scene(world)
+    return add_alumni(build_scene(world))
+
+
+def person(scene: Scene, role: str):
+    """The world's person in this role, or the scene's alumnus."""
+    return scene.alumni.alumnus if role == "alumnus" else getattr(scene.world, role)
 
 
 def test_anonymous_people_are_sent_to_sign_in_everywhere_but_the_public_list(client, scene):
@@ -584,7 +612,7 @@ def test_every_role_gets_exactly_the_pages_its_matrix_allows(scene):
     clients = {}
     for role in ROLES:
         clients[role] = Client()
-        clients[role].force_login(getattr(scene.world, role))
+        clients[role].force_login(person(scene, role))
     wrong = []
     for key in ACCESS:
         for page in pages(key):

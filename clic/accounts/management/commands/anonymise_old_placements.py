@@ -23,6 +23,9 @@ class Command(BaseCommand):
             for person in run.people:
                 self.stdout.write(f"Former trainee #{person.pk}: name, email, phone and "
                                   f"password {'would be ' if dry_run else ''}removed")
+            for person in run.kept:
+                self.stdout.write(f"Former trainee #{person.pk}: name and email kept, as they "
+                                  "chose to stay on as an alumnus")
             changed = sum(1 for _, rows in run.placements if rows)
             self.stdout.write(
                 f"{changed} of {len(run.placements)} placements that ended before "
