@@ -62,26 +62,28 @@ def test_every_app_adds_its_part_of_a_placement_to_the_export_in_order():
     apps = [part.__module__.split(".")[0] for part in exporters.placement_parts]
     assert apps == ["trainees", "rotations", "absences", "projects", "assessments"]
     assert [part.__module__ for part in exporters.placements] == ["trainees.data_rights"]
-    assert [part.__module__ for part in exporters.person_files] == ["opportunities.data_rights"]
+    assert [part.__module__ for part in exporters.person_files] == [
+        "community.data_rights", "opportunities.data_rights"]
 
 
 def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
     modules = {step.__module__ for step in retention.placement_steps}
     assert modules == {"rotations.data_rights", "absences.data_rights",
-                       "projects.data_rights", "assessments.data_rights"}
+                       "projects.data_rights", "assessments.data_rights",
+                       "community.data_rights"}
 
 
 def test_the_demo_steps_run_in_the_order_each_needs():
     apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
     # The second programme (trainees, then its routing table in mail) comes after east Kent's,
     # and the opportunities board after both, as it publishes to both programmes.
-    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail",
-                    "trainees", "mail", "opportunities"]
+    assert apps == ["trainees", "rotations", "absences", "assessments", "projects",
+                    "community", "mail", "trainees", "mail", "opportunities"]
 
 
 def test_the_home_page_parts_fill_the_role_panels_projects_first():
-    assert [part.__module__ for part in pages.home_parts] == ["projects.home", "trainees.home",
-                                                              "opportunities.home"]
+    assert [part.__module__ for part in pages.home_parts] == [
+        "projects.home", "community.home", "trainees.home", "opportunities.home"]
     assert [part.__module__ for part in pages.person_parts] == ["trainees.home"]
 
 

@@ -434,24 +434,26 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "absences:ccg_register": Page(ROLE, static("absences:ccg_register"),
                                   seen_by=("chair", "ccg_admin", "other_ccg_admin")),
 
-    # --- opportunities: a programme's trainees read its open roles; its PDs and the Deputy
-    # Clinical Chairs of CCGs hosting its cohorts publish; a role's PDs and publisher manage it.
+    # --- opportunities: a programme's trainees and alumni read its open roles; its PDs and
+    # the Deputy Clinical Chairs of CCGs hosting its cohorts publish; a role's PDs and
+    # publisher manage it.
     "opportunity_board": Page(ROLE, static("opportunity_board"),
-                              seen_by=("trainee", "other_trainee", "chair", "pd", "other_pd")),
+                              seen_by=("trainee", "other_trainee", "alumnus", "chair", "pd",
+                                       "other_pd")),
     "opportunity_publish": Page(ROLE, static("opportunity_publish"),
                                 seen_by=("chair", "pd", "other_pd")),
     "opportunity_digest": tuple(Page(ROLE, static("opportunity_digest"),
-                                     seen_by=("trainee", "other_trainee"), post=post)
+                                     seen_by=("trainee", "other_trainee", "alumnus"), post=post)
                                 for post in (False, True)),
     "opportunity_monitoring_summary": Page(ROLE, static("opportunity_monitoring_summary"),
                                            seen_by=("chair", "pd", "other_pd")),
     "opportunity_detail": Page(OBJECT, url("opportunity_detail", opportunity),
-                               seen_by=("trainee", "other_trainee", "pd")),
+                               seen_by=("trainee", "other_trainee", "alumnus", "pd")),
     "opportunity_interest": Page(OBJECT, url("opportunity_interest", opportunity),
-                                 seen_by=("trainee", "other_trainee"), forbidden=("pd",),
+                                 seen_by=("trainee", "other_trainee", "alumnus"), forbidden=("pd",),
                                  post=True),
     "opportunity_monitoring": tuple(Page(OBJECT, url("opportunity_monitoring", opportunity),
-                                         seen_by=("trainee", "other_trainee"),
+                                         seen_by=("trainee", "other_trainee", "alumnus"),
                                          forbidden=("pd",), post=post) for post in (False, True)),
     # --- community: alumni, mentoring and the alumni directory ---------------------------
     "community:index": Page(PERSONAL, static("community:index")),
