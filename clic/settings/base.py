@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "projects",
     "absences",
     "assessments",
+    "surveys",
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
@@ -315,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=7, minute=0)},
     "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
                                "schedule": crontab(hour=8, minute=0)},
+    "survey-reminders": {"task": "surveys.tasks.survey_reminders_send",
+                         "schedule": crontab(hour=9, minute=0)},
     "retention": {"task": "clic.accounts.tasks.retention_run",
                   "schedule": crontab(hour=3, minute=30)},
 }
