@@ -163,10 +163,10 @@ def survey_answer(*, survey: Survey, person: User, answers: dict) -> None:
 
 def survey_reminders_send() -> int:
     """The daily beat: in each full week after an open survey opened, remind everyone who
-    has not answered, once (the week is in the outbox's idempotency key). Returns how many
-    emails were queued."""
+    has not answered, once (the week is in the outbox's idempotency key, so the days after
+    the first in a week send nothing new). Returns how many surveys are in a reminder week."""
     today = timezone.localdate()
-    queued = 0
+    reminding = 0
     for survey in Survey.objects.filter(opened_at__isnull=False, closed_at__isnull=True,
                                         closes_on__gte=today).select_related("programme",
                                                                              "opened_by"):
@@ -175,12 +175,11 @@ def survey_reminders_send() -> int:
             continue
         waiting = list(survey.invitations.filter(answered=False, person__is_active=True)
                        .values_list("person__email", flat=True))
-        with transaction.atomic():
-            queued += len(email_queue_template(
-                code="SURVEY-REMIND", to=waiting, template=REMINDER_TEMPLATE,
-                context=survey_email_context(survey, by=survey.opened_by),
-                event_key=f"survey-reminder:{survey.pk}:week{week}", about=survey))
-    return queued
+        email_queue_template(code="SURVEY-REMIND", to=waiting, template=REMINDER_TEMPLATE,
+                             context=survey_email_context(survey, by=survey.opened_by),
+                             event_key=f"survey-reminder:{survey.pk}:week{week}", about=survey)
+        reminding += 1
+    return reminding
 
 
 @transaction.atomic

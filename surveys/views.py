@@ -3,7 +3,7 @@ scoped to the person: a manager's programmes, or the person's own invitation; an
 gets 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,11 +29,11 @@ def survey_list(request):
 
 
 def survey_create(request):
-    programmes = list(selectors.programmes_run_by(request.user)) if can_run_surveys(
-        request.user) else []
-    if not programmes:
-        raise PermissionDenied
-    form = SurveyCreateForm(request.POST or None, programmes=programmes)
+    programmes = selectors.programmes_run_by(request.user)
+    if not (can_run_surveys(request.user) and programmes):
+        raise Http404
+    form = SurveyCreateForm(request.POST if request.method == "POST" else None,
+                            programmes=programmes)
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(by=request.user, **form.cleaned_data)
@@ -48,7 +48,7 @@ def survey_create(request):
 
 def survey_detail(request, survey_id):
     survey = selectors.survey_for_manager(request.user, survey_id)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_question_add(survey=survey, by=request.user, **form.cleaned_data)
@@ -70,7 +70,7 @@ def survey_open(request, survey_id):
         messages.info(request, done_before("The temperature check was opened",
                                            when=survey.opened_at, by=survey.opened_by))
         return redirect("survey_detail", survey.pk)
-    form = OpenForm(request.POST or None)
+    form = OpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_open(survey=survey, closes_on=form.cleaned_data["closes_on"],
@@ -103,7 +103,7 @@ def survey_answer(request, survey_id):
     invitation = selectors.invitation_for(request.user, survey_id)
     survey = invitation.survey
     questions = list(survey.questions.all())
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_answer(survey=survey, person=request.user, answers=form.answers())
