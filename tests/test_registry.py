@@ -72,11 +72,13 @@ def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
 
 def test_the_demo_steps_run_in_the_order_each_needs():
     apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
-    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail"]
+    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail",
+                    "surveys", "trainees", "mail"]
 
 
 def test_the_home_page_parts_fill_the_role_panels_projects_first():
-    assert [part.__module__ for part in pages.home_parts] == ["projects.home", "trainees.home"]
+    assert [part.__module__ for part in pages.home_parts] == ["projects.home", "trainees.home",
+                                                              "surveys.home"]
     assert [part.__module__ for part in pages.person_parts] == ["trainees.home"]
 
 

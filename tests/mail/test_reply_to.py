@@ -29,6 +29,7 @@ EXPECTED_REPLY_TO = {
     "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "PROJECT_AGREED": {"supervisor"},
     "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
     "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(),
+    "SURVEY": {"pd"}, "SURVEY-REMIND": {"pd"},
 }
 
 
@@ -48,6 +49,11 @@ def _queue(world, row):
             code="OUTBOX-ALERT", to=[world.pd.email, world.pa.email], template=row.template,
             context={"failed": 1, "queued": 0, "failed_last_day": 1, "path": "/outbox/"},
             event_key="outbox-alert:test")
+    if row.code in ("SURVEY", "SURVEY-REMIND"):
+        return email_queue_template(
+            code=row.code, to=[world.trainee.email, world.supervisor.email],
+            template=row.template, context={"invited_by": world.pd, "path": "/surveys/1/"},
+            event_key=f"{row.code}:test")
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),
