@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from clic.accounts.models import Organisation
+from clic.pdf import BackgroundPdf
 
 
 class Survey(models.Model):
@@ -119,36 +120,14 @@ class Answer(models.Model):
         return f"An answer to {self.question}"
 
 
-class Summary(models.Model):
+class Summary(BackgroundPdf):
     """The results as a PDF, built in the background with its progress shown."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Building"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
-
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="summaries")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="survey-summaries/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundPdf.Meta):
+        pass
 
     def __str__(self):
         return f"Summary of {self.survey} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.progress / self.total) if self.total else 0

@@ -14,6 +14,7 @@ from django.utils import timezone
 from clic.accounts.models import Organisation, User
 from clic.audit import services as audit
 from clic.mail.services import email_queue_template
+from clic.pdf import build_in_background
 
 from .models import Answer, Invitation, Question, Response, Summary, Survey
 from .questions import Agreement, fixed_questions
@@ -210,10 +211,7 @@ def survey_summary_request(*, survey: Survey, by: User) -> Summary:
 def _dispatch_summary(summary_id: int) -> None:
     from .tasks import survey_summary_build_task
 
-    try:
-        survey_summary_build_task.delay(summary_id)
-    except Exception:  # noqa: BLE001 - broker down: the page offers to ask again
-        logger.exception("Could not queue survey summary %s", summary_id)
+    build_in_background(survey_summary_build_task, summary_id)
 
 
 def survey_summary_build(*, summary_id: int) -> Summary:

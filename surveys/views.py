@@ -4,13 +4,14 @@ gets 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clic.forms import apply_service_errors, service_refusal
 from clic.mail.notices import done_before
+from clic.pdf import background_pdf_download, background_pdf_page
 
 from . import selectors, services
 from .forms import AnswerForm, OpenForm, QuestionForm, SurveyCreateForm
@@ -135,17 +136,11 @@ def summary_request(request, survey_id):
 
 def summary_detail(request, survey_id, summary_id):
     summary = selectors.summary_for(request.user, survey_id, summary_id)
-    response = render(request, "surveys/summary_detail.html", {"summary": summary,
-                                                               "survey": summary.survey})
-    if not summary.is_finished:
-        response["Refresh"] = "3"  # a header, not inline script: fine under the strict CSP
-    return response
+    return background_pdf_page(request, "surveys/summary_detail.html",
+                               {"summary": summary, "survey": summary.survey}, build=summary)
 
 
 def summary_download(request, survey_id, summary_id):
     summary = selectors.summary_for(request.user, survey_id, summary_id)
-    if summary.status != summary.Status.DONE or not summary.file:
-        raise Http404
-    return FileResponse(summary.file.open("rb"), as_attachment=True,
-                        filename=f"temperature-check-{summary.survey.year}.pdf",
-                        content_type="application/pdf")
+    return background_pdf_download(summary,
+                                   filename=f"temperature-check-{summary.survey.year}.pdf")
