@@ -29,6 +29,11 @@ def test_a_pd_opens_a_temperature_check_and_reads_last_years_results(page, live_
     assert "Not shown: CCG Supervisor (2 answered)" in main
     assert page.get_by_role("columnheader", name="Trainee").count() == 5
     axe_check(page)
+    page.get_by_role("button", name="Make a PDF summary").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        f"PDF summary: temperature check {year - 1}")
+    axe_check(page)
+    page.get_by_role("link", name="Back to the results").click()
 
     page.get_by_role("link", name="Back to the temperature check").click()
     page.get_by_role("link", name="Back to temperature checks").click()
