@@ -8,14 +8,19 @@ changes its HTML or stylesheet and so its key."""
 import contextlib
 import gc
 import hashlib
+import logging
 import threading
 from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils.cache import get_conditional_response
+
+logger = logging.getLogger(__name__)
 
 # Long enough that a trainee downloading again later in the rotation gets the kept copy;
 # a changed PDF has a new key, so this only bounds how long an unused one takes room.
@@ -112,3 +117,61 @@ def pdf_response(request, html: str, *, stylesheet: Stylesheet | None = None) ->
     # The browser may keep it but asks each time: the answer is a 304 while nothing changed.
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+class BackgroundPdf(models.Model):
+    """A PDF too long to make during a request (a cohort's timetables, a survey's summary):
+    asked for, built by a Celery task that records its progress, then downloaded. Each
+    app's table adds what the PDF is of and where its files go (`file`'s upload_to)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress / self.total) if self.total else 0
+
+
+def build_in_background(task, build_id: int) -> None:
+    """Queue the task that builds a BackgroundPdf; with the broker down the PDF stays
+    queued and its page offers to start it again."""
+    try:
+        task.delay(build_id)
+    except Exception:  # noqa: BLE001 - broker down: the page offers to try again
+        logger.exception("Could not queue %s for %s", task.name, build_id)
+
+
+def background_pdf_page(request, template: str, context: dict, *, build: BackgroundPdf):
+    """The page of a PDF being built, refreshing itself until the build is finished."""
+    response = render(request, template, {**context, "build": build})
+    if not build.is_finished:
+        response["Refresh"] = "3"  # a header, not inline script: fine under the strict CSP
+    return response
+
+
+def background_pdf_download(build: BackgroundPdf, *, filename: str) -> FileResponse:
+    if build.status != build.Status.DONE or not build.file:
+        raise Http404
+    return FileResponse(build.file.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")

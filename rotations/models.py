@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from clic.accounts.models import Organisation
+from clic.pdf import BackgroundPdf
 
 # East Kent's handbook length: the windows that look back over "about a rotation" use it.
 ROTATION_WEEKS = 16
@@ -257,36 +258,14 @@ class CohortChange(models.Model):
         return self.summary
 
 
-class TimetablePack(models.Model):
+class TimetablePack(BackgroundPdf):
     """The cohort's portfolio timetables in one PDF, built in the background."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Building"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
-
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="packs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="timetable-packs/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundPdf.Meta):
+        pass
 
     def __str__(self):
         return f"Timetable pack for {self.cohort} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.progress / self.total) if self.total else 0

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.audit import services as audit
+from clic.pdf import build_in_background
 
 from . import notifications, selectors
 from .exporters import portfolio_document
@@ -377,10 +378,7 @@ def timetable_pack_request(*, cohort: Cohort, by: User | None) -> TimetablePack:
 def _dispatch_pack(pack_id: int) -> None:
     from .tasks import timetable_pack_build_task
 
-    try:
-        timetable_pack_build_task.delay(pack_id)
-    except Exception:  # noqa: BLE001 - broker down: the page offers to try again
-        logger.exception("Could not queue timetable pack %s", pack_id)
+    build_in_background(timetable_pack_build_task, pack_id)
 
 
 def timetable_pack_build(*, pack_id: int) -> TimetablePack:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import condition, require_POST
 
 from clic.forms import apply_service_errors, service_refusal
 from clic.mail.notices import done_before
-from clic.pdf import pdf_response
+from clic.pdf import background_pdf_download, background_pdf_page, pdf_response
 from trainees.selectors import placement_for
 
 from . import feeds, rules, selectors, services
@@ -242,11 +242,8 @@ def pack_request(request, pk):
 
 def pack_detail(request, pk, pack_pk):
     pack = selectors.pack_for(request.user, pk, pack_pk)
-    response = render(request, "rotations/pack_detail.html", {"pack": pack,
-                                                              "cohort": pack.cohort})
-    if not pack.is_finished:
-        response["Refresh"] = "3"  # a header, not inline script: fine under the strict CSP
-    return response
+    return background_pdf_page(request, "rotations/pack_detail.html",
+                               {"pack": pack, "cohort": pack.cohort}, build=pack)
 
 
 @require_POST
@@ -258,11 +255,7 @@ def pack_retry(request, pk, pack_pk):
 
 def pack_download(request, pk, pack_pk):
     pack = selectors.pack_for(request.user, pk, pack_pk)
-    if pack.status != pack.Status.DONE or not pack.file:
-        raise Http404
-    return FileResponse(pack.file.open("rb"), as_attachment=True,
-                        filename=f"clic-timetables-{pack.cohort.pk}.pdf",
-                        content_type="application/pdf")
+    return background_pdf_download(pack, filename=f"clic-timetables-{pack.cohort.pk}.pdf")
 
 
 # Diary -------------------------------------------------------------------------------------

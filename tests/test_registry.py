@@ -76,14 +76,16 @@ def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
 def test_the_demo_steps_run_in_the_order_each_needs():
     apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
     # The second programme (trainees, then its routing table in mail) comes after east Kent's,
-    # and the opportunities board after both, as it publishes to both programmes.
+    # and the opportunities board after both, as it publishes to both programmes; the
+    # temperature checks ask the alumni, so they come after the community's step.
     assert apps == ["trainees", "rotations", "absences", "assessments", "projects",
-                    "community", "mail", "trainees", "mail", "opportunities"]
+                    "community", "mail", "surveys", "trainees", "mail", "opportunities"]
 
 
 def test_the_home_page_parts_fill_the_role_panels_projects_first():
     assert [part.__module__ for part in pages.home_parts] == [
-        "projects.home", "community.home", "trainees.home", "opportunities.home"]
+        "projects.home", "community.home", "trainees.home", "opportunities.home",
+        "surveys.home"]
     assert [part.__module__ for part in pages.person_parts] == ["trainees.home"]
 
 

@@ -255,6 +255,19 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "By the PD, or a PA on the PD's behalf, with their comment. To the trainee "
                  "and everyone its S7 or S8 request email reached.",
                  reply_to=(DECIDED_BY,)),
+    # Rows added by the surveys app: the annual temperature check goes to its audience,
+    # which spans the programme's cohorts, so it is addressed by the survey, not routed.
+    CatalogueRow("SURVEY", "The annual temperature check opens", (), "mail/surveys/invitation",
+                 "To everyone it asks: the link, the closing date and that answers are "
+                 "anonymous.", reply_to=(INVITED_BY,), per_programme=False,
+                 recipients_from_event="Everyone the survey asks: the current trainees and "
+                                       "the CCG Supervisors and Project Leads of the "
+                                       "programme's cohorts."),
+    CatalogueRow("SURVEY-REMIND", "The temperature check is not answered yet", (),
+                 "mail/surveys/reminder",
+                 "The daily beat, once a week while it is open, to those who have not "
+                 "answered.", reply_to=(INVITED_BY,), per_programme=False,
+                 recipients_from_event="Those asked who have not answered."),
     CatalogueRow("INVITE", "A person is invited to the service", (), "mail/invitation",
                  "To the person invited: a link to set their password.", confidential=True,
                  reply_to=(INVITED_BY,),

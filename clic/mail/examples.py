@@ -77,6 +77,9 @@ def example_context(row: CatalogueRow) -> dict:
         "session": "Wednesday teaching, week 9", "project_title": "Frailty pathway audit",
         "submitted_by": people["supervisor"], "when": when, "venue": "CCG offices, Canterbury",
         "assessment": "Case-based Discussion", "survey_url": "https://clic.example/survey/",
+        # The temperature check (surveys).
+        "survey": SimpleNamespace(year=day.year, programme=cohort.programme),
+        "closes_on": day,
         "meeting_phrase": "week 8 review", "meeting_label": "Week 8 review", "weeks": "week 8",
         "due_by": day, "arranger": "CCG Supervisor",
         # A cohort's presentation day with its running order (S13 and its follow-ups).

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "assessments",
     "opportunities",
     "community",  # alumni, mentoring and the alumni directory (issue 24)
+    "surveys",
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
@@ -320,6 +321,8 @@ CELERY_BEAT_SCHEDULE = {
     # Monday mornings: each subscriber's digest of the leadership roles published since the last.
     "opportunity-digests": {"task": "opportunities.tasks.digests_send",
                             "schedule": crontab(hour=7, minute=30, day_of_week="mon")},
+    "survey-reminders": {"task": "surveys.tasks.survey_reminders_send",
+                         "schedule": crontab(hour=9, minute=0)},
     "retention": {"task": "clic.accounts.tasks.retention_run",
                   "schedule": crontab(hour=3, minute=30)},
 }

@@ -30,6 +30,7 @@ EXPECTED_REPLY_TO = {
     "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
     "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(), "OPP-DIGEST": set(),
     "MENTOR-PAIRED": {"pd"},
+    "SURVEY": {"pd"}, "SURVEY-REMIND": {"pd"},
 }
 
 
@@ -61,6 +62,11 @@ def _queue(world, row):
             context={"mentor": world.other_trainee, "trainee": world.trainee,
                      "cohort": world.cohort, "offer": "Project work", "paired_by": world.pd,
                      "path": "/mentoring/1/"})
+    if row.code in ("SURVEY", "SURVEY-REMIND"):
+        return email_queue_template(
+            code=row.code, to=[world.trainee.email, world.supervisor.email],
+            template=row.template, context={"invited_by": world.pd, "path": "/surveys/1/"},
+            event_key=f"{row.code}:test")
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),

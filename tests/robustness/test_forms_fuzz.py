@@ -227,6 +227,24 @@ def _pair(scene: Scene, login: str):
     return MentoringPair.objects.get(mentor__user=scene.people[login])
 
 
+def _open_survey(scene: Scene):
+    """The demo's temperature check of this year, open and not answered by trainee 1."""
+    from surveys.models import Survey
+
+    return Survey.objects.get(programme_id=scene.running.programme_id, year=scene.today.year)
+
+
+def _draft_survey(scene: Scene):
+    """Next year's temperature check, a draft."""
+    from surveys.models import Survey
+    from surveys.services import survey_create
+
+    return (Survey.objects.filter(programme_id=scene.running.programme_id,
+                                  year=scene.today.year + 1).first()
+            or survey_create(programme=scene.running.programme, year=scene.today.year + 1,
+                             by=scene.people["pd"]))
+
+
 def _cohort_fields(scene: Scene) -> dict:
     monday = scene.today + datetime.timedelta(days=7 - scene.today.weekday(), weeks=30)
     return {"name": text("East Kent CLIC 2030"), "programme": choice(scene.running.programme_id),
@@ -487,6 +505,17 @@ FORMS: list[Form] = [
         "placement": choice(*[p.pk for p in s.placements.values()])}),
     Form("community:pair", "alumnus1", lambda s: (_pair(s, "alumnus1").pk,), lambda s: {
         "met_on": date(*_near(s, 0, -1, 1, -400)), "note": text("We met")}),
+    Form("survey_create", "pd", fields=lambda s: {
+        "programme": choice(s.running.programme_id), "year": number(s.today.year + 1)}),
+    Form("survey_detail", "pd", lambda s: (_draft_survey(s).pk,), lambda s: {
+        "text": text("Did the induction prepare you?"), "kind": choice("scale", "text")}),
+    Form("survey_open", "pd", lambda s: (_draft_survey(s).pk,), lambda s: {
+        "closes_on": date(*_near(s, 0, 14))}),
+    Form("survey_close", "pd", lambda s: (_open_survey(s).pk,), reachable=False),
+    Form("survey_answer", "trainee1", lambda s: (_open_survey(s).pk,), lambda s: {
+        f"question_{question.pk}": choice(1, 3, 5) if question.kind == "scale" else text()
+        for question in _open_survey(s).questions.all()}),
+    Form("survey_summary_request", "pd", lambda s: (_open_survey(s).pk,), reachable=False),
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "trainee": choice(s.placements["trainee1"].pk),
@@ -566,10 +595,11 @@ READ_ONLY = {
     "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
     "template_list", "template_detail", "opportunity_board", "opportunity_detail",
     "opportunity_monitoring_summary", "community:index", "community:directory",
+    "survey_list", "survey_results", "survey_summary", "survey_summary_download",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments",
-                    "opportunities", "community"}
+                    "opportunities", "community", "surveys"}
 
 
 def _service_url_names() -> set[str]:
@@ -600,7 +630,7 @@ def test_every_url_of_the_service_is_fuzzed_or_read_only():
 def _service_tables() -> list[str]:
     """Every table of the service's own apps (not sessions, not an audit log of reads)."""
     labels = {"accounts", "mail", "rotations", "trainees", "projects", "absences",
-              "assessments", "opportunities"}
+              "assessments", "opportunities", "community", "surveys"}
     return sorted(model._meta.db_table for model in apps.get_models()
                   if model._meta.app_label in labels and not model._meta.proxy
                   and "audit" not in model._meta.db_table)

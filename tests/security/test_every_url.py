@@ -114,6 +114,34 @@ def invitation_link(scene: Scene) -> str:
     return urlsplit(invitation_url(scene.world.trainee)).path
 
 
+SURVEY_MANAGERS = ("chair", "pd")
+
+
+def _survey(scene: Scene):
+    """The programme's temperature check, opened, answered by the trainee and with its PDF
+    summary built: made on first use, through the services."""
+    from surveys import services as survey_services
+    from surveys.models import Survey
+
+    found = Survey.objects.filter(programme=scene.world.programme).first()
+    if found is None:
+        world = scene.world
+        found = survey_services.survey_create(programme=world.programme, year=2026, by=world.pd)
+        survey_services.survey_open(survey=found, by=world.pd,
+                                    closes_on=found.programme.cohorts.get().end_date)
+        found.refresh_from_db()
+        survey_services.survey_answer(survey=found, person=world.trainee, answers={
+            question.pk: 4 if question.kind == "scale" else "Fine"
+            for question in found.questions.all()})
+        summary = survey_services.survey_summary_request(survey=found, by=world.pd)
+        survey_services.survey_summary_build(summary_id=summary.pk)
+    return found
+
+
+def survey(s): return _survey(s).pk
+def survey_summary(s): return _survey(s).summaries.order_by("created_at").first().pk
+
+
 # The one table: every URL pattern's key (namespaced name, or route when unnamed) and how it is
 # reached. A key may list variants (one address per object it can be about).
 ACCESS: dict[str, Page | tuple[Page, ...]] = {
@@ -390,6 +418,23 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "evaluation_share": tuple(Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",),
                                    post=post) for post in (False, True)),
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
+
+    # --- surveys: run by the programme's PDs and its CCG's Deputy Chair, answered by those
+    # asked (the cohort's trainee, CCG Supervisor and Project Lead) -----------------------
+    "survey_list": Page(PERSONAL, static("survey_list")),
+    "survey_create": Page(ROLE, static("survey_create"), seen_by=SURVEY_MANAGERS + ("other_pd",)),
+    "survey_detail": Page(OBJECT, url("survey_detail", survey), seen_by=SURVEY_MANAGERS),
+    "survey_open": Page(OBJECT, url("survey_open", survey), seen_by=SURVEY_MANAGERS),
+    "survey_close": Page(OBJECT, url("survey_close", survey), seen_by=SURVEY_MANAGERS, post=True),
+    "survey_answer": Page(OBJECT, url("survey_answer", survey),
+                          seen_by=("trainee", "supervisor", "lead")),
+    "survey_results": Page(OBJECT, url("survey_results", survey), seen_by=SURVEY_MANAGERS),
+    "survey_summary_request": Page(OBJECT, url("survey_summary_request", survey),
+                                   seen_by=SURVEY_MANAGERS, post=True),
+    "survey_summary": Page(OBJECT, url("survey_summary", survey, survey_summary),
+                           seen_by=SURVEY_MANAGERS),
+    "survey_summary_download": Page(OBJECT, url("survey_summary_download", survey,
+                                                survey_summary), seen_by=SURVEY_MANAGERS),
 
     # --- absences -----------------------------------------------------------------------
     "absences:mine": Page(PERSONAL, static("absences:mine")),
