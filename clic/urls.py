@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("clic.mail.urls")),
     path("", include("assessments.urls")),
     path("", include("absences.urls")),
+    path("", include("interests.urls")),
     path("", include("clic.audit.urls")),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "projects",
     "absences",
     "assessments",
+    "interests",
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
@@ -315,6 +316,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=7, minute=0)},
     "evaluation-invitations": {"task": "assessments.tasks.evaluation_invitations_send",
                                "schedule": crontab(hour=8, minute=0)},
+    # Once a year each person who must declare interests and has not in 12 months.
+    "interests-declaration-reminders": {"task": "interests.tasks.declaration_reminders_send",
+                                        "schedule": crontab(hour=7, minute=30)},
     "retention": {"task": "clic.accounts.tasks.retention_run",
                   "schedule": crontab(hour=3, minute=30)},
 }
