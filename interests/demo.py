@@ -1,7 +1,8 @@
 """The demo's register of interests, through the services: the CCG Supervisor, the Project
-Lead and the PD declare interests, the Deputy Clinical Chair has nothing to declare, and the
-PD's paid advisory role at the demo CCG flags on the demo presentation day, where the PD
-(signed in as pd@clic.test) confirms they have no conflict or steps aside for each trainee."""
+Lead and both PDs declare interests, the Deputy Clinical Chair has nothing to declare, and
+the second PD's paid advisory role at the demo CCG flags on the demo presentation day: both
+PDs see it there, and pd2@clic.test confirms no conflict or steps aside for each trainee
+(pd@clic.test, with no such interest, still records the assessments)."""
 
 import datetime
 
@@ -26,7 +27,7 @@ def load(data: DemoData) -> None:
         starts_on=today - datetime.timedelta(days=900),
         ends_on=today - datetime.timedelta(days=200))
     interest_declare(
-        person=people["pd"], kind=Interest.Kind.FINANCIAL,
+        person=people["pd2"], kind=Interest.Kind.FINANCIAL,
         organisation=Organisation.objects.get(pk=data.ccg.pk), organisation_name="",
         description="Paid sessional GP adviser to the CCG's urgent care review.",
         starts_on=today - datetime.timedelta(days=400), ends_on=None)

@@ -39,6 +39,7 @@ from clic.accounts.models import Organisation, Role
 from clic.audit.models import AuditEvent
 from clic.mail.catalogue import Recipient, code_choices
 from clic.mail.models import OutboundEmail
+from interests.models import ConflictDecision, Interest
 from projects.models import CommissioningStage, Concern, MeetingKind
 from rotations.models import Session
 from trainees.models import Weekday
@@ -221,6 +222,17 @@ def _cohort_fields(scene: Scene) -> dict:
             "directors": several(*_person_ids(scene, "pd", "pd2")),
             "als_facilitator": choice(*_person_ids(scene, "pd", "pd2")),
             "teaching_venue": text("Education Centre"), "ccg_venue": text("CCG offices")}
+
+
+def _interest_of(scene: Scene, login: str):
+    return Interest.objects.filter(person=scene.people[login]).first()
+
+
+def _interest_fields(scene: Scene) -> dict:
+    return {"kind": choice(*Interest.Kind.values), "organisation": choice(scene.running.ccg_id, ""),
+            "organisation_name": text("Kent Community Health NHS Foundation Trust", ""),
+            "description": text("Sessional adviser"),
+            "starts_on": date(*_near(scene, -400, 0)), "ends_on": date(*_near(scene, -1, 30))}
 
 
 def _derbyshire_template(scene: Scene):
@@ -461,6 +473,13 @@ FORMS: list[Form] = [
     Form("evaluation_answer", "trainee1", lambda s: (s.running.pk,), lambda s: {
         **{name: choice(1, 3, 5) for name in EVALUATION_RATINGS},
         "went_well": text(), "improve": text(), "other_comments": text()}),
+    # Register of interests
+    Form("interest_declare", "supervisor", fields=_interest_fields),
+    Form("interest_edit", "supervisor", lambda s: (_interest_of(s, "supervisor").pk,),
+         _interest_fields),
+    Form("interests_nothing_to_declare", "chair", reachable=False),
+    Form("conflict_decide", "pd2", lambda s: (s.placements["trainee1"].pk,), lambda s: {
+        "choice": choice(*ConflictDecision.Choice.values)}),
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "trainee": choice(s.placements["trainee1"].pk),
@@ -506,7 +525,7 @@ READ_ONLY = {
     "absences:start", "absences:detail", "absences:programme", "absences:ccg",
     "absences:ccg_register", "absences:programme_csv", "absences:supervised", "data_export",
     "data_export_download", "trainee_page", "concerns_received", "cohort_timetable_overview",
-    "template_list", "template_detail",
+    "template_list", "template_detail", "interests_mine", "interests_register",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments"}
@@ -540,7 +559,7 @@ def test_every_url_of_the_service_is_fuzzed_or_read_only():
 def _service_tables() -> list[str]:
     """Every table of the service's own apps (not sessions, not an audit log of reads)."""
     labels = {"accounts", "mail", "rotations", "trainees", "projects", "absences",
-              "assessments"}
+              "assessments", "interests"}
     return sorted(model._meta.db_table for model in apps.get_models()
                   if model._meta.app_label in labels and not model._meta.proxy
                   and "audit" not in model._meta.db_table)

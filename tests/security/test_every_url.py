@@ -50,6 +50,7 @@ PROGRAMME = ("pa", "pd")
 MARKS = ("trainee", "es", "pd")
 INVITED = ("trainee", "supervisor", "lead", "es", "chair", "pd")  # S13 of the presentation day
 MANAGERS_ANYWHERE = ("pa", "pd", "other_pd")
+DECLARERS = ("supervisor", "other_ccg_supervisor", "lead", "es", "chair", "pd", "other_pd")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,28 @@ def fresh_reflective_entry(scene: Scene) -> str:
     entry.pk = None
     entry.save()
     return reverse("reflective_entry_delete", args=[entry.pk])
+
+
+def supervisors_interest(scene: Scene):
+    """The CCG Supervisor's interest in the trainee's CCG: it flags on the presentation day,
+    where the supervisor sits on the panel."""
+    from interests import services as interest_services
+    from interests.models import Interest
+
+    supervisor = scene.world.supervisor
+    return Interest.objects.filter(person=supervisor).first() or interest_services.interest_declare(
+        person=supervisor, kind=Interest.Kind.FINANCIAL, organisation=scene.world.ccg,
+        organisation_name="", description="Paid adviser", starts_on=scene.day.date,
+        ends_on=None)
+
+
+def supervisors_interest_edit(scene: Scene) -> str:
+    return reverse("interest_edit", args=[supervisors_interest(scene).pk])
+
+
+def supervisors_conflict(scene: Scene) -> str:
+    supervisors_interest(scene)
+    return reverse("conflict_decide", args=[placement(scene)])
 
 
 def invitation_link(scene: Scene) -> str:
@@ -379,6 +402,18 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "evaluation_share": tuple(Page(OBJECT, url("evaluation_share", cohort), seen_by=("pd",),
                                    post=post) for post in (False, True)),
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
+
+    # --- interests ----------------------------------------------------------------------
+    # Those who must declare: the CCG Supervisors, Project Leads, PDs and Deputy Chairs, and
+    # the presentation panel (the ES is invited to the scene's day); PDs read the register.
+    "interests_mine": Page(ROLE, static("interests_mine"), seen_by=DECLARERS),
+    "interest_declare": Page(ROLE, static("interest_declare"), seen_by=DECLARERS),
+    "interests_nothing_to_declare": Page(ROLE, static("interests_nothing_to_declare"),
+                                         seen_by=DECLARERS, post=True),
+    "interests_register": Page(ROLE, static("interests_register"), seen_by=("pd", "other_pd")),
+    "interest_edit": Page(OBJECT, supervisors_interest_edit, seen_by=("supervisor",)),
+    # Only the person whose declared interest flags on the trainee's presentation day.
+    "conflict_decide": Page(OBJECT, supervisors_conflict, seen_by=("supervisor",)),
 
     # --- absences -----------------------------------------------------------------------
     "absences:mine": Page(PERSONAL, static("absences:mine")),
