@@ -1,6 +1,5 @@
 """Declaring interests in tests, through the service."""
 
-import datetime
 
 from interests import services
 from interests.models import Interest
