@@ -1,8 +1,8 @@
 """The demo's register of interests, through the services: the CCG Supervisor, the Project
 Lead and both PDs declare interests, the Deputy Clinical Chair has nothing to declare, and
-the second PD's paid advisory role at the demo CCG flags on the demo presentation day: both
-PDs see it there, and pd2@clic.test confirms no conflict or steps aside for each trainee
-(pd@clic.test, with no such interest, still records the assessments)."""
+the PD's paid advisory role at the demo CCG flags on the demo presentation day, where
+pd@clic.test confirms no conflict or steps aside for each trainee (pd2@clic.test, whose
+interest is elsewhere, records the assessments as in the browser journey)."""
 
 import datetime
 
@@ -27,12 +27,12 @@ def load(data: DemoData) -> None:
         starts_on=today - datetime.timedelta(days=900),
         ends_on=today - datetime.timedelta(days=200))
     interest_declare(
-        person=people["pd2"], kind=Interest.Kind.FINANCIAL,
+        person=people["pd"], kind=Interest.Kind.FINANCIAL,
         organisation=Organisation.objects.get(pk=data.ccg.pk), organisation_name="",
         description="Paid sessional GP adviser to the CCG's urgent care review.",
         starts_on=today - datetime.timedelta(days=400), ends_on=None)
     interest_declare(
-        person=people["pd"], kind=Interest.Kind.NON_FINANCIAL_PERSONAL, organisation=None,
+        person=people["pd2"], kind=Interest.Kind.NON_FINANCIAL_PERSONAL, organisation=None,
         organisation_name="Canterbury Carers' Support",
         description="Unpaid trustee of the charity.",
         starts_on=today - datetime.timedelta(days=1500), ends_on=None)

@@ -84,7 +84,7 @@ def conflict_decide(request, placement_id):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded: {decision.get_choice_display().lower()} "
-                                      f"({flag.placement.trainee.full_name}).")
+            messages.success(request, f"Your choice for {flag.placement.trainee.full_name} is "
+                                      f"recorded: {decision.get_choice_display()}.")
             return redirect("interests_mine")
     return render(request, "interests/conflict.html", {"flag": flag, "form": form})

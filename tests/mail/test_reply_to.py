@@ -28,7 +28,7 @@ EXPECTED_REPLY_TO = {
     "ABS-SICK-CHANGED": {"trainee"}, "ABS-SICK-WITHDRAWN": {"trainee"},
     "ABS-CHANGED": {"trainee"}, "ABS-DECISION": {"pd"}, "PROJECT_AGREED": {"supervisor"},
     "MEETING_INVITE": {"supervisor"}, "MEETING_CANCELLED": {"supervisor"},
-    "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(),
+    "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(), "INTERESTS-REMINDER": set(),
 }
 
 
@@ -48,6 +48,11 @@ def _queue(world, row):
             code="OUTBOX-ALERT", to=[world.pd.email, world.pa.email], template=row.template,
             context={"failed": 1, "queued": 0, "failed_last_day": 1, "path": "/outbox/"},
             event_key="outbox-alert:test")
+    if row.code == "INTERESTS-REMINDER":
+        return email_queue_template(
+            code=row.code, to=[world.supervisor.email], template=row.template,
+            context={"because": "CCG Supervisor", "last_declared": None, "path": "/interests/"},
+            event_key="interests-reminder:test")
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),

@@ -478,7 +478,7 @@ FORMS: list[Form] = [
     Form("interest_edit", "supervisor", lambda s: (_interest_of(s, "supervisor").pk,),
          _interest_fields),
     Form("interests_nothing_to_declare", "chair", reachable=False),
-    Form("conflict_decide", "pd2", lambda s: (s.placements["trainee1"].pk,), lambda s: {
+    Form("conflict_decide", "pd", lambda s: (s.placements["trainee1"].pk,), lambda s: {
         "choice": choice(*ConflictDecision.Choice.values)}),
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
