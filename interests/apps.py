@@ -15,6 +15,13 @@ class InterestsConfig(AppConfig):
         assessment_selectors.conflict_flags.register("interests", day_conflicts)
         assessment_selectors.assessment_refusals.register("interests", assessment_refusal)
 
+        # A person's register is in their subject access export.
+        from clic.accounts import exporters
+
+        from .data_rights import register_of
+
+        exporters.person_records.register("interests", register_of)
+
         # The demo's declarations, after the presentation day they flag on.
         from clic.accounts import demo as accounts_demo
 

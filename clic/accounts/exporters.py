@@ -33,6 +33,8 @@ placements = Registry("subject access: the person's placements")
 placement_parts = Registry("subject access: parts of placement.json")
 # files(placement) -> {file name: content} in the placement's folder
 placement_files = Registry("subject access: files of a placement's folder")
+# records(user) -> {file name: data} of the person's own records outside any placement
+person_records = Registry("subject access: the person's records outside placements")
 
 HIDDEN_BODY = "(Not included: this email carried a one-time sign-in link.)"
 
@@ -94,6 +96,9 @@ def subject_access_zip(user) -> bytes:
             for files in placement_files:
                 for name, content in files(placement).items():
                     archive.writestr(f"{folder}/{name}", content)
+        for records in person_records:
+            for name, data in records(user).items():
+                archive.writestr(name, _json(data))
         archive.writestr("emails.json", _json(_emails(user, own)))
     return buffer.getvalue()
 
@@ -105,6 +110,8 @@ placements/<cohort>/  for each rotation: placement.json (your timetable, absence
                       notes, project, meetings, progress log, HR checklist, presentation,
                       feedback, assessments and reflective entries) and its PDFs
 emails.json           every email sent to you or about you (sign-in links left out)
+interests.json        your register of interests, "nothing to declare" declarations and
+                      choices about trainees you had declared an interest in (if any)
 
 Feedback given anonymously stays anonymous. Ask your Programme Administrator about anything
 you think is wrong or missing.
