@@ -72,7 +72,8 @@ def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
 
 def test_the_demo_steps_run_in_the_order_each_needs():
     apps = [step.load.__module__.split(".")[-2] for step in demo.steps]
-    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "mail"]
+    assert apps == ["trainees", "rotations", "absences", "assessments", "projects", "interests",
+                    "mail", "trainees", "mail"]
 
 
 def test_the_home_page_parts_fill_the_role_panels_projects_first():
