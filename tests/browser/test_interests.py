@@ -3,28 +3,20 @@ declares an interest in the trainees' CCG, sees it flagged on the presentation d
 aside for one trainee, and on the day the service refuses their assessment of her."""
 
 import pytest
-from django.core.management import call_command
 
 from assessments.models import PresentationAssessment
 from interests.models import ConflictDecision, Interest
 from rotations.demo import running_cohort
+from tests.browser import test_journeys
 from tests.browser.test_journeys import main_text, sign_in_as, visit
 from tests.fixtures.browser import axe_check
 from trainees.models import Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London",
-            "viewport": {"width": 1100, "height": 900}}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.CLIC_MFA_ENFORCED = False
-    call_command("load_demo")
+# The journeys' fixtures: the demo, and the browser's locale, time zone and window.
+browser_context_args = test_journeys.browser_context_args
+demo = test_journeys.demo
 
 
 def test_declare_see_the_flag_step_aside_and_the_assessment_refuses(page, live_server, demo,
