@@ -13,6 +13,7 @@ from absences.models import Absence
 from absences.selectors import COUNTED, absence_routing, known_last_day, timetable_for
 from clic.accounts.models import User
 from clic.mail.notices import EmailPlan, Notice, email_plan
+from clic.registry import Registry
 from projects import rules as project_rules
 from projects.models import Meeting, Project
 from rotations.models import Cohort
@@ -41,6 +42,26 @@ from .models import (
     ReflectiveEntry,
 )
 from .rules import directs_cohort_q, follows_placement, follows_placement_q
+
+# Conflicts of interest. The register of interests sits above this app: it registers here
+# the flags the presentation day and assessment pages show (`part(day=, placements=,
+# person=)`: the flags of the day's panel and assessors, or only of `person`) and a check
+# that refuses a person's assessment of a trainee (`part(person=, placement=)`: the message,
+# or ""), so this app names no app above it.
+conflict_flags: Registry = Registry("conflict-of-interest flags on the presentation pages")
+assessment_refusals: Registry = Registry("refusals of a person's assessment of a trainee")
+
+
+def conflicts_on(day: PresentationDay, placements, *, person=None) -> list:
+    """The flags every registered part raises for these placements on the day."""
+    return [flag for part in conflict_flags
+            for flag in part(day=day, placements=placements, person=person)]
+
+
+def assessment_refusal(person, placement: Placement) -> str:
+    """Why this person may not assess this trainee, or ""."""
+    return next((reason for part in assessment_refusals
+                 if (reason := part(person=person, placement=placement))), "")
 
 # Bar widths come in steps (CSS classes in static/assessments/assessments.css): no inline style.
 CHART_MAX = 6

@@ -93,9 +93,10 @@ def presentation_schedule(request, cohort_id):
 
 def presentation_day(request, day_id):
     day = selectors.presentation_day_for_pd(request.user, day_id)
+    sheet = selectors.attendance_sheet(day)
     return render(request, "assessments/presentation_day.html", {
-        "day": day, "cohort": day.cohort, "today": timezone.localdate(),
-        **selectors.attendance_sheet(day)})
+        "day": day, "cohort": day.cohort, "today": timezone.localdate(), **sheet,
+        "conflicts": selectors.conflicts_on(day, [slot.placement for slot in sheet["slots"]])})
 
 
 def presentation_day_move(request, day_id):
@@ -264,8 +265,13 @@ def presentation_feedback(request, placement_id):
 
 def assessment_detail(request, placement_id):
     placement = selectors.placement_for_marks(request.user, placement_id)
+    can_assess = is_pd_of_cohort(request.user, placement.cohort)
+    slot = selectors.own_slot(placement) if can_assess else None
     return render(request, "assessments/assessment_detail.html", {
-        "placement": placement, "can_assess": is_pd_of_cohort(request.user, placement.cohort),
+        "placement": placement, "can_assess": can_assess,
+        "conflicts": (selectors.conflicts_on(slot.day, [placement], person=request.user)
+                      if slot else []),
+        "refusal": selectors.assessment_refusal(request.user, placement) if can_assess else "",
         **selectors.assessments_of(placement)})
 
 

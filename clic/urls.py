@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("absences.urls")),
     path("", include("surveys.urls")),
+    path("", include("interests.urls")),
     path("", include("clic.audit.urls")),
     path("", include("opportunities.urls")),
     path("", include("community.urls")),

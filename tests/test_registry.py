@@ -63,7 +63,7 @@ def test_every_app_adds_its_part_of_a_placement_to_the_export_in_order():
     assert apps == ["trainees", "rotations", "absences", "projects", "assessments"]
     assert [part.__module__ for part in exporters.placements] == ["trainees.data_rights"]
     assert [part.__module__ for part in exporters.person_files] == [
-        "community.data_rights", "opportunities.data_rights"]
+        "community.data_rights", "interests.data_rights", "opportunities.data_rights"]
 
 
 def test_every_app_with_free_text_about_a_trainee_has_a_retention_step():
@@ -79,7 +79,8 @@ def test_the_demo_steps_run_in_the_order_each_needs():
     # and the opportunities board after both, as it publishes to both programmes; the
     # temperature checks ask the alumni, so they come after the community's step.
     assert apps == ["trainees", "rotations", "absences", "assessments", "projects",
-                    "community", "mail", "surveys", "trainees", "mail", "opportunities"]
+                    "interests", "community", "mail", "surveys", "trainees", "mail",
+                    "opportunities"]
 
 
 def test_the_home_page_parts_fill_the_role_panels_projects_first():

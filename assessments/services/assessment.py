@@ -21,7 +21,7 @@ from ..models import (
     Grade,
     PresentationAssessment,
 )
-from ..selectors import not_yet_presented
+from ..selectors import assessment_refusal, not_yet_presented
 from .ratings import check_rating
 
 MAX_CBD_CAPABILITIES = 3
@@ -34,9 +34,10 @@ class CapabilitySpec:
     justification: str
 
 
-def _require_presented(placement: Placement) -> None:
-    """Neither assessment before the trainee has presented (selectors.not_yet_presented)."""
-    reason = not_yet_presented(placement)
+def _require_presented(placement: Placement, by: User) -> None:
+    """Neither assessment before the trainee has presented (selectors.not_yet_presented), nor
+    by someone a registered check refuses (a conflict of interest: selectors.assessment_refusal)."""
+    reason = not_yet_presented(placement) or assessment_refusal(by, placement)
     if reason:
         raise ValidationError(reason)
 
@@ -62,7 +63,7 @@ def presentation_assessment_record(*, placement: Placement, by: User, relevance:
         errors.setdefault("feedback", []).append("Give the trainee your feedback.")
     if errors:
         raise ValidationError(errors)
-    _require_presented(placement)
+    _require_presented(placement, by)
     assessment = (PresentationAssessment.objects.select_for_update()
                   .filter(placement=placement).first())
     if assessment is None:
@@ -117,7 +118,7 @@ def case_based_discussion_record(*, placement: Placement, by: User, case: str,
         errors.setdefault("__all__", []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    _require_presented(placement)
+    _require_presented(placement, by)
     cbd = CaseBasedDiscussion.objects.select_for_update().filter(placement=placement).first()
     if cbd is None:
         cbd = CaseBasedDiscussion(placement=placement, version=0)

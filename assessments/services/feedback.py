@@ -7,6 +7,7 @@ from django.utils import timezone
 from clic.accounts.models import User
 
 from ..models import PresentationFeedback, PresentationInvitation, PresentationSlot
+from ..selectors import assessment_refusal
 from .ratings import check_rating
 
 
@@ -26,6 +27,9 @@ def presentation_feedback_give(*, slot: PresentationSlot, giver: User, went_well
                                   attendance=PresentationInvitation.Attendance.PRESENT).exists():
         raise ValidationError("Only people recorded as present at the presentations can give "
                               "feedback on them.")
+    refusal = assessment_refusal(giver, slot.placement)
+    if refusal:
+        raise ValidationError(refusal)
     errors: dict[str, list[str]] = {}
     if not went_well.strip():
         errors.setdefault("went_well", []).append("Say what went well.")

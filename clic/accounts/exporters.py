@@ -118,6 +118,8 @@ emails.json           every email sent to you or about you (sign-in links left o
 opportunities.json    the leadership roles you said you are interested in, and your digest
                       subscription (equality monitoring answers are kept without your name,
                       so they cannot be included)
+interests.json        your register of interests, "nothing to declare" declarations and
+                      choices about trainees you had declared an interest in (if any)
 
 Feedback given anonymously stays anonymous. Ask your Programme Administrator about anything
 you think is wrong or missing.

@@ -282,6 +282,12 @@ CATALOGUE: tuple[CatalogueRow, ...] = (
                  "To every Programme Director and Administrator, once per incident: counts "
                  "only, and a link to the outbox.",
                  per_programme=False),
+    CatalogueRow("INTERESTS-REMINDER", "Yearly reminder to declare interests", (),
+                 "mail/interests/reminder",
+                 "To each CCG Supervisor, Project Lead, PD, Deputy Clinical Chair and "
+                 "presentation panel member who has declared nothing (not even \"nothing to "
+                 "declare\") in 12 months: once a year at most.",
+                 per_programme=False),
     CatalogueRow("ACCOUNT", "Account emails (password reset, address verification)", (), None,
                  "To the account holder; worded by the sign-in system.", confidential=True,
                  per_programme=False),

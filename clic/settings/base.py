@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "opportunities",
     "community",  # alumni, mentoring and the alumni directory (issue 24)
     "surveys",
+    "interests",
 ]
 
 MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
@@ -323,6 +324,9 @@ CELERY_BEAT_SCHEDULE = {
                             "schedule": crontab(hour=7, minute=30, day_of_week="mon")},
     "survey-reminders": {"task": "surveys.tasks.survey_reminders_send",
                          "schedule": crontab(hour=9, minute=0)},
+    # Once a year each person who must declare interests and has not in 12 months.
+    "interests-declaration-reminders": {"task": "interests.tasks.declaration_reminders_send",
+                                        "schedule": crontab(hour=7, minute=30)},
     "retention": {"task": "clic.accounts.tasks.retention_run",
                   "schedule": crontab(hour=3, minute=30)},
 }

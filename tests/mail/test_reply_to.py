@@ -31,6 +31,7 @@ EXPECTED_REPLY_TO = {
     "INVITE": {"pd"}, "ACCOUNT": set(), "OUTBOX-ALERT": set(), "OPP-DIGEST": set(),
     "MENTOR-PAIRED": {"pd"},
     "SURVEY": {"pd"}, "SURVEY-REMIND": {"pd"},
+    "INTERESTS-REMINDER": set(),
 }
 
 
@@ -67,6 +68,11 @@ def _queue(world, row):
             code=row.code, to=[world.trainee.email, world.supervisor.email],
             template=row.template, context={"invited_by": world.pd, "path": "/surveys/1/"},
             event_key=f"{row.code}:test")
+    if row.code == "INTERESTS-REMINDER":
+        return email_queue_template(
+            code=row.code, to=[world.supervisor.email], template=row.template,
+            context={"because": "CCG Supervisor", "last_declared": None, "path": "/interests/"},
+            event_key="interests-reminder:test")
     if row.code == "ACCOUNT":
         return email_queue_rendered(code="ACCOUNT", message=EmailMessage(
             subject="Reset your password", body="A link", to=[world.trainee.email]),

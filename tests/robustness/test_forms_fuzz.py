@@ -40,6 +40,7 @@ from clic.audit.models import AuditEvent
 from clic.mail.catalogue import Recipient, code_choices
 from clic.mail.models import OutboundEmail
 from community.models import Alumnus, MentoringPair
+from interests.models import ConflictDecision, Interest
 from projects.models import CommissioningStage, Concern, MeetingKind
 from rotations.models import Session
 from trainees.models import Weekday
@@ -252,6 +253,17 @@ def _cohort_fields(scene: Scene) -> dict:
             "directors": several(*_person_ids(scene, "pd", "pd2")),
             "als_facilitator": choice(*_person_ids(scene, "pd", "pd2")),
             "teaching_venue": text("Education Centre"), "ccg_venue": text("CCG offices")}
+
+
+def _interest_of(scene: Scene, login: str):
+    return Interest.objects.filter(person=scene.people[login]).first()
+
+
+def _interest_fields(scene: Scene) -> dict:
+    return {"kind": choice(*Interest.Kind.values), "organisation": choice(scene.running.ccg_id, ""),
+            "organisation_name": text("Kent Community Health NHS Foundation Trust", ""),
+            "description": text("Sessional adviser"),
+            "starts_on": date(*_near(scene, -400, 0)), "ends_on": date(*_near(scene, -1, 30))}
 
 
 def _derbyshire_template(scene: Scene):
@@ -516,6 +528,13 @@ FORMS: list[Form] = [
         f"question_{question.pk}": choice(1, 3, 5) if question.kind == "scale" else text()
         for question in _open_survey(s).questions.all()}),
     Form("survey_summary_request", "pd", lambda s: (_open_survey(s).pk,), reachable=False),
+    # Register of interests
+    Form("interest_declare", "supervisor", fields=_interest_fields),
+    Form("interest_edit", "supervisor", lambda s: (_interest_of(s, "supervisor").pk,),
+         _interest_fields),
+    Form("interests_nothing_to_declare", "chair", reachable=False),
+    Form("conflict_decide", "pd", lambda s: (s.placements["trainee1"].pk,), lambda s: {
+        "choice": choice(*ConflictDecision.Choice.values)}),
     # Filters and other query strings (GET)
     Form("absences:programme", "pd", method="GET", fields=lambda s: {
         "cohort": choice(s.running.pk), "trainee": choice(s.placements["trainee1"].pk),
@@ -596,6 +615,7 @@ READ_ONLY = {
     "template_list", "template_detail", "opportunity_board", "opportunity_detail",
     "opportunity_monitoring_summary", "community:index", "community:directory",
     "survey_list", "survey_results", "survey_summary", "survey_summary_download",
+    "interests_mine", "interests_register",
 }
 # The service's own packages (anything else is Django's or allauth's).
 SERVICE_PACKAGES = {"clic", "rotations", "trainees", "projects", "absences", "assessments",
@@ -630,7 +650,7 @@ def test_every_url_of_the_service_is_fuzzed_or_read_only():
 def _service_tables() -> list[str]:
     """Every table of the service's own apps (not sessions, not an audit log of reads)."""
     labels = {"accounts", "mail", "rotations", "trainees", "projects", "absences",
-              "assessments", "opportunities", "community", "surveys"}
+              "assessments", "opportunities", "community", "surveys", "interests"}
     return sorted(model._meta.db_table for model in apps.get_models()
                   if model._meta.app_label in labels and not model._meta.proxy
                   and "audit" not in model._meta.db_table)

@@ -52,6 +52,7 @@ PROGRAMME = ("pa", "pd")
 MARKS = ("trainee", "es", "pd")
 INVITED = ("trainee", "supervisor", "lead", "es", "chair", "pd")  # S13 of the presentation day
 MANAGERS_ANYWHERE = ("pa", "pd", "other_pd")
+DECLARERS = ("supervisor", "other_ccg_supervisor", "lead", "es", "chair", "pd", "other_pd")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,28 @@ def opportunity(scene: Scene) -> int:
     found = Opportunity.objects.filter(programme=scene.world.programme).first()
     return (found or factories.OpportunityFactory(programme=scene.world.programme,
                                                   published_by=scene.world.pd)).pk
+
+
+def supervisors_interest(scene: Scene):
+    """The CCG Supervisor's interest in the trainee's CCG: it flags on the presentation day,
+    where the supervisor sits on the panel."""
+    from interests import services as interest_services
+    from interests.models import Interest
+
+    supervisor = scene.world.supervisor
+    return Interest.objects.filter(person=supervisor).first() or interest_services.interest_declare(
+        person=supervisor, kind=Interest.Kind.FINANCIAL, organisation=scene.world.ccg,
+        organisation_name="", description="Paid adviser", starts_on=scene.day.date,
+        ends_on=None)
+
+
+def supervisors_interest_edit(scene: Scene) -> str:
+    return reverse("interest_edit", args=[supervisors_interest(scene).pk])
+
+
+def supervisors_conflict(scene: Scene) -> str:
+    supervisors_interest(scene)
+    return reverse("conflict_decide", args=[placement(scene)])
 
 
 def invitation_link(scene: Scene) -> str:
@@ -420,14 +443,14 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
 
     # --- surveys: run by the programme's PDs and its CCG's Deputy Chair, answered by those
-    # asked (the cohort's trainee, CCG Supervisor and Project Lead) -----------------------
+    # asked (the cohort's trainee, CCG Supervisor and Project Lead, the programme's alumni) -----------------------
     "survey_list": Page(PERSONAL, static("survey_list")),
     "survey_create": Page(ROLE, static("survey_create"), seen_by=SURVEY_MANAGERS + ("other_pd",)),
     "survey_detail": Page(OBJECT, url("survey_detail", survey), seen_by=SURVEY_MANAGERS),
     "survey_open": Page(OBJECT, url("survey_open", survey), seen_by=SURVEY_MANAGERS),
     "survey_close": Page(OBJECT, url("survey_close", survey), seen_by=SURVEY_MANAGERS, post=True),
     "survey_answer": Page(OBJECT, url("survey_answer", survey),
-                          seen_by=("trainee", "supervisor", "lead")),
+                          seen_by=("trainee", "supervisor", "lead", "alumnus")),
     "survey_results": Page(OBJECT, url("survey_results", survey), seen_by=SURVEY_MANAGERS),
     "survey_summary_request": Page(OBJECT, url("survey_summary_request", survey),
                                    seen_by=SURVEY_MANAGERS, post=True),
@@ -435,6 +458,17 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
                            seen_by=SURVEY_MANAGERS),
     "survey_summary_download": Page(OBJECT, url("survey_summary_download", survey,
                                                 survey_summary), seen_by=SURVEY_MANAGERS),
+    # --- interests ----------------------------------------------------------------------
+    # Those who must declare: the CCG Supervisors, Project Leads, PDs and Deputy Chairs, and
+    # the presentation panel (the ES is invited to the scene's day); PDs read the register.
+    "interests_mine": Page(ROLE, static("interests_mine"), seen_by=DECLARERS),
+    "interest_declare": Page(ROLE, static("interest_declare"), seen_by=DECLARERS),
+    "interests_nothing_to_declare": Page(ROLE, static("interests_nothing_to_declare"),
+                                         seen_by=DECLARERS, post=True),
+    "interests_register": Page(ROLE, static("interests_register"), seen_by=("pd", "other_pd")),
+    "interest_edit": Page(OBJECT, supervisors_interest_edit, seen_by=("supervisor",)),
+    # Only the person whose declared interest flags on the trainee's presentation day.
+    "conflict_decide": Page(OBJECT, supervisors_conflict, seen_by=("supervisor",)),
 
     # --- absences -----------------------------------------------------------------------
     "absences:mine": Page(PERSONAL, static("absences:mine")),
