@@ -48,12 +48,12 @@ from assessments.models import (
     PresentationInvitation,
     PresentationSlot,
     ReflectiveEntry,
+    evaluation_weeks,
 )
 from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.mail.catalogue import BY_CODE, Recipient
 from projects.models import (
     HR_ITEM_KEYS,
-    MEETING_SPECS,
     CommissioningStage,
     CommitteeSubmission,
     Concern,
@@ -65,8 +65,9 @@ from projects.models import (
     ProgressEntry,
     Project,
     SummaryUpload,
+    meeting_specs,
 )
-from rotations.models import ROTATION_WEEKS, Cohort, CohortChange, Session
+from rotations.models import Cohort, CohortChange, Session
 from rotations.selectors import default_template_version
 from rotations.timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
 from trainees.models import Placement, Weekday
@@ -493,7 +494,7 @@ class Generator:
         for placement in cohort.scale_placements:
             placement.cohort = cohort
             planned.extend(plan_placement_sessions(placement))
-        changed_week = self.random.randint(3, ROTATION_WEEKS - 1)
+        changed_week = self.random.randint(3, cohort.weeks - 1)
         changed = next((s for s in planned if s.placement_id is None and s.week == changed_week
                         and s.kind == Session.Kind.TEACHING), None)
         change_at = None
@@ -546,7 +547,7 @@ class Generator:
     def _absences(self, placement: Placement, timetable: Timetable, people: CohortPeople) -> None:
         cohort = placement.cohort
         rotation_days = [day for day in (cohort.start_date + datetime.timedelta(days=n)
-                                         for n in range(ROTATION_WEEKS * 7))
+                                         for n in range(cohort.weeks * 7))
                          if not timetable.closed_reason(day)]
         taken: set[tuple[datetime.date, str]] = set()
         kinds, weights = zip(*ABSENCE_KINDS, strict=True)
@@ -673,12 +674,12 @@ class Generator:
         cohort = placement.cohort
         roles = {"ccg_supervisor": placement.ccg_supervisor, "project_lead": placement.project_lead,
                  "deputy_chair": cohort.scale_staff.chair, "trainee": placement.trainee}
-        for spec in MEETING_SPECS:
+        for spec in meeting_specs(cohort):
             if spec.optional and self.random.random() < 0.5:
                 continue
             late = not spec.optional and self.random.random() < 0.1
             week = self.random.randint(spec.first_week, spec.last_week) + (1 if late else 0)
-            date = cohort.monday_of_week(min(week, ROTATION_WEEKS)) + datetime.timedelta(
+            date = cohort.monday_of_week(min(week, cohort.weeks)) + datetime.timedelta(
                 days=placement.project_day)
             if date > self.today + datetime.timedelta(days=14):
                 continue
@@ -740,7 +741,7 @@ class Generator:
             completed or (agreed if is_agreed else proposed))
         placement.scale_project_title = title
         # Progress entries, one every few weeks, half with a comment from the supervisor.
-        for week_number in range(3, (week or ROTATION_WEEKS + 1), 3):
+        for week_number in range(3, (week or cohort.weeks + 1), 3):
             day = cohort.monday_of_week(week_number) + datetime.timedelta(days=placement.project_day)
             entry_id = self.ids[ProgressEntry].next()
             written = aware(day, datetime.time(16, 30))
@@ -814,7 +815,7 @@ class Generator:
         with fewer than two (REFLECT)."""
         cohort = placement.cohort
         counts, weights = zip(*ENTRIES_A_WEEK, strict=True)
-        for week in range(1, ROTATION_WEEKS + 1):
+        for week in range(1, cohort.weeks + 1):
             monday = cohort.monday_of_week(week)
             friday_noon = aware(monday + datetime.timedelta(days=4), datetime.time(12, 0))
             if monday > self.today:
@@ -844,7 +845,9 @@ class Generator:
         if scheduled > self.now:
             return
         closed = bank_holidays(cohort.start_date, cohort.end_date)
-        date = cohort.monday_of_week(ROTATION_WEEKS) + datetime.timedelta(days=2)
+        version = cohort.template_version
+        date = cohort.monday_of_week(version.presentation_week) + datetime.timedelta(
+            days=version.teaching_weekdays[0])
         while date in closed:
             date += datetime.timedelta(days=1)
         organiser = people.directors[0]
@@ -953,9 +956,9 @@ class Generator:
                          placement=placement, at=cbd_at)
 
     def _evaluation(self, cohort: Cohort, people: CohortPeople) -> None:
-        """Opened in week 15 (S17 to the trainees); once the rotation is over the PD shares
-        the results (S17R)."""
-        opened = aware(cohort.monday_of_week(15), datetime.time(8, 0))
+        """Opened in its first evaluation week (S17 to the trainees); once the rotation is
+        over the PD shares the results (S17R)."""
+        opened = aware(cohort.monday_of_week(evaluation_weeks(cohort)[0]), datetime.time(8, 0))
         if opened > self.now:
             return
         round_id = self.ids[EvaluationRound].next()
