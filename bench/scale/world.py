@@ -52,6 +52,9 @@ from assessments.models import (
 )
 from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.mail.catalogue import BY_CODE, Recipient
+from clic.mail.demo import host_organisation_wording
+from clic.mail.models import RoutingTable
+from clic.mail.routing import default_table
 from projects.models import (
     HR_ITEM_KEYS,
     CommissioningStage,
@@ -67,9 +70,10 @@ from projects.models import (
     SummaryUpload,
     meeting_specs,
 )
-from rotations.models import Cohort, CohortChange, Session
+from rotations.models import Cohort, CohortChange, Session, TemplateVersion
 from rotations.selectors import default_template_version
 from rotations.timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
+from trainees import demo_derbyshire
 from trainees.models import Placement, Weekday
 
 from . import names
@@ -87,6 +91,8 @@ ABSENCE_KINDS = ((Absence.Kind.SICKNESS, 40), (Absence.Kind.ANNUAL_LEAVE, 30),
 # Reflective entries logged in a week, and how often (about 1.5 a week against the 2 asked).
 ENTRIES_A_WEEK = ((0, 15), (1, 30), (2, 40), (3, 15))
 PRESENTING = "Presenting"
+# Every third programme (from the second) runs the second programme type.
+SECOND_TYPE_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,8 @@ class ProgrammeStaff:
     programme: Organisation
     directors: list[User] = field(default_factory=list)
     administrator: User | None = None
+    template_version: TemplateVersion | None = None
+    routing_table: RoutingTable | None = None
 
 
 class Generator:
@@ -382,8 +390,19 @@ class Generator:
     def _cohorts(self) -> None:
         options = self.options
         cohorts, trainees, memberships = [], [], []
-        # Every national programme runs east Kent's handbook (the migration's template).
+        # Two programmes in three run east Kent's handbook (the migration's template) and
+        # its "who is told what"; every third, from the second, a template and table of its
+        # own shaped like the demo's Derbyshire programme.
         handbook = default_template_version(self.programmes[0].programme)
+        for number, programme in enumerate(self.programmes):
+            if number % SECOND_TYPE_EVERY == 1:
+                programme.template_version = demo_derbyshire.template_make(
+                    programme.directors[0], programme.programme,
+                    name="Clinical commissioning development programme (20 weeks)")
+                programme.routing_table = host_organisation_wording(
+                    programme.programme, by=programme.directors[0])
+            else:
+                programme.template_version, programme.routing_table = handbook, default_table()
         for index, staff in enumerate(self.staff):
             programme = self.programme_of(staff)
             for term, start in enumerate(self.term_starts(offset_weeks=index % 4)):
@@ -393,7 +412,8 @@ class Generator:
                     ccg=staff.ccg, start_date=start, als_facilitator=programme.directors[term % 2],
                     teaching_venue=f"{staff.short} GP education centre",
                     ccg_venue=f"{staff.ccg.name} offices", status=Cohort.Status.PUBLISHED,
-                    template_version=handbook, weeks=handbook.weeks,
+                    template_version=programme.template_version,
+                    weeks=programme.template_version.weeks,
                     published_at=published, published_by=programme.directors[0])
                 cohort.scale_staff, cohort.scale_programme = staff, programme
                 cohort.scale_key = (index, term)
@@ -413,8 +433,10 @@ class Generator:
         for cohort, trainee in trainees:
             staff = cohort.scale_staff
             practice = self.random.choice(staff.practices)
-            day = self.random.choices([Weekday.THURSDAY, Weekday.TUESDAY, Weekday.MONDAY],
-                                      weights=[85, 10, 5])[0]
+            version = cohort.template_version
+            day = (self.random.choices([Weekday.THURSDAY, Weekday.TUESDAY, Weekday.MONDAY],
+                                       weights=[85, 10, 5])[0]
+                   if version.other_project_day_allowed else version.project_weekday)
             moved = day != Weekday.THURSDAY
             placement = Placement(
                 cohort=cohort, trainee=trainee, practice=practice,
@@ -434,6 +456,8 @@ class Generator:
             cohort.scale_placements = by_cohort[cohort.pk]
         self.cohorts = cohorts
         self.counts["cohorts"] = len(cohorts)
+        self.counts["cohorts on a programme's own template"] = sum(
+            1 for cohort in cohorts if cohort.template_version.template.programme_id)
         self.counts["placements"] = len(placements)
 
     # One cohort's history ------------------------------------------------------------------
@@ -444,7 +468,8 @@ class Generator:
         people = CohortPeople(
             cohort=cohort, placements=placements, directors=programme.directors,
             administrators=[programme.administrator], deputy_chairs=[staff.chair],
-            admin_mailbox=staff.ccg.admin_mailbox, committee_email=staff.ccg.committee_email)
+            admin_mailbox=staff.ccg.admin_mailbox, committee_email=staff.ccg.committee_email,
+            routing_table=programme.routing_table)
         pd = programme.directors[0]
         self._changes(cohort, pd)
         for placement in placements:
