@@ -88,6 +88,12 @@ class TemplateVersion(models.Model):
     def teaching_weekdays(self) -> list[int]:
         return sorted({spec["weekday"] for spec in self.teaching_sessions})
 
+    @property
+    def teaching_days_label(self) -> str:
+        """How pages name the teaching day(s): "Wednesdays", "Tuesdays and Thursdays"."""
+        days = [f"{Weekday(day).label}s" for day in self.teaching_weekdays]
+        return " and ".join(filter(None, [", ".join(days[:-1]), *days[-1:]]))
+
 
 class WeeksLater(models.Func):
     """A date plus a number of weeks, in SQL (neither database multiplies a duration alike)."""

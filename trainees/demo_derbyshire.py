@@ -35,6 +35,8 @@ PEOPLE = [
     ("pd.derbyshire", "Dr Katie Cuthbert", "Programme Director", Role.PD, "programme"),
     ("supervisor.derbyshire", "Maura Teager", "Head of Commissioning Development, "
      "Derby and Derbyshire ICB", Role.CCG_SUPERVISOR, "host"),
+    ("ccgadmin.derbyshire", "Priya Lowe", "Commissioning Support Officer, Derby and "
+     "Derbyshire ICB", Role.CCG_ADMIN, "host"),
     ("es.derbyshire", "Dr Neil Ashworth", "GP Trainer", Role.ES, "practice"),
     ("trainee.derbyshire1", "Dr Leah Marsh", "GP Specialty Trainee (ST3)", Role.TRAINEE,
      "programme"),
