@@ -205,6 +205,6 @@ def tuesday_rotation(world) -> Rotation:
 @pytest.mark.parametrize("case,kind,first,last,part,session_ref,expected", T_CASES,
                          ids=[c[0] for c in T_CASES])
 def test_a_tuesday_programme_with_half_project_days_routes_by_its_sessions_and_table(
-        tuesday_rotation, case, kind, first, last, part, session_ref, expected):
+        tuesday_rotation, case, kind, first, last, part, session_ref, expected, clock):
     test_each_report_emails_exactly_the_sop_people_once(
-        tuesday_rotation, case, kind, first, last, part, session_ref, expected)
+        tuesday_rotation, case, kind, first, last, part, session_ref, expected, clock)

@@ -320,7 +320,7 @@ def test_the_reflective_expectation_comes_from_the_cohorts_template(world):
     ReflectiveEntry.objects.create(placement=world.placement, date=monday, title="Governing body",
                                    kind=ReflectiveEntry.Kind.choices[0][0],
                                    capability=Capability.choices[0][0])
-    weeks = reflective_weeks(world.placement)
+    weeks = reflective_weeks(world.placement, today)
     assert [(week["count"], week["met"]) for week in weeks[:2]] == [(1, True), (0, False)]
 
 
