@@ -10,7 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-EVALUATION_WEEK = 15
+
+def evaluation_weeks(cohort) -> tuple[int, int]:
+    """The weeks the evaluation opens by itself: the rotation's second-last, or its last if
+    the schedule missed that one (east Kent's 16 weeks: 15 or 16)."""
+    return cohort.weeks - 1, cohort.weeks
 
 
 class Capability(models.TextChoices):
@@ -300,7 +304,7 @@ class ReflectiveEntry(models.Model):
 
 
 class EvaluationRound(models.Model):
-    """The cohort's programme evaluation, opened in week 15 (or earlier by a PD)."""
+    """The cohort's programme evaluation, opened in its second-last week (or earlier by a PD)."""
 
     cohort = models.OneToOneField("rotations.Cohort", on_delete=models.CASCADE,
                                   related_name="evaluation_round")

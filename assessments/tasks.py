@@ -14,5 +14,5 @@ def reflective_entry_reminders_send() -> int:
 
 @shared_task(name="assessments.tasks.evaluation_invitations_send", ignore_result=True)
 def evaluation_invitations_send() -> int:
-    """Daily: open the evaluation (S17) of every cohort in week 15; idempotent."""
+    """Daily: open the evaluation (S17) of every cohort in its second-last week; idempotent."""
     return len(services.evaluation_invitations_send())

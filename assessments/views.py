@@ -36,7 +36,7 @@ from .forms import (
     capability_forms,
     slot_forms,
 )
-from .models import ReflectiveEntry
+from .models import ReflectiveEntry, evaluation_weeks
 from .rules import can_log_reflective_entry, is_pd_of_cohort
 
 # Landing page ------------------------------------------------------------------------------
@@ -384,6 +384,7 @@ def evaluation_results(request, cohort_id):
     evaluation = selectors.evaluation_round_of(cohort)
     return render(request, "assessments/evaluation_results.html", {
         "cohort": cohort, "results": selectors.evaluation_results(evaluation),
+        "evaluation_week": evaluation_weeks(cohort)[0],
         "shares": evaluation.shares.select_related("sent_by") if evaluation else [],
         "share_form": ShareResultsForm()})
 
@@ -404,7 +405,8 @@ def evaluation_open(request, cohort_id):
                                       "emailed the link.")
         return redirect("evaluation_results", cohort.pk)
     return render(request, "assessments/evaluation_open.html", {
-        "cohort": cohort, "plan": plan, "evaluation": evaluation, "already": already})
+        "cohort": cohort, "plan": plan, "evaluation": evaluation, "already": already,
+        "evaluation_week": evaluation_weeks(cohort)[0]})
 
 
 def _opened_before(evaluation) -> str:
@@ -460,4 +462,5 @@ def evaluation_answer(request, cohort_id):
             messages.success(request, "Thank you: your answers are saved, without your name.")
             return redirect("evaluation_answer", cohort_id)
     return render(request, "assessments/evaluation_answer.html", {
-        "placement": placement, "evaluation": evaluation, "answered": answered, "form": form})
+        "placement": placement, "evaluation": evaluation, "answered": answered, "form": form,
+        "evaluation_week": evaluation_weeks(placement.cohort)[0]})

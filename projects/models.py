@@ -2,11 +2,14 @@
 the HR checklist, concerns, and the project summaries sent to the CCG committee."""
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+
+from rotations.models import LONGEST_ROTATION_WEEKS
 
 
 class CommissioningStage(models.TextChoices):
@@ -108,34 +111,54 @@ class MeetingSpec:
         return f"weeks {self.first_week} to {self.last_week}"
 
 
-class MeetingKind(models.TextChoices):
-    FIRST_SUPERVISOR = "first_supervisor", "First meeting with the CCG Supervisor"
-    PROJECT_LEAD = "project_lead", "Meeting with the Project Lead to define the project"
-    REVIEW_8 = "review_8", "Week 8 review"
-    REVIEW_12 = "review_12", "Week 12 review"
-    REVIEW_16 = "review_16", "Week 16 review"
-    DEPUTY_CHAIR_START = "deputy_chair_start", "Meeting the Deputy Clinical Chair (start)"
-    DEPUTY_CHAIR_END = "deputy_chair_end", "Meeting the Deputy Clinical Chair (end)"
+# A review is named by the week it falls in ("review_8": "Week 8 review"), so a programme's
+# template can put its reviews in any week.
+MeetingKind = models.TextChoices("MeetingKind", [
+    ("FIRST_SUPERVISOR", ("first_supervisor", "First meeting with the CCG Supervisor")),
+    ("PROJECT_LEAD", ("project_lead", "Meeting with the Project Lead to define the project")),
+    *[(f"REVIEW_{week}", (f"review_{week}", f"Week {week} review"))
+      for week in range(2, LONGEST_ROTATION_WEEKS + 1)],
+    ("DEPUTY_CHAIR_START", ("deputy_chair_start", "Meeting the Deputy Clinical Chair (start)")),
+    ("DEPUTY_CHAIR_END", ("deputy_chair_end", "Meeting the Deputy Clinical Chair (end)")),
+])
 
 
-# The meetings the handbook's SOP expects, in rotation order.
-MEETING_SPECS: tuple[MeetingSpec, ...] = (
-    MeetingSpec(MeetingKind.FIRST_SUPERVISOR, MeetingKind.FIRST_SUPERVISOR.label, 1, 1,
-                "ccg_supervisor", ("ccg_supervisor",)),
-    MeetingSpec(MeetingKind.PROJECT_LEAD, MeetingKind.PROJECT_LEAD.label, 1, 2,
-                "project_lead", ("project_lead",)),
-    MeetingSpec(MeetingKind.DEPUTY_CHAIR_START, MeetingKind.DEPUTY_CHAIR_START.label, 1, 2,
-                "trainee", ("deputy_chair",), optional=True),
-    MeetingSpec(MeetingKind.REVIEW_8, MeetingKind.REVIEW_8.label, 8, 8,
-                "ccg_supervisor", ("ccg_supervisor", "project_lead")),
-    MeetingSpec(MeetingKind.REVIEW_12, MeetingKind.REVIEW_12.label, 12, 12,
-                "ccg_supervisor", ("ccg_supervisor", "project_lead")),
-    MeetingSpec(MeetingKind.REVIEW_16, MeetingKind.REVIEW_16.label, 16, 16,
-                "ccg_supervisor", ("ccg_supervisor", "project_lead")),
-    MeetingSpec(MeetingKind.DEPUTY_CHAIR_END, MeetingKind.DEPUTY_CHAIR_END.label, 15, 16,
-                "trainee", ("deputy_chair",), optional=True),
-)
-MEETING_SPEC_BY_KIND = {spec.kind: spec for spec in MEETING_SPECS}
+@functools.lru_cache(maxsize=64)
+def _meeting_specs_for(meeting_weeks: tuple[int, ...]) -> tuple[MeetingSpec, ...]:
+    weeks = sorted(set(meeting_weeks))
+    if not weeks:
+        return ()
+    # The run of consecutive weeks the list opens with is the start of the placement: the
+    # first supervisor meeting in its first week, the Project Lead's by its last (east Kent:
+    # weeks 1 and 2). Every later week is a review; the Deputy Clinical Chair is met again
+    # in the last review's week or the week before.
+    opening = 1
+    while opening < len(weeks) and weeks[opening] == weeks[opening - 1] + 1:
+        opening += 1
+    first, settled, last = weeks[0], weeks[opening - 1], weeks[-1]
+    return (
+        MeetingSpec(MeetingKind.FIRST_SUPERVISOR, MeetingKind.FIRST_SUPERVISOR.label,
+                    first, first, "ccg_supervisor", ("ccg_supervisor",)),
+        MeetingSpec(MeetingKind.PROJECT_LEAD, MeetingKind.PROJECT_LEAD.label, first, settled,
+                    "project_lead", ("project_lead",)),
+        MeetingSpec(MeetingKind.DEPUTY_CHAIR_START, MeetingKind.DEPUTY_CHAIR_START.label,
+                    first, settled, "trainee", ("deputy_chair",), optional=True),
+        *(MeetingSpec(MeetingKind(f"review_{week}"), MeetingKind(f"review_{week}").label,
+                      week, week, "ccg_supervisor", ("ccg_supervisor", "project_lead"))
+          for week in weeks[opening:]),
+        MeetingSpec(MeetingKind.DEPUTY_CHAIR_END, MeetingKind.DEPUTY_CHAIR_END.label,
+                    max(first, last - 1), last, "trainee", ("deputy_chair",), optional=True),
+    )
+
+
+def meeting_specs(cohort) -> tuple[MeetingSpec, ...]:
+    """The meetings the SOP expects of the cohort's placements, in rotation order, from the
+    meeting weeks of its template version (select `cohort__template_version` with it)."""
+    return _meeting_specs_for(tuple(cohort.template_version.meeting_weeks))
+
+
+def meeting_spec(cohort, kind: str) -> MeetingSpec | None:
+    return next((spec for spec in meeting_specs(cohort) if spec.kind == kind), None)
 
 
 def new_meeting_uid() -> str:
@@ -185,10 +208,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.date:%d %b %Y})"
-
-    @property
-    def spec(self) -> MeetingSpec:
-        return MEETING_SPEC_BY_KIND[self.kind]
 
     @property
     def is_held(self) -> bool:

@@ -26,7 +26,6 @@ from trainees.selectors import (
 
 from . import rules
 from .models import (
-    MEETING_SPECS,
     CommitteeSubmission,
     Concern,
     HRChecklist,
@@ -36,6 +35,7 @@ from .models import (
     ProgressEntry,
     Project,
     SummaryUpload,
+    meeting_specs,
 )
 
 # After week 2 an outstanding HR item or an unagreed project counts as overdue.
@@ -119,7 +119,7 @@ def meeting_plan(placement, today: datetime.date) -> list[PlannedMeeting]:
     cohort = placement.cohort
     by_kind = {meeting.kind: meeting for meeting in placement.meetings.all()}
     plan = []
-    for spec in MEETING_SPECS:
+    for spec in meeting_specs(cohort):
         meeting = by_kind.get(spec.kind)
         opens_on, due_by = spec.opens_on(cohort), spec.due_by(cohort)
         if meeting is not None and meeting.is_held:
@@ -319,8 +319,10 @@ class SupervisionRow:
 
 
 def _with_row_relations(placements):
-    """What _rows reads of each placement besides the placement itself."""
-    return _with_summary_flag(placements.select_related("project", "hr_checklist")
+    """What _rows reads of each placement besides the placement itself (the cohort's
+    template version: its meeting weeks)."""
+    return _with_summary_flag(placements.select_related("cohort__template_version", "project",
+                                                        "hr_checklist")
                               .prefetch_related(Prefetch("meetings",
                                                          queryset=Meeting.objects.order_by())))
 
@@ -395,6 +397,7 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     people = ("ccg_supervisor", "project_lead", "educational_supervisor")
     placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)).only(
         "project_day", "cohort__name", "cohort__start_date", "cohort__weeks",
+        "cohort__template_version", "cohort__template_version__meeting_weeks",
         "cohort__ccg__name", "practice__name", "project", "hr_checklist",
         *(f"{person}__{column}" for person in people
           for column in ("full_name", "job_title", "email", "phone"))))
@@ -426,7 +429,9 @@ def _home_rows(user, today: datetime.date) -> list[SupervisionRow]:
         .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
         # Of the placement, its cohort and people only what the tables and rows read.
         .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
-              "cohort__start_date", "cohort__weeks", "trainee__full_name", "ccg_supervisor__full_name",
+              "cohort__start_date", "cohort__weeks", "cohort__template_version",
+              "cohort__template_version__meeting_weeks",
+              "trainee__full_name", "ccg_supervisor__full_name",
               "project", "hr_checklist"))
     return _rows_of(placements, today, progress=False)
 

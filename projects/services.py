@@ -19,15 +19,13 @@ from clic.accounts.services import user_invite
 from clic.audit import services as audit
 from clic.mail.catalogue import Recipient
 from clic.mail.services import Attachment, sop_notify
-from rotations.models import ROTATION_WEEKS, Cohort
+from rotations.models import LONGEST_ROTATION_WEEKS, Cohort
 from trainees.models import Placement
 
 from . import rules, validators
 from .exporters import meeting_invitation
 from .models import (
     HR_ITEM_KEYS,
-    MEETING_SPEC_BY_KIND,
-    MEETING_SPECS,
     PROJECT_SUBSTANCE_FIELDS,
     CommissioningStage,
     CommitteeSubmission,
@@ -41,6 +39,8 @@ from .models import (
     ProgressEntry,
     Project,
     SummaryUpload,
+    meeting_spec,
+    meeting_specs,
 )
 from .selectors import committee_notice, committee_submission_of, default_attendees, meeting_attendee_choices
 
@@ -242,11 +242,11 @@ def project_lead_invite(*, placement: Placement, email: str, full_name: str, by:
 # Meetings -----------------------------------------------------------------------------------
 
 
-def _spec(kind: str) -> MeetingSpec:
-    try:
-        return MEETING_SPEC_BY_KIND[kind]
-    except KeyError:
-        raise ValidationError({"kind": "Choose one of the meetings the SOP expects."}) from None
+def _spec(placement: Placement, kind: str) -> MeetingSpec:
+    spec = meeting_spec(placement.cohort, kind)
+    if spec is None:
+        raise ValidationError({"kind": "Choose one of the meetings the SOP expects."})
+    return spec
 
 
 def _attendees(placement: Placement, attendees: Iterable[User] | None,
@@ -270,7 +270,7 @@ def meeting_schedule(*, placement: Placement, kind: str, date: datetime.date, by
     calendar feed of each attendee."""
     _require(rules.can_manage_meetings(by, placement),
              "Only the trainee, CCG Supervisor or Project Lead can arrange this meeting.")
-    spec = _spec(kind)
+    spec = _spec(placement, kind)
     _check_in_rotation(placement, date, "date", "The meeting")
     if start_time and end_time and end_time <= start_time:
         raise ValidationError({"end_time": "The meeting must end after it starts."})
@@ -303,7 +303,7 @@ def meeting_cancel(*, placement: Placement, kind: str, by: User) -> None:
     a higher SEQUENCE) and the meeting goes back to not arranged, leaving every diary."""
     _require(rules.can_manage_meetings(by, placement),
              "Only the trainee, CCG Supervisor or Project Lead can cancel this meeting.")
-    _spec(kind)
+    _spec(placement, kind)
     meeting = Meeting.objects.select_for_update().filter(placement=placement, kind=kind).first()
     if meeting is None:
         raise ValidationError("This meeting is not arranged.")
@@ -341,7 +341,7 @@ def meeting_record(*, placement: Placement, kind: str, held_on: datetime.date, n
     """Record an SOP meeting as held, with short notes and the actions agreed."""
     _require(rules.can_manage_meetings(by, placement),
              "Only the trainee, CCG Supervisor or Project Lead can record this meeting.")
-    spec = _spec(kind)
+    spec = _spec(placement, kind)
     today = timezone.localdate()
     _check_in_rotation(placement, held_on, "held_on", "The meeting")
     if held_on > today:
@@ -387,11 +387,13 @@ def meeting_reminders_send() -> list[MeetingNotice]:
     should have arranged it. Each stage goes once per meeting; a stage whose week has passed
     is not sent late. Optional meetings (the Deputy Clinical Chair's) get no escalation."""
     today = timezone.localdate()
-    earliest_start = today - datetime.timedelta(weeks=ROTATION_WEEKS + 2)
+    # Any template's last meeting escalates at most two weeks after its end.
+    earliest_start = today - datetime.timedelta(weeks=LONGEST_ROTATION_WEEKS + 2)
     placements = (Placement.objects
                   .filter(cohort__status=Cohort.Status.PUBLISHED,
                           cohort__start_date__lte=today, cohort__start_date__gt=earliest_start)
-                  .select_related("cohort__ccg", "cohort__programme", "trainee", "ccg_supervisor",
+                  .select_related("cohort__ccg", "cohort__programme", "cohort__template_version",
+                                  "trainee", "ccg_supervisor",
                                   "project_lead")
                   .prefetch_related("meetings", "meeting_notices"))
     sent = []
@@ -399,7 +401,7 @@ def meeting_reminders_send() -> list[MeetingNotice]:
         cohort = placement.cohort
         meetings = {meeting.kind: meeting for meeting in placement.meetings.all()}
         notices = {(notice.kind, notice.stage) for notice in placement.meeting_notices.all()}
-        for spec in MEETING_SPECS:
+        for spec in meeting_specs(cohort):
             meeting = meetings.get(spec.kind)
             if meeting is not None and meeting.is_held:
                 continue

@@ -29,7 +29,7 @@ from .forms import (
     ProjectLeadForm,
     SummariesForm,
 )
-from .models import HR_ITEMS, MEETING_SPEC_BY_KIND, Meeting, Project
+from .models import HR_ITEMS, Meeting, Project, meeting_spec
 from .validators import kind_for_name
 
 
@@ -195,8 +195,8 @@ def meeting_list(request, placement_id):
         can_manage=rules.can_manage_meetings(request.user, placement)))
 
 
-def _spec_or_404(kind):
-    spec = MEETING_SPEC_BY_KIND.get(kind)
+def _spec_or_404(placement, kind):
+    spec = meeting_spec(placement.cohort, kind)
     if spec is None:
         raise Http404("No such meeting.")
     return spec
@@ -205,7 +205,7 @@ def _spec_or_404(kind):
 def meeting_schedule(request, placement_id, kind):
     placement = _placement(request, placement_id)
     _allow(rules.can_manage_meetings(request.user, placement))
-    spec = _spec_or_404(kind)
+    spec = _spec_or_404(placement, kind)
     meeting = placement.meetings.filter(kind=kind).prefetch_related("attendees").first()
     if meeting is not None and meeting.is_held:
         messages.info(request, "This meeting is already recorded as held.")
@@ -237,7 +237,7 @@ def meeting_cancel(request, placement_id, kind):
     """Cancelling is a page of its own: what is cancelled, and who is emailed, then a button."""
     placement = _placement(request, placement_id)
     _allow(rules.can_manage_meetings(request.user, placement))
-    spec = _spec_or_404(kind)
+    spec = _spec_or_404(placement, kind)
     meeting = placement.meetings.filter(kind=kind).first()
     if meeting is None or meeting.is_held:
         raise Http404("No arranged meeting to cancel.")
@@ -255,7 +255,7 @@ def meeting_cancel(request, placement_id, kind):
 def meeting_record(request, placement_id, kind):
     placement = _placement(request, placement_id)
     _allow(rules.can_manage_meetings(request.user, placement))
-    spec = _spec_or_404(kind)
+    spec = _spec_or_404(placement, kind)
     meeting = placement.meetings.filter(kind=kind).first()
     today = timezone.localdate()
     initial = {"held_on": meeting.date if meeting else min(today, placement.cohort.end_date)}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clic.accounts.demo import PROGRAMME_NAME, DemoData
 
-from .models import ROTATION_WEEKS, Cohort, Session
+from .models import Cohort, Session, day_after_rotation
 from .services import cohort_publish, session_update
 
 CHANGED_WEEK = 7
@@ -37,9 +37,9 @@ def running_cohort() -> Cohort:
     """The demo's cohort in week 6 (for the tests, the load test and the benchmark that
     start from load_demo): last year's is published too."""
     today = timezone.localdate()
-    return Cohort.objects.get(status=Cohort.Status.PUBLISHED, start_date__lte=today,
-                              start_date__gt=today - datetime.timedelta(weeks=ROTATION_WEEKS),
-                              programme__name=PROGRAMME_NAME)
+    return (Cohort.objects.alias(day_after_rotation=day_after_rotation())
+            .get(status=Cohort.Status.PUBLISHED, start_date__lte=today,
+                 day_after_rotation__gt=today, programme__name=PROGRAMME_NAME))
 
 
 def clear(*, organisations, people) -> None:

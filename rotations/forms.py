@@ -7,7 +7,13 @@ from clic.accounts.models import User
 from clic.forms import DateField, PersonChoiceField, person_label
 
 from .models import LONGEST_ROTATION_WEEKS, Cohort, Session, TemplateVersion, Weekday
-from .selectors import ccgs, directors_of, programmes_directed_by, template_versions_for
+from .selectors import (
+    ccgs,
+    default_template_version,
+    directors_of,
+    programmes_directed_by,
+    template_versions_for,
+)
 from .services import cohort_errors, session_errors, template_content, template_content_errors
 
 
@@ -80,7 +86,9 @@ class CohortForm(forms.Form):
                                start_date=data.get("start_date"),
                                directors=data.get("directors") or [],
                                als_facilitator=data.get("als_facilitator"),
-                               template_version=data.get("template_version"), today=today)
+                               template_version=(data.get("template_version")
+                                                 or default_template_version(programme)),
+                               today=today)
         for field, messages in errors.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)

@@ -7,7 +7,7 @@ from django.db import models
 from clic.accounts.models import Organisation
 from clic.pdf import BackgroundPdf
 
-# East Kent's handbook length: the windows that look back over "about a rotation" use it.
+# East Kent's handbook length (the invented cohort of the example emails).
 ROTATION_WEEKS = 16
 # The longest programme a template may describe.
 LONGEST_ROTATION_WEEKS = 52
@@ -88,6 +88,35 @@ class TemplateVersion(models.Model):
     @property
     def teaching_weekdays(self) -> list[int]:
         return sorted({spec["weekday"] for spec in self.teaching_sessions})
+
+    @property
+    def teaching_days_label(self) -> str:
+        """How pages name the teaching day(s): "Wednesdays", "Tuesdays and Thursdays"."""
+        days = [f"{Weekday(day).label}s" for day in self.teaching_weekdays]
+        return " and ".join(filter(None, [", ".join(days[:-1]), *days[-1:]]))
+
+
+class WeeksLater(models.Func):
+    """A date plus a number of weeks, in SQL (neither database multiplies a duration alike)."""
+
+    arity = 2
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection,
+                              template="(%(expressions)s * INTERVAL '7 days')::date",
+                              arg_joiner=" + ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection,
+                              template="date(%(expressions)s) || ' days')",
+                              arg_joiner=", '+' || (7 * ", **extra_context)
+
+
+def day_after_rotation(path: str = "") -> WeeksLater:
+    """The day after a cohort's last day (`Cohort.end_date` + 1), in SQL, from its own
+    length; `path` reaches the cohort from another model ("cohort__")."""
+    return WeeksLater(models.F(f"{path}start_date"), models.F(f"{path}weeks"))
 
 
 class Cohort(models.Model):

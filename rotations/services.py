@@ -15,7 +15,6 @@ from . import notifications, selectors
 from .exporters import portfolio_document
 from .models import (
     LONGEST_ROTATION_WEEKS,
-    ROTATION_WEEKS,
     Cohort,
     CohortChange,
     ProgrammeTemplate,
@@ -28,8 +27,6 @@ from .timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessi
 
 logger = logging.getLogger(__name__)
 
-# How far back a new cohort may start: about a term (one rotation).
-START_DATE_WINDOW_PAST = datetime.timedelta(weeks=ROTATION_WEEKS)
 START_DATE_WINDOW_FUTURE = datetime.timedelta(days=3 * 365)
 
 
@@ -39,7 +36,9 @@ def cohort_errors(*, programme: Organisation | None, ccg: Organisation | None,
                   template_version: TemplateVersion | None = None,
                   today: datetime.date | None = None) -> dict[str, list[str]]:
     """Everything wrong with a cohort's details, by field. `today` also checks the start date
-    is not more than a term in the past (left out when only invariants are checked)."""
+    is not more than a term in the past: no earlier than the template version's length (any
+    template's longest, without one) before today. Left out when only invariants are
+    checked."""
     errors: dict[str, list[str]] = {}
     directors = list(directors)
     if programme is not None and programme.kind != Organisation.Kind.PROGRAMME:
@@ -51,10 +50,12 @@ def cohort_errors(*, programme: Organisation | None, ccg: Organisation | None,
             errors.setdefault("start_date", []).append(
                 f"The rotation starts on a Monday; {start_date:%A %d %B %Y} is a "
                 f"{start_date:%A}.")
-        if today is not None and start_date < today - START_DATE_WINDOW_PAST:
+        weeks = template_version.weeks if template_version else LONGEST_ROTATION_WEEKS
+        earliest = today - datetime.timedelta(weeks=weeks) if today is not None else None
+        if earliest is not None and start_date < earliest:
             errors.setdefault("start_date", []).append(
                 "That is more than a term in the past: a cohort must start no earlier than "
-                f"{today - START_DATE_WINDOW_PAST:%d %B %Y}.")
+                f"{earliest:%d %B %Y}.")
         if today is not None and start_date > today + START_DATE_WINDOW_FUTURE:
             errors.setdefault("start_date", []).append(
                 "That is more than three years away: check the year.")

@@ -125,3 +125,22 @@ def handbook_version() -> TemplateVersion:
     version, _ = TemplateVersion.objects.get_or_create(template=template, number=1,
                                                        defaults=migration.HANDBOOK)
     return version
+
+
+def lengthen(cohort: Cohort, *, by: User, weeks: int = 20,
+             meeting_weeks: tuple[int, ...] = (1, 6, 12, 18, 20)) -> Cohort:
+    """Plan an unpublished cohort from a longer copy of the handbook, shaped like the demo's
+    Derbyshire template: `weeks` long, its SOP meetings in `meeting_weeks`."""
+    from rotations.services import template_content, template_copy, template_version_save
+
+    template = template_copy(source=handbook_version(), programme=cohort.programme,
+                             name=f"{weeks}-week programme for {cohort}", by=by)
+    content = template_content(template.versions.get())
+    activities = content["activities"]
+    version, _ = template_version_save(template=template, by=by, **{
+        **content, "weeks": weeks, "meeting_weeks": list(meeting_weeks),
+        "presentation_week": weeks,
+        "activities": [activities[min(week, len(activities) - 1)] for week in range(weeks)]})
+    cohort.template_version, cohort.weeks = version, weeks
+    cohort.save(update_fields=["template_version", "weeks"])
+    return cohort

@@ -6,7 +6,7 @@ import datetime
 from django.db.models import QuerySet
 
 from clic.accounts.exporters import person_summary
-from rotations.models import ROTATION_WEEKS
+from rotations.models import day_after_rotation
 
 from .models import Placement
 
@@ -33,7 +33,6 @@ def placement_of(user, placement) -> dict:
 
 def placements_ended_before(cutoff: datetime.date) -> QuerySet[Placement]:
     """Placements whose cohort's last day is before `cutoff`, oldest first."""
-    # A cohort ends 16 weeks less a day after it starts (Cohort.end_date).
-    latest_start = cutoff - datetime.timedelta(weeks=ROTATION_WEEKS, days=-1)
-    return (Placement.objects.filter(cohort__start_date__lt=latest_start)
+    return (Placement.objects.alias(day_after_rotation=day_after_rotation("cohort__"))
+            .filter(day_after_rotation__lte=cutoff)
             .select_related("cohort", "trainee").order_by("cohort__start_date", "pk"))

@@ -10,7 +10,7 @@ import datetime
 from clic.accounts import services as accounts_services
 from clic.accounts.demo import DEMO_PASSWORD, DemoData, demo_email
 from clic.accounts.models import Organisation, Role, RoleMembership
-from rotations.models import Cohort, ProgrammeTemplate, Weekday
+from rotations.models import Cohort, ProgrammeTemplate, TemplateVersion, Weekday
 from rotations.selectors import default_template_version
 from rotations.services import (
     cohort_create,
@@ -35,6 +35,8 @@ PEOPLE = [
     ("pd.derbyshire", "Dr Katie Cuthbert", "Programme Director", Role.PD, "programme"),
     ("supervisor.derbyshire", "Maura Teager", "Head of Commissioning Development, "
      "Derby and Derbyshire ICB", Role.CCG_SUPERVISOR, "host"),
+    ("ccgadmin.derbyshire", "Priya Lowe", "Commissioning Support Officer, Derby and "
+     "Derbyshire ICB", Role.CCG_ADMIN, "host"),
     ("es.derbyshire", "Dr Neil Ashworth", "GP Trainer", Role.ES, "practice"),
     ("trainee.derbyshire1", "Dr Leah Marsh", "GP Specialty Trainee (ST3)", Role.TRAINEE,
      "programme"),
@@ -58,13 +60,14 @@ def _week(week: int) -> list[dict]:
             {"kind": "project", "title": "Personal learning log and reading"}]
 
 
-def _template(pd, programme) -> ProgrammeTemplate:
+def template_make(pd, programme, name: str = "Derbyshire development programme (20 weeks)"
+                  ) -> TemplateVersion:
     """Derbyshire's own template: a copy of the handbook, changed as its PD would on the
-    template page."""
+    template page (also the national benchmark's second programme type)."""
     template = template_copy(source=default_template_version(programme), programme=programme,
-                             name="Derbyshire development programme (20 weeks)", by=pd)
+                             name=name, by=pd)
     handbook = template.versions.get()
-    template_version_save(template=template, by=pd, **{
+    version, _ = template_version_save(template=template, by=pd, **{
         **template_content(handbook),
         "weeks": WEEKS,
         "teaching_sessions": [
@@ -82,7 +85,7 @@ def _template(pd, programme) -> ProgrammeTemplate:
         "presentation_title": "Panel presentation: the commissioning cycle of a care pathway, "
                               "to an executive panel",
         "entries_per_week": 1, "organisation_word": "host organisation"})
-    return template
+    return version
 
 
 def load(data: DemoData) -> None:
@@ -104,7 +107,7 @@ def load(data: DemoData) -> None:
         accounts_services.invitation_accept(user=person, password=DEMO_PASSWORD)
         people[login] = person
     pd = people["pd.derbyshire"]
-    _template(pd, programme)
+    template_make(pd, programme)
     week1 = data.today - datetime.timedelta(days=data.today.weekday(), weeks=RUNNING_WEEK - 1)
     cohort = cohort_create(
         name=f"Derbyshire development programme {week1:%B %Y}", programme=programme,

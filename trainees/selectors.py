@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from clic.accounts.access import access_for
 from clic.accounts.models import Role
 from clic.registry import Registry
-from rotations.models import ROTATION_WEEKS
+from rotations.models import LONGEST_ROTATION_WEEKS, day_after_rotation
 from rotations.selectors import ORGANISATION_ROLES, cohorts_managed_by, reached_cohorts
 
 from .models import Placement
@@ -86,8 +86,8 @@ def visible_placement_ids(user) -> list[int]:
 
 def _placements(ids) -> QuerySet[Placement]:
     return (Placement.objects.filter(pk__in=ids)
-            .select_related("cohort", "cohort__ccg", "trainee", "practice", "ccg_supervisor",
-                            "project_lead", "educational_supervisor"))
+            .select_related("cohort__ccg", "cohort__template_version", "trainee", "practice",
+                            "ccg_supervisor", "project_lead", "educational_supervisor"))
 
 
 def placements_visible_to(user) -> QuerySet[Placement]:
@@ -110,8 +110,8 @@ def placements_in_role(user, role: str) -> QuerySet[Placement]:
         # Their own: neither joined to themselves nor ordered by their own name (each join
         # left out spares the planner).
         return placements.select_related(None).select_related(
-            "cohort__ccg", "practice", "ccg_supervisor", "project_lead",
-            "educational_supervisor").order_by("cohort")
+            "cohort__ccg", "cohort__template_version", "practice", "ccg_supervisor",
+            "project_lead", "educational_supervisor").order_by("cohort")
     return _for_tables(placements)
 
 
@@ -126,27 +126,28 @@ def _for_tables(placements) -> QuerySet[Placement]:
 RECENT = datetime.timedelta(weeks=4)
 
 
-def _earliest_current_start(today: datetime.date) -> datetime.date:
-    """Cohorts that started after this have not ended, or ended within RECENT."""
-    return today - datetime.timedelta(weeks=ROTATION_WEEKS) - RECENT
-
-
 def current_placements(placements, today: datetime.date):
-    """Placements of cohorts that have not yet ended, or ended within the last four weeks:
-    the trainees a home page lists, however many years of cohorts a person has seen."""
-    return placements.filter(cohort__start_date__gt=_earliest_current_start(today))
+    """Placements of cohorts that have not yet ended, or ended within the last four weeks,
+    each cohort by its own length: the trainees a home page lists, however many years of
+    cohorts a person has seen. The start date bound (any template's longest) keeps the
+    search to the index."""
+    earliest_start = today - datetime.timedelta(weeks=LONGEST_ROTATION_WEEKS) - RECENT
+    return (placements.alias(day_after_rotation=day_after_rotation("cohort__"))
+            .filter(cohort__start_date__gt=earliest_start,
+                    day_after_rotation__gt=today - RECENT))
 
 
 def is_current(placement: Placement, today: datetime.date) -> bool:
     """current_placements' test, for a placement already read with its cohort."""
-    return placement.cohort.start_date > _earliest_current_start(today)
+    return placement.cohort.end_date >= today - RECENT
 
 
 def earlier_placements(user, today: datetime.date) -> QuerySet[Placement]:
     """The trainees of the cohorts before those, that the person saw in any role but as a
     trainee, newest cohort first."""
     return (_for_tables(_placements(visible_placement_ids(user)).exclude(trainee=user))
-            .filter(cohort__start_date__lte=_earliest_current_start(today))
+            .alias(day_after_rotation=day_after_rotation("cohort__"))
+            .filter(day_after_rotation__lte=today - RECENT)
             .order_by("-cohort__start_date", "trainee__full_name", "pk"))
 
 

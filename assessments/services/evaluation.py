@@ -1,4 +1,5 @@
-"""The end-of-rotation evaluation: opening it (S17, automatically in week 15 or 16), the
+"""The end-of-rotation evaluation: opening it (S17, automatically in the
+rotation's last two weeks), the
 trainees' answers and sharing the results."""
 
 import datetime
@@ -8,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clic.accounts.models import User
-from rotations.models import Cohort
+from rotations.models import LONGEST_ROTATION_WEEKS, Cohort
 from trainees.models import Placement
 
 from ..models import (
@@ -16,12 +17,10 @@ from ..models import (
     EvaluationResponse,
     EvaluationResultsShare,
     EvaluationRound,
+    evaluation_weeks,
 )
 from ..selectors import evaluation_invitation, evaluation_results, evaluation_results_notice
 from .ratings import check_rating
-
-# The evaluation opens automatically in week 15 (or 16, if the schedule missed week 15).
-EVALUATION_AUTO_WEEKS = (15, 16)
 
 
 @transaction.atomic
@@ -35,12 +34,12 @@ def evaluation_open(*, cohort: Cohort, by: User | None = None) -> EvaluationRoun
 
 
 def evaluation_invitations_send() -> list[EvaluationRound]:
-    """The daily beat: open the evaluation of every cohort in week 15 (or 16)."""
+    """The daily beat: open the evaluation of every cohort in its evaluation weeks."""
     today = timezone.localdate()
-    earliest = today - datetime.timedelta(weeks=max(EVALUATION_AUTO_WEEKS))
+    earliest = today - datetime.timedelta(weeks=LONGEST_ROTATION_WEEKS)
     opened = []
     for cohort in Cohort.objects.filter(start_date__gt=earliest, start_date__lte=today):
-        if cohort.week_of(today) in EVALUATION_AUTO_WEEKS:
+        if cohort.week_of(today) in evaluation_weeks(cohort):
             opened.append(evaluation_open(cohort=cohort))
     return opened
 

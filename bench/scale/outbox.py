@@ -19,7 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from clic.mail.catalogue import BY_CODE, Recipient
 from clic.mail.examples import example_email
-from clic.mail.models import OutboundEmail
+from clic.mail.models import OutboundEmail, RoutingTable
+from clic.mail.routing import routing_row
 from clic.mail.services import _message_id, named_roles
 
 from .bulk import Table
@@ -46,6 +47,7 @@ class CohortPeople:
     deputy_chairs: list  # the CCG's
     admin_mailbox: str
     committee_email: str
+    routing_table: RoutingTable  # the version the programme's emails follow
 
 
 def resolve(recipients, *, placement, people: CohortPeople) -> list[Addressee]:
@@ -115,19 +117,25 @@ class Outbox:
     COLUMNS = ["code", "idempotency_key", "message_id", "to_email", "to_name", "recipient_roles",
                "subject", "body_text", "body_html", "attachments", "status", "attempts",
                "last_error", "created_at", "next_attempt_at", "enqueued_at", "claimed_at",
-               "sent_at", "content_type_id", "object_id", "placement_id", "cohort_id"]
+               "sent_at", "content_type_id", "object_id", "placement_id", "cohort_id",
+               "routing_table_id"]
 
     def __init__(self, *, now: datetime.datetime):
         self.now = now
         self.table = Table.of(OutboundEmail, self.COLUMNS)
         self.by_code: dict[str, int] = {}
-        self._wording: dict[str, tuple[str, str, str]] = {}
+        self._wording: dict[tuple[int, str], tuple[str, str, str, int | None]] = {}
         self._content_types: dict[type, int] = {}
 
-    def _example(self, code: str) -> tuple[str, str, str]:
-        if code not in self._wording:
-            self._wording[code] = example_email(BY_CODE[code])
-        return self._wording[code]
+    def _example(self, table: RoutingTable, code: str) -> tuple[str, str, str, int | None]:
+        """The row's example as the programme's table words it, and the table version that
+        produced it (none for an email outside the tables)."""
+        key = (table.pk, code)
+        if key not in self._wording:
+            row = routing_row(code, table.programme_id)
+            self._wording[key] = (*example_email(BY_CODE[code], row),
+                                  row.table_id if row is not None else None)
+        return self._wording[key]
 
     def content_type(self, model) -> int:
         if model not in self._content_types:
@@ -144,7 +152,7 @@ class Outbox:
         row = BY_CODE[code]
         addressees = resolve(row.recipients if recipients is None else recipients,
                              placement=placement, people=people)
-        subject, text, html = self._example(code)
+        subject, text, html, table_id = self._example(people.routing_table, code)
         trainee = placement.trainee.full_name if placement is not None else people.cohort.name
         subject = subject.replace(EXAMPLE_TRAINEE, trainee)[:300]
         text, html = text.replace(EXAMPLE_TRAINEE, trainee), html.replace(EXAMPLE_TRAINEE, trainee)
@@ -157,7 +165,7 @@ class Outbox:
                 ", ".join(addressee.roles)[:300], subject, text, html, list(attachments),
                 OutboundEmail.Status.SENT, 1, "", at, at, at, at + datetime.timedelta(seconds=1),
                 at + datetime.timedelta(seconds=2), content_type, about_id,
-                only.pk if only is not None else None, people.cohort.pk)
+                only.pk if only is not None else None, people.cohort.pk, table_id)
         self.by_code[code] = self.by_code.get(code, 0) + len(addressees)
         return len(addressees)
 

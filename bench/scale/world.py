@@ -48,12 +48,15 @@ from assessments.models import (
     PresentationInvitation,
     PresentationSlot,
     ReflectiveEntry,
+    evaluation_weeks,
 )
 from clic.accounts.models import Organisation, Role, RoleMembership, User
 from clic.mail.catalogue import BY_CODE, Recipient
+from clic.mail.demo import host_organisation_wording
+from clic.mail.models import RoutingTable
+from clic.mail.routing import default_table
 from projects.models import (
     HR_ITEM_KEYS,
-    MEETING_SPECS,
     CommissioningStage,
     CommitteeSubmission,
     Concern,
@@ -65,10 +68,12 @@ from projects.models import (
     ProgressEntry,
     Project,
     SummaryUpload,
+    meeting_specs,
 )
-from rotations.models import ROTATION_WEEKS, Cohort, CohortChange, Session
+from rotations.models import Cohort, CohortChange, Session, TemplateVersion
 from rotations.selectors import default_template_version
 from rotations.timetable import bank_holidays, plan_cohort_sessions, plan_placement_sessions
+from trainees import demo_derbyshire
 from trainees.models import Placement, Weekday
 
 from . import names
@@ -86,6 +91,8 @@ ABSENCE_KINDS = ((Absence.Kind.SICKNESS, 40), (Absence.Kind.ANNUAL_LEAVE, 30),
 # Reflective entries logged in a week, and how often (about 1.5 a week against the 2 asked).
 ENTRIES_A_WEEK = ((0, 15), (1, 30), (2, 40), (3, 15))
 PRESENTING = "Presenting"
+# Every third programme (from the second) runs the second programme type.
+SECOND_TYPE_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,8 @@ class ProgrammeStaff:
     programme: Organisation
     directors: list[User] = field(default_factory=list)
     administrator: User | None = None
+    template_version: TemplateVersion | None = None
+    routing_table: RoutingTable | None = None
 
 
 class Generator:
@@ -381,8 +390,19 @@ class Generator:
     def _cohorts(self) -> None:
         options = self.options
         cohorts, trainees, memberships = [], [], []
-        # Every national programme runs east Kent's handbook (the migration's template).
+        # Two programmes in three run east Kent's handbook (the migration's template) and
+        # its "who is told what"; every third, from the second, a template and table of its
+        # own shaped like the demo's Derbyshire programme.
         handbook = default_template_version(self.programmes[0].programme)
+        for number, programme in enumerate(self.programmes):
+            if number % SECOND_TYPE_EVERY == 1:
+                programme.template_version = demo_derbyshire.template_make(
+                    programme.directors[0], programme.programme,
+                    name="Clinical commissioning development programme (20 weeks)")
+                programme.routing_table = host_organisation_wording(
+                    programme.programme, by=programme.directors[0])
+            else:
+                programme.template_version, programme.routing_table = handbook, default_table()
         for index, staff in enumerate(self.staff):
             programme = self.programme_of(staff)
             for term, start in enumerate(self.term_starts(offset_weeks=index % 4)):
@@ -392,7 +412,8 @@ class Generator:
                     ccg=staff.ccg, start_date=start, als_facilitator=programme.directors[term % 2],
                     teaching_venue=f"{staff.short} GP education centre",
                     ccg_venue=f"{staff.ccg.name} offices", status=Cohort.Status.PUBLISHED,
-                    template_version=handbook, weeks=handbook.weeks,
+                    template_version=programme.template_version,
+                    weeks=programme.template_version.weeks,
                     published_at=published, published_by=programme.directors[0])
                 cohort.scale_staff, cohort.scale_programme = staff, programme
                 cohort.scale_key = (index, term)
@@ -412,8 +433,10 @@ class Generator:
         for cohort, trainee in trainees:
             staff = cohort.scale_staff
             practice = self.random.choice(staff.practices)
-            day = self.random.choices([Weekday.THURSDAY, Weekday.TUESDAY, Weekday.MONDAY],
-                                      weights=[85, 10, 5])[0]
+            version = cohort.template_version
+            day = (self.random.choices([Weekday.THURSDAY, Weekday.TUESDAY, Weekday.MONDAY],
+                                       weights=[85, 10, 5])[0]
+                   if version.other_project_day_allowed else version.project_weekday)
             moved = day != Weekday.THURSDAY
             placement = Placement(
                 cohort=cohort, trainee=trainee, practice=practice,
@@ -433,6 +456,8 @@ class Generator:
             cohort.scale_placements = by_cohort[cohort.pk]
         self.cohorts = cohorts
         self.counts["cohorts"] = len(cohorts)
+        self.counts["cohorts on a programme's own template"] = sum(
+            1 for cohort in cohorts if cohort.template_version.template.programme_id)
         self.counts["placements"] = len(placements)
 
     # One cohort's history ------------------------------------------------------------------
@@ -443,7 +468,8 @@ class Generator:
         people = CohortPeople(
             cohort=cohort, placements=placements, directors=programme.directors,
             administrators=[programme.administrator], deputy_chairs=[staff.chair],
-            admin_mailbox=staff.ccg.admin_mailbox, committee_email=staff.ccg.committee_email)
+            admin_mailbox=staff.ccg.admin_mailbox, committee_email=staff.ccg.committee_email,
+            routing_table=programme.routing_table)
         pd = programme.directors[0]
         self._changes(cohort, pd)
         for placement in placements:
@@ -493,7 +519,7 @@ class Generator:
         for placement in cohort.scale_placements:
             placement.cohort = cohort
             planned.extend(plan_placement_sessions(placement))
-        changed_week = self.random.randint(3, ROTATION_WEEKS - 1)
+        changed_week = self.random.randint(3, cohort.weeks - 1)
         changed = next((s for s in planned if s.placement_id is None and s.week == changed_week
                         and s.kind == Session.Kind.TEACHING), None)
         change_at = None
@@ -546,7 +572,7 @@ class Generator:
     def _absences(self, placement: Placement, timetable: Timetable, people: CohortPeople) -> None:
         cohort = placement.cohort
         rotation_days = [day for day in (cohort.start_date + datetime.timedelta(days=n)
-                                         for n in range(ROTATION_WEEKS * 7))
+                                         for n in range(cohort.weeks * 7))
                          if not timetable.closed_reason(day)]
         taken: set[tuple[datetime.date, str]] = set()
         kinds, weights = zip(*ABSENCE_KINDS, strict=True)
@@ -673,12 +699,12 @@ class Generator:
         cohort = placement.cohort
         roles = {"ccg_supervisor": placement.ccg_supervisor, "project_lead": placement.project_lead,
                  "deputy_chair": cohort.scale_staff.chair, "trainee": placement.trainee}
-        for spec in MEETING_SPECS:
+        for spec in meeting_specs(cohort):
             if spec.optional and self.random.random() < 0.5:
                 continue
             late = not spec.optional and self.random.random() < 0.1
             week = self.random.randint(spec.first_week, spec.last_week) + (1 if late else 0)
-            date = cohort.monday_of_week(min(week, ROTATION_WEEKS)) + datetime.timedelta(
+            date = cohort.monday_of_week(min(week, cohort.weeks)) + datetime.timedelta(
                 days=placement.project_day)
             if date > self.today + datetime.timedelta(days=14):
                 continue
@@ -740,7 +766,7 @@ class Generator:
             completed or (agreed if is_agreed else proposed))
         placement.scale_project_title = title
         # Progress entries, one every few weeks, half with a comment from the supervisor.
-        for week_number in range(3, (week or ROTATION_WEEKS + 1), 3):
+        for week_number in range(3, (week or cohort.weeks + 1), 3):
             day = cohort.monday_of_week(week_number) + datetime.timedelta(days=placement.project_day)
             entry_id = self.ids[ProgressEntry].next()
             written = aware(day, datetime.time(16, 30))
@@ -814,7 +840,7 @@ class Generator:
         with fewer than two (REFLECT)."""
         cohort = placement.cohort
         counts, weights = zip(*ENTRIES_A_WEEK, strict=True)
-        for week in range(1, ROTATION_WEEKS + 1):
+        for week in range(1, cohort.weeks + 1):
             monday = cohort.monday_of_week(week)
             friday_noon = aware(monday + datetime.timedelta(days=4), datetime.time(12, 0))
             if monday > self.today:
@@ -844,7 +870,9 @@ class Generator:
         if scheduled > self.now:
             return
         closed = bank_holidays(cohort.start_date, cohort.end_date)
-        date = cohort.monday_of_week(ROTATION_WEEKS) + datetime.timedelta(days=2)
+        version = cohort.template_version
+        date = cohort.monday_of_week(version.presentation_week) + datetime.timedelta(
+            days=version.teaching_weekdays[0])
         while date in closed:
             date += datetime.timedelta(days=1)
         organiser = people.directors[0]
@@ -953,9 +981,9 @@ class Generator:
                          placement=placement, at=cbd_at)
 
     def _evaluation(self, cohort: Cohort, people: CohortPeople) -> None:
-        """Opened in week 15 (S17 to the trainees); once the rotation is over the PD shares
-        the results (S17R)."""
-        opened = aware(cohort.monday_of_week(15), datetime.time(8, 0))
+        """Opened in its first evaluation week (S17 to the trainees); once the rotation is
+        over the PD shares the results (S17R)."""
+        opened = aware(cohort.monday_of_week(evaluation_weeks(cohort)[0]), datetime.time(8, 0))
         if opened > self.now:
             return
         round_id = self.ids[EvaluationRound].next()

@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from clic.accounts.demo import DemoData
 
-from .models import OutboundEmail
+from .models import OutboundEmail, RoutingTable
 from .routing import current_table
 from .selectors import outbox_visible_to
 from .services import outbox_alert_raise, outbox_emails_send, routing_row_save
@@ -33,12 +33,18 @@ def routing_load(data: DemoData) -> None:
     """Derbyshire's PD words S5 for a host organisation rather than a CCG: the programme's
     table, version 1, starting from the default (after the programme templates' demo has
     made the programme and its PD)."""
-    programme, pd = data.extras["derbyshire"], data.extras["derbyshire_pd"]
+    host_organisation_wording(data.extras["derbyshire"], by=data.extras["derbyshire_pd"])
+
+
+def host_organisation_wording(programme, *, by) -> RoutingTable:
+    """The programme's table with S5 (sickness) speaking of a host organisation rather than
+    a CCG: the one reworded row of the second programme's table (the demo and the national
+    benchmark)."""
     sickness = current_table(programme.pk).rows.get(code="S5")
-    routing_row_save(programme=programme, code="S5", recipients=sickness.recipients,
-                     reply_to=sickness.reply_to,
-                     subject=sickness.subject_template,
-                     text=sickness.text_template.replace("CCG", "host organisation"), by=pd)
+    return routing_row_save(programme=programme, code="S5", recipients=sickness.recipients,
+                            reply_to=sickness.reply_to, subject=sickness.subject_template,
+                            text=sickness.text_template.replace("CCG", "host organisation"),
+                            by=by)
 
 
 def refusal_load(data: DemoData) -> None:

@@ -11,6 +11,7 @@ from assessments.models import (
     EvaluationResultsShare,
     EvaluationRound,
 )
+from tests.factories import lengthen
 
 from .helpers import addresses, emails
 
@@ -37,6 +38,20 @@ def test_week_15_opens_the_evaluation_and_sends_s17_once(world, peer, clock):
     tasks.evaluation_invitations_send()
     assert len(emails("S17")) == 3
     assert EvaluationRound.objects.count() == 2
+
+
+def test_a_longer_rotation_opens_its_evaluation_in_its_own_second_last_week(client, world,
+                                                                            clock):
+    lengthen(world.cohort, by=world.pd)
+    clock.set(world.cohort.monday_of_week(15) + datetime.timedelta(days=1))
+    tasks.evaluation_invitations_send()
+    assert not EvaluationRound.objects.filter(cohort=world.cohort).exists()
+    client.force_login(world.pd)
+    page = client.get(reverse("evaluation_open", args=[world.cohort.pk])).content.decode()
+    assert "opens by itself in week 19" in page
+    clock.set(world.cohort.monday_of_week(19))
+    tasks.evaluation_invitations_send()
+    assert EvaluationRound.objects.filter(cohort=world.cohort).exists()
 
 
 def test_pd_can_open_the_evaluation_early(client, world):

@@ -1,12 +1,13 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clic.mail.models import OutboundEmail
 from projects import selectors, services, tasks
 from projects.models import Meeting, MeetingKind, MeetingNotice
-from tests.factories import this_monday
+from tests.factories import lengthen, this_monday
 from tests.fixtures.clock import on
 
 from .helpers import publish, recipients, week_day
@@ -250,3 +251,52 @@ def test_the_beat_task_uses_todays_date(world):
     publish(world.cohort)
     assert tasks.meeting_reminders_send() >= 1
     assert MeetingNotice.objects.filter(kind=MeetingKind.REVIEW_8, stage="reminder").exists()
+
+
+# Meetings from the cohort's template --------------------------------------------------------
+
+
+def _weeks(plan) -> list[tuple[str, int, int]]:
+    return [(item.kind, item.spec.first_week, item.spec.last_week) for item in plan]
+
+
+def test_the_handbooks_meetings_are_east_kents_sop(world):
+    plan = selectors.meeting_plan(world.placement, world.cohort.start_date)
+    assert _weeks(plan) == [("first_supervisor", 1, 1), ("project_lead", 1, 2),
+                            ("deputy_chair_start", 1, 2), ("review_8", 8, 8),
+                            ("review_12", 12, 12), ("review_16", 16, 16),
+                            ("deputy_chair_end", 15, 16)]
+    assert [item.label for item in plan][3:6] == ["Week 8 review", "Week 12 review",
+                                                  "Week 16 review"]
+
+
+def test_a_longer_templates_meetings_fall_in_its_own_weeks(world):
+    lengthen(world.cohort, by=world.pd)
+    plan = selectors.meeting_plan(world.placement, world.cohort.start_date)
+    assert _weeks(plan) == [("first_supervisor", 1, 1), ("project_lead", 1, 1),
+                            ("deputy_chair_start", 1, 1), ("review_6", 6, 6),
+                            ("review_12", 12, 12), ("review_18", 18, 18),
+                            ("review_20", 20, 20), ("deputy_chair_end", 19, 20)]
+    assert plan[3].label == "Week 6 review"
+
+
+def test_a_longer_templates_reviews_are_reminded_in_its_weeks_only(world):
+    cohort = publish(lengthen(world.cohort, by=world.pd))
+    remind(week_day(cohort, 8, 1))
+    assert not recipients("MEETING_DUE")
+    remind(week_day(cohort, 6, 1))
+    assert recipients("MEETING_DUE") == {"supervisor@nhs.test"}
+    assert set(MeetingNotice.objects.values_list("kind", flat=True)) == {"review_6"}
+    remind(week_day(cohort, 21, 0))
+    assert MeetingNotice.objects.filter(kind="review_20", stage="escalation").exists()
+
+
+def test_a_meeting_the_cohorts_template_does_not_expect_is_404(client, world):
+    lengthen(world.cohort, by=world.pd)
+    client.force_login(world.supervisor)
+    assert client.get(reverse("meeting_schedule", args=[world.placement.pk, "review_8"])
+                      ).status_code == 404
+    page = client.get(reverse("meeting_schedule", args=[world.placement.pk, "review_18"]))
+    assert page.status_code == 200 and "Week 18 review" in page.content.decode()
+    with pytest.raises(ValidationError, match="meetings the SOP expects"):
+        schedule(world, kind="review_8", week=8)

@@ -14,10 +14,12 @@ from absences.models import DAY_KINDS, Absence
 from absences.selectors import timetable_for
 from absences.services import recipients_of
 from bench.scale.world import Options, generate
+from clic.accounts.models import Organisation
 from clic.mail.catalogue import row_for
-from clic.mail.models import OutboundEmail
+from clic.mail.models import OutboundEmail, RoutingTable
 from clic.mail.services import _placement_and_cohort, resolve_recipients
-from rotations.models import ROTATION_WEEKS, Cohort, Session
+from projects.models import Meeting
+from rotations.models import Cohort, Session
 from rotations.notifications import session_people
 from tests.factories import handbook_version
 from trainees.models import Placement
@@ -42,7 +44,9 @@ def generated(django_db_setup, django_db_blocker):
         # after a transactional test.
         handbook_version()
         # Without ANALYZE, whose row counts would outlive the rollback (plans.add_history).
-        generate(Options(icbs=2, years=1, today=TODAY), log=lambda line: None, analyze=False)
+        # Two programmes: the second runs the second programme type.
+        generate(Options(icbs=2, icbs_per_programme=1, years=1, today=TODAY),
+                 log=lambda line: None, analyze=False)
         yield
         transaction.set_rollback(True)
 
@@ -59,17 +63,41 @@ def test_it_builds_every_icb_with_its_cohorts_and_trainees(generated):
         assert cohort.placements.filter(cohort__ccg=cohort.ccg).count() == 6
 
 
-def test_every_session_is_inside_its_cohorts_sixteen_weeks(generated):
-    sessions = Session.objects.select_related("cohort", "placement")
+def test_every_session_is_inside_its_cohorts_weeks(generated):
+    sessions = Session.objects.select_related("cohort__template_version", "placement")
 
     assert sessions.count() > 32 * 7 * 5  # each cohort's Wednesdays and 6 project days
     for session in sessions:
         assert session.cohort.start_date <= session.date <= session.cohort.end_date
         assert session.week == session.cohort.week_of(session.date)
-        assert 1 <= session.week <= ROTATION_WEEKS
+        assert 1 <= session.week <= session.cohort.weeks
         if session.placement_id:
             assert session.placement.cohort_id == session.cohort_id
-            assert session.date.weekday() == session.placement.project_day
+            assert session.date.weekday() in (
+                session.placement.project_day, session.cohort.template_version.afternoon_weekday)
+
+
+def test_a_third_of_the_programmes_run_the_second_programme_type(generated):
+    east_kent, second = Organisation.objects.filter(kind="programme").order_by("pk")
+    assert set(Cohort.objects.filter(programme=east_kent).values_list("weeks", flat=True)) == {16}
+    assert set(Cohort.objects.filter(programme=second).values_list("weeks", flat=True)) == {20}
+    teaching = Session.objects.filter(placement__isnull=True, kind=Session.Kind.TEACHING)
+    assert {s.date.weekday() for s in teaching.filter(cohort__programme=second)} == {1}
+    assert {s.date.weekday() for s in teaching.filter(cohort__programme=east_kent)} == {2}
+    assert set(Placement.objects.filter(cohort__programme=second).values_list(
+        "project_day", flat=True)) == {3}
+    own = RoutingTable.objects.get(programme=second)
+    sickness = OutboundEmail.objects.filter(code="S5")
+    assert sickness.filter(cohort__programme=second).exists()
+    assert set(sickness.filter(cohort__programme=second).values_list(
+        "routing_table", flat=True)) == {own.pk}
+    assert all("host organisation" in email.body_text
+               for email in sickness.filter(cohort__programme=second))
+    assert not any("host organisation" in email.body_text
+                   for email in sickness.filter(cohort__programme=east_kent))
+    meetings = Meeting.objects.filter(placement__cohort__programme=second)
+    assert meetings.filter(kind="review_6").exists()
+    assert not meetings.filter(kind="review_8").exists()
 
 
 def test_every_absence_is_inside_its_rotation_and_on_a_rotation_day(generated):

@@ -46,6 +46,19 @@ def test_a_cohort_that_ended_within_four_weeks_is_still_current(client, world):
     assert "None yet." in client.get(reverse("earlier_trainees")).content.decode()
 
 
+def test_a_longer_cohort_is_current_by_its_own_length(client, world):
+    """A 20-week cohort 23 weeks in ended three weeks ago; one 25 weeks in, five."""
+    [recent] = _earlier_cohort(world, 1, weeks_ago=20 + 3 - 1, label="Recent")
+    [ended] = _earlier_cohort(world, 1, weeks_ago=20 + 5 - 1, label="Ended")
+    for placement in (recent, ended):
+        factories.lengthen(placement.cohort, by=world.pd)
+    client.force_login(world.supervisor)
+    home = client.get(reverse("home")).content.decode()
+    assert recent.trainee.full_name in home and ended.trainee.full_name not in home
+    earlier = client.get(reverse("earlier_trainees")).content.decode()
+    assert ended.trainee.full_name in earlier and recent.trainee.full_name not in earlier
+
+
 def test_no_link_without_earlier_trainees_nor_for_a_trainee(client, world):
     _earlier_cohort(world, 1)
     for person in (world.other_ccg_supervisor, world.trainee):
