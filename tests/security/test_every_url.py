@@ -443,7 +443,7 @@ ACCESS: dict[str, Page | tuple[Page, ...]] = {
     "evaluation_answer": Page(OBJECT, url("evaluation_answer", cohort), seen_by=("trainee",)),
 
     # --- surveys: run by the programme's PDs and its CCG's Deputy Chair, answered by those
-    # asked (the cohort's trainee, CCG Supervisor and Project Lead, the programme's alumni) -----------------------
+    # asked (the cohort's trainee, CCG Supervisor and Project Lead; the programme's alumni)
     "survey_list": Page(PERSONAL, static("survey_list")),
     "survey_create": Page(ROLE, static("survey_create"), seen_by=SURVEY_MANAGERS + ("other_pd",)),
     "survey_detail": Page(OBJECT, url("survey_detail", survey), seen_by=SURVEY_MANAGERS),
