@@ -147,7 +147,7 @@ def _check_table(table: list[list[str]], *, cohort) -> tuple[list[TraineeRow],
         values = {key: cell.strip() for key, cell in zip(keys, cells, strict=True)}
         day_text = values.get("project_day", "")
         agreed_text = values.get("project_day_agreed", "").lower()
-        day = parse_day(day_text)
+        day = parse_day(day_text, blank=version.project_weekday)
         agreed = agreed_text in YES
         row = TraineeRow(
             name=values.get("name", ""), email=values.get("email", "").lower(),

@@ -40,11 +40,12 @@ class TraineeRow:
     project_lead_name: str = ""
 
 
-def parse_day(text: str) -> int | None:
-    """A weekday from 'Thursday', 'thu', '3'... ; blank means Thursday; None if unknown."""
+def parse_day(text: str, *, blank: int) -> int | None:
+    """A weekday from 'Thursday', 'thu', '3'... ; blank means `blank` (the template's default
+    project day); None if unknown."""
     text = (text or "").strip().lower().rstrip(".")
     if not text:
-        return Weekday.THURSDAY
+        return blank
     if text in DAY_NAMES:
         return DAY_NAMES[text]
     return None

@@ -73,13 +73,14 @@ def trainee_enrol(*, cohort: Cohort, row: TraineeRow, by: User | None) -> Placem
             email=row.project_lead_email,
             full_name=row.project_lead_name or name_from_email(row.project_lead_email),
             roles=[(Role.PROJECT_LEAD, cohort.ccg)], invited_by=by)
-    thursday = row.project_day == Weekday.THURSDAY
+    # Agreement is for another day than the template's: none is recorded for its own.
+    usual_day = row.project_day == cohort.template_version.project_weekday
     return placement_add(cohort=cohort, trainee=trainee, practice=practice,
                          educational_supervisor=es, ccg_supervisor=supervisor, project_lead=lead,
                          project_day=row.project_day,
-                         agreed_by_pd=row.agreed_by_pd and not thursday,
-                         agreed_by_es=row.agreed_by_es and not thursday,
-                         agreed_by_supervisor=row.agreed_by_supervisor and not thursday, by=by)
+                         agreed_by_pd=row.agreed_by_pd and not usual_day,
+                         agreed_by_es=row.agreed_by_es and not usual_day,
+                         agreed_by_supervisor=row.agreed_by_supervisor and not usual_day, by=by)
 
 
 @transaction.atomic

@@ -293,3 +293,24 @@ def test_a_supervisors_name_longer_than_a_person_can_have_is_listed_on_its_line(
     _refused_on_its_line(client, world, "\r\n".join(lines).encode(), line=3,
                          column="Educational Supervisor name",
                          message="Enter a name of 200 characters or fewer.")
+
+
+def test_a_blank_project_day_is_the_cohorts_template_day_and_needs_no_agreement(client, world):
+    from rotations.services import template_content, template_copy, template_version_save
+    from tests import factories
+
+    template = template_copy(source=factories.handbook_version(), programme=world.programme,
+                             name="Monday projects", by=world.pd)
+    version, _ = template_version_save(template=template, by=world.pd, **{
+        **template_content(template.versions.get()), "project_weekday": Weekday.MONDAY})
+    world.cohort.template_version = version
+    world.cohort.save()
+    checked = _check(client, world, GOOD.replace("Thursday", "").encode())
+    assert "Monday if blank" in client.get(
+        reverse("trainees_upload", args=[world.cohort.pk])).content.decode()
+    assert checked.status_code == 200
+    client.post(reverse("trainees_upload_confirm", args=[world.cohort.pk]),
+                {"csv_text": checked.context["form"]["csv_text"].value()})
+    ann = Placement.objects.get(trainee__email="ann.able@nhs.test")
+    assert ann.project_day == Weekday.MONDAY
+    assert not ann.project_day_agreed_by_pd
