@@ -230,12 +230,18 @@ def _feed_bytes(calendar: Calendar) -> bytes:
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------
 
+# Word joiners either side of a time's dash keep "09:00–12:30" on one line: the time is
+# part of its cell's text, not a nowrap <span> (portfolio_pdf.css says why), and a line
+# may otherwise break after the dash. They draw nothing and pdftotext leaves them out.
+_TIME_SPAN = "{:%H:%M}\u2060–\u2060{:%H:%M}"
+
+
 def _describe(sessions: list[Session]) -> list[dict]:
     scheduled = [s for s in sessions if not s.is_cancelled]
     shown = scheduled or sessions
     return [{"title": ("Cancelled: " if s.is_cancelled else "") + s.title,
-             "time": (f"{s.start_time:%H:%M}\u2060–\u2060{s.end_time:%H:%M}" if s.start_time and s.end_time
-                      else ""),
+             "time": (_TIME_SPAN.format(s.start_time, s.end_time)
+                      if s.start_time and s.end_time else ""),
              "venue": s.venue} for s in shown]
 
 
