@@ -31,9 +31,10 @@ class CalendarEntry:
         """The entry as the library's Event, each property made once as the value type
         `Event.new` would choose for it (the same bytes when written: tests/rotations/
         test_ical.py). `Event.new` sets some thirty properties through generic setters that
-        look up, infer and convert each value, and was a quarter of the CPU time of a feed
-        built afresh (`make bench` line "trainee: calendar feed, built": 5.7 ms of CPU for
-        the demo trainee's 69 events, 2.5 ms built this way)."""
+        look up, infer and convert each value: 6.1 ms of CPU for the demo trainee's 69
+        events, 2.8 built this way, in one process; with the zones the feed passes to
+        events_calendar, `make bench` line "trainee: calendar feed, built" went from 10.8x
+        the floor to 7.4x and 12.2x (docs/performance.md gives the CPU per run)."""
         event = Event()
         event["DTSTAMP"] = vDDDTypes(self.stamp.astimezone(datetime.UTC))
         event["UID"] = vText(self.uid)
