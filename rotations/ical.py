@@ -34,7 +34,7 @@ class CalendarEntry:
         look up, infer and convert each value: 6.1 ms of CPU for the demo trainee's 69
         events, 2.8 built this way, in one process; with the zones the feed passes to
         events_calendar, `make bench` line "trainee: calendar feed, built" went from 10.8x
-        the floor to 7.4x and 12.2x (docs/performance.md gives the CPU per run)."""
+        the floor to 7.4x, 12.2x and 10.4x in three runs (docs/performance.md)."""
         event = Event()
         event["DTSTAMP"] = vDDDTypes(self.stamp.astimezone(datetime.UTC))
         event["UID"] = vText(self.uid)
