@@ -93,9 +93,10 @@ def html_document(html: str, *, stylesheet: Stylesheet | None = None):
 
 
 def _write_pdf(html: str, stylesheet: Stylesheet | None) -> bytes:
-    document = html_document(html, stylesheet=stylesheet)
+    # One pause over layout and writing: a collection between the two went over the whole
+    # laid-out document, every object of it still alive.
     with _collector_paused():
-        return document.write_pdf()
+        return html_document(html, stylesheet=stylesheet).write_pdf()
 
 
 def _version(html: str, stylesheet: Stylesheet | None) -> str:

@@ -160,14 +160,25 @@ def calendar_address(user, **params) -> vCalAddress:
 
 
 def events_calendar(events: list[Event], *, dates, method: str | None, name: str,
-                    uid: str) -> Calendar:
+                    uid: str, zones: set[str] | None = None) -> Calendar:
     """Events in one calendar with the VTIMEZONE their London times need: a feed, or an
-    invitation (METHOD:REQUEST or CANCEL) attached to an email."""
+    invitation (METHOD:REQUEST or CANCEL) attached to an email. `zones`: the zones of the
+    events' times, when the caller knows them (CalendarEntry.zones); otherwise the library
+    finds them by reading every property of every event, about 2 ms of CPU of the demo
+    trainee's feed (`make bench` line "trainee: calendar feed, built", with
+    CalendarEntry.event(), whose docstring gives the line's figures)."""
     calendar = _calendar_head(method=method, name=name, uid=uid)
-    for event in events:
-        calendar.add_component(event)
     first, last = _span(dates)
-    calendar.add_missing_timezones(first_date=first, last_date=last)
+    if zones is None:
+        for event in events:
+            calendar.add_component(event)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    else:
+        # As add_missing_timezones places them: before the events that use them.
+        for zone in sorted(zones):
+            calendar.add_component(Timezone.from_tzid(zone, first_date=first, last_date=last))
+        for event in events:
+            calendar.add_component(event)
     if not calendar.timezones:  # an empty calendar still says which zone it lives in
         calendar.add_component(Timezone.from_tzid("Europe/London", first_date=first,
                                                   last_date=last))
@@ -200,7 +211,8 @@ def feed_calendar(user, entries: list[CalendarEntry]) -> bytes:
     a 304 (rotations.views.calendar_feed)."""
     return _feed_bytes(events_calendar(
         [entry.event() for entry in entries], dates=[entry.date for entry in entries],
-        method="PUBLISH", name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}"))
+        zones=set().union(*(entry.zones for entry in entries)), method="PUBLISH",
+        name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}"))
 
 
 # RFC 5545 folds lines longer than 75 octets; icalendar folds before the 75th.
@@ -220,12 +232,18 @@ def _feed_bytes(calendar: Calendar) -> bytes:
 
 # Portfolio PDF (Appendix 1) ------------------------------------------------------------
 
+# Word joiners either side of a time's dash keep "09:00–12:30" on one line: the time is
+# part of its cell's text, not a nowrap <span> (portfolio_pdf.css says why), and a line
+# may otherwise break after the dash. They draw nothing and pdftotext leaves them out.
+_TIME_SPAN = "{:%H:%M}\u2060–\u2060{:%H:%M}"
+
+
 def _describe(sessions: list[Session]) -> list[dict]:
     scheduled = [s for s in sessions if not s.is_cancelled]
     shown = scheduled or sessions
     return [{"title": ("Cancelled: " if s.is_cancelled else "") + s.title,
-             "time": (f"{s.start_time:%H:%M}–{s.end_time:%H:%M}" if s.start_time and s.end_time
-                      else ""),
+             "time": (_TIME_SPAN.format(s.start_time, s.end_time)
+                      if s.start_time and s.end_time else ""),
              "venue": s.venue} for s in shown]
 
 

@@ -2,9 +2,10 @@
 same event, whatever the text, times and zones."""
 
 import datetime
+from dataclasses import fields
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Event
 
@@ -79,3 +80,47 @@ def test_a_long_line_folds_at_75_octets():
 
     assert max(len(line) for line in written.split(b"\r\n")) <= 75
     assert str(Event.from_ical(written)["summary"]) == entry.summary
+
+
+@settings(deadline=None)  # two calendars written per example: no stopwatch on a busy machine
+@given(entries())
+def test_an_entry_writes_the_bytes_event_new_writes(entry):
+    """event() makes each property itself (for the feed's speed): the same calendar text as
+    the library's generic Event.new with the same fields."""
+    generic = Event.new(**{field.name: getattr(entry, field.name) for field in fields(entry)})
+
+    assert entry.event().to_ical() == generic.to_ical()
+
+
+def _calendar_of(entries, **zones):
+    from rotations.exporters import events_calendar
+
+    return events_calendar([entry.event() for entry in entries],
+                           dates=[entry.date for entry in entries], method="PUBLISH",
+                           name="CLIC timetable", uid="clic-test", **zones)
+
+
+def _entry_at(start, hours=1):
+    return CalendarEntry(uid=f"u-{start}", stamp=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+                         start=start, end=start + datetime.timedelta(hours=hours),
+                         summary="Teaching")
+
+
+def test_a_feed_names_the_timezones_the_library_would_find():
+    """The feed tells events_calendar its entries' zones (CalendarEntry.zones) instead of
+    letting the library read every property: the same calendar, VTIMEZONE and all; none
+    for UTC or whole days."""
+    moment = datetime.datetime(2026, 3, 2, 9, 30)
+    day = CalendarEntry(uid="d", stamp=moment.replace(tzinfo=datetime.UTC), start=moment.date(),
+                        end=moment.date() + datetime.timedelta(days=1), summary="Leave")
+    entries = [_entry_at(moment.replace(tzinfo=LONDON)), _entry_at(moment.replace(tzinfo=datetime.UTC)),
+               _entry_at(moment.replace(tzinfo=ZoneInfo("UTC"))), day]
+    zones = set().union(*(entry.zones for entry in entries))
+
+    assert zones == {"Europe/London"}
+    assert _calendar_of(entries, zones=zones).to_ical() == _calendar_of(entries).to_ical()
+    two = [*entries, _entry_at(moment.replace(tzinfo=ZoneInfo("America/New_York")))]
+    given = _calendar_of(two, zones=set().union(*(entry.zones for entry in two)))
+    assert ({zone.tz_name for zone in given.timezones}
+            == {zone.tz_name for zone in _calendar_of(two).timezones}
+            == {"Europe/London", "America/New_York"})

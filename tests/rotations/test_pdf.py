@@ -1,3 +1,4 @@
+import re
 import subprocess
 
 import pytest
@@ -158,3 +159,13 @@ def test_portfolio_stylesheet_is_parsed_once_and_is_part_of_the_pdfs_version(cli
     monkeypatch.setattr("rotations.views.PORTFOLIO_STYLESHEET", restyled)
     again = _timetable_pdf(client, published.placement, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_portfolio_pdf_keeps_each_session_time_whole_after_its_title(published):
+    """A time is part of its cell's text (no nowrap <span>, for speed): it still never
+    breaks after its dash, and follows its session's title."""
+    text = pdf_text(portfolio_pdf(published.placement))
+    session = published.placement.sessions.get(week=3, part=Session.Part.AM)
+
+    assert re.search(r"\d\d:\d\d– ", text) is None
+    assert f"{session.title} {session.start_time:%H:%M}–{session.end_time:%H:%M}" in text
