@@ -151,7 +151,7 @@ def _survey(scene: Scene):
         world = scene.world
         found = survey_services.survey_create(programme=world.programme, year=2026, by=world.pd)
         survey_services.survey_open(survey=found, by=world.pd,
-                                    closes_on=found.programme.cohorts.get().end_date)
+                                    closes_on=world.cohort.end_date)
         found.refresh_from_db()
         survey_services.survey_answer(survey=found, person=world.trainee, answers={
             question.pk: 4 if question.kind == "scale" else "Fine"
