@@ -40,8 +40,8 @@ def publish(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The role is published. The programme's trainees see it "
-                                      "until its closing date.")
+            messages.success(request, "The role is published. The programme's trainees and "
+                                      "alumni see it until its closing date.")
             return redirect("opportunity_detail", opportunity.pk)
     return render(request, "opportunities/publish.html", {"form": form})
 
