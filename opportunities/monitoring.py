@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from .models import MONITORING_QUESTIONS, MonitoringResponse
+from clic.disclosure import SMALLEST_GROUP
 
-SMALLEST_GROUP = 5
+from .models import MONITORING_QUESTIONS, MonitoringResponse
 
 
 @dataclass(frozen=True)

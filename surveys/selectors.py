@@ -1,7 +1,7 @@
 """Reads of the temperature check, scoped to the person asking: its managers (the
 programme's PDs and the Deputy Clinical Chairs of the CCGs its cohorts are placed with) and
 the people asked. Nobody reads one person's answers: results are counts, averages and
-comments, and a group's breakdown only where at least SMALL_NUMBER of it answered."""
+comments, and a group's breakdown only where at least SMALLEST_GROUP of it answered."""
 
 import datetime
 from collections import Counter
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role, User
+from clic.disclosure import SMALLEST_GROUP
 from clic.mail.catalogue import row_for
 from clic.mail.notices import EmailPlan, PlannedEmail
 from clic.mail.services import Addressee, render_email
@@ -29,10 +30,6 @@ from .questions import PRIORITIES, Agreement
 AUDIENCE = (Role.TRAINEE, Role.CCG_SUPERVISOR, Role.PROJECT_LEAD, Role.ALUMNUS)
 PLACEMENT_ROLES = {Role.TRAINEE: "trainee", Role.CCG_SUPERVISOR: "ccg_supervisor",
                    Role.PROJECT_LEAD: "project_lead"}
-
-# Fewer answers than this in a group and its breakdown, and its name beside a comment, would
-# point at people: they are not shown.
-SMALL_NUMBER = 5
 
 INVITATION_TEMPLATE = "mail/surveys/invitation"
 REMINDER_TEMPLATE = "mail/surveys/reminder"
@@ -202,7 +199,7 @@ class GroupCount:
 
     @property
     def shown(self) -> bool:
-        return self.answered >= SMALL_NUMBER
+        return self.answered >= SMALLEST_GROUP
 
 
 def previous_survey(survey: Survey) -> Survey | None:
@@ -259,7 +256,7 @@ def survey_results(survey: Survey) -> dict:
         "survey": survey, "previous": previous, "invited": invited, "answered": answered,
         "groups": list(groups.values()),
         "suppressed": [count for count in groups.values() if count.answered and not count.shown],
-        "small_number": SMALL_NUMBER,
+        "small_number": SMALLEST_GROUP,
         "sections": _by_priority(questions),
     }
 

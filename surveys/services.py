@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clic.accounts.models import Organisation, User
 from clic.audit import services as audit
+from clic.disclosure import SMALLEST_GROUP
 from clic.mail.services import email_queue_template
 from clic.pdf import build_in_background
 
@@ -21,7 +22,6 @@ from .questions import Agreement, fixed_questions
 from .selectors import (
     INVITATION_TEMPLATE,
     REMINDER_TEMPLATE,
-    SMALL_NUMBER,
     survey_audience,
     survey_email_context,
 )
@@ -153,7 +153,7 @@ def survey_answer(*, survey: Survey, person: User, answers: dict) -> None:
     # whose they are.
     asked = Invitation.objects.filter(survey=survey, group=invitation.group).count()
     response = Response.objects.create(
-        survey=survey, group=invitation.group if asked >= SMALL_NUMBER else "")
+        survey=survey, group=invitation.group if asked >= SMALLEST_GROUP else "")
     Answer.objects.bulk_create([
         Answer(response=response, question=question,
                rating=answers[question.pk] if question.kind == Question.Kind.SCALE else None,
