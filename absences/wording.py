@@ -1,6 +1,8 @@
 """Who a report's emails reach, in words: "your CCG Supervisor Claire Morgan
 (claire.morgan@nhs.net) and the CCG admin mailbox (...)". Every phrase is built from
-clic.mail's own resolution (sop_addressees), so what a page says is what the outbox sends."""
+clic.mail's own resolution (sop_addressees), so what a page says is what the outbox sends,
+and names the organisation as the cohort's programme does ("the host organisation admin
+mailbox" in a programme whose template calls it that)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,10 +22,13 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+# "{word}" is what the cohort's programme calls its commissioning organisation ("CCG",
+# "ICB", "host organisation"): the catalogue's role labels are east Kent's.
 ROLE_PHRASES = {
-    "ccg_supervisor": ("{possessive} CCG Supervisor {people}", "{possessive} CCG Supervisors {people}"),
+    "ccg_supervisor": ("{possessive} {word} Supervisor {people}",
+                       "{possessive} {word} Supervisors {people}"),
     "project_lead": ("{possessive} Project Lead {people}", "{possessive} Project Leads {people}"),
-    "ccg_admin": ("the CCG admin mailbox {people}", "the CCG admin mailboxes {people}"),
+    "ccg_admin": ("the {word} admin mailbox {people}", "the {word} admin mailboxes {people}"),
     "pd": ("{possessive} Programme Director {people}", "{possessive} Programme Directors {people}"),
     "pa": ("the Programme Administrator {people}", "the Programme Administrators {people}"),
     "trainee": ("{people}", "{people}"),
@@ -33,6 +38,12 @@ ROLE_PHRASES = {
 def _named(addressee) -> str:
     """ "Dr Claire Morgan (claire.morgan@nhs.net)"; a mailbox by its address alone."""
     return f"{addressee.name} ({addressee.email})" if addressee.name else f"({addressee.email})"
+
+
+def organisation_word(placement: Placement) -> str:
+    """What the placement's programme calls the commissioning organisation ("CCG" in east
+    Kent's handbook, "host organisation" in Derbyshire's)."""
+    return placement.cohort.template_version.organisation_word
 
 
 def describe_addressees(placement: Placement, addressees: Sequence, *, possessive: str) -> str:
@@ -53,14 +64,15 @@ def describe_addressees(placement: Placement, addressees: Sequence, *, possessiv
             people = f"you {_names([f'({a.email})' for a in group])}"
         one, many = ROLE_PHRASES.get(role, ("{role} {people}", "{role} {people}"))
         phrases.append((one if len(group) == 1 else many).format(
-            possessive=possessive, people=people, role=Recipient(role).label))
+            possessive=possessive, people=people, role=Recipient(role).label,
+            word=organisation_word(placement)))
     return _names(phrases)
 
 
 def _person_phrase(placement: Placement, addressee, possessive: str) -> str:
     if addressee.email == (placement.ccg_supervisor.email.lower()
                            if placement.ccg_supervisor_id else None):
-        return f"{possessive} CCG Supervisor {_named(addressee)}"
+        return f"{possessive} {organisation_word(placement)} Supervisor {_named(addressee)}"
     if addressee.email == (placement.project_lead.email.lower()
                            if placement.project_lead_id else None):
         return f"{possessive} Project Lead {_named(addressee)}"
@@ -91,7 +103,7 @@ def _possessive(placement: Placement, reporter) -> str:
         f"{placement.trainee.full_name}'s")
 
 
-LATER_HEADINGS = {"S5": "If still off sick on a CCG project day",
+LATER_HEADINGS = {"S5": "If still off sick on a {word} project day",
                   "S6": "If still off sick on any other rotation day"}
 
 
@@ -107,7 +119,8 @@ def who_is_told(placement: Placement, notices: Sequence, *, reporter) -> list[Te
         told.append(Telling(code=notice.code, days=list(notice.days), addressees=addressees,
                             people=describe_addressees(placement, addressees,
                                                        possessive=possessive),
-                            heading=LATER_HEADINGS.get(notice.code, "") if notice.later else "",
+                            heading=(LATER_HEADINGS.get(notice.code, "").format(
+                                word=organisation_word(placement)) if notice.later else ""),
                             later=notice.later))
     return told
 
@@ -123,12 +136,12 @@ def who_may_be_told(placement: Placement, kind: str, *, reporter) -> list[Tellin
         return Telling(code, prefix + people, [], heading, addressees)
 
     if kind == Absence.Kind.SICKNESS:
-        ccg_day = telling(SICKNESS_CCG, "For a CCG project day")
+        ccg_day = telling(SICKNESS_CCG, f"For a {organisation_word(placement)} project day")
         if not rules.can_report_for(reporter, placement):  # CCG admin, from the mailbox
             return [ccg_day]
         return [ccg_day, telling(SICKNESS_OTHER, "For any other day")]
     if kind == Absence.Kind.RUNNING_LATE:
-        return [telling("S9", "For a CCG session or meeting",
+        return [telling("S9", f"For a {organisation_word(placement)} session or meeting",
                         [Recipient.CCG_SUPERVISOR, Recipient.PROJECT_LEAD]),
                 telling("S9", "For teaching or the action learning set", [Recipient.PD],
                         prefix="the session's facilitator and ")]

@@ -222,3 +222,28 @@ def test_derbyshire_sickness_reaches_the_host_mailbox_on_a_project_half_day_only
         for email in sent:
             if email.to_email == mailbox:
                 assert "host organisation" in email.body_text
+
+
+def test_derbyshire_absence_previews_name_the_host_organisation_not_a_ccg(client, clock):
+    """The preview's words for who is told follow the programme's template: a Derbyshire
+    trainee reads "host organisation", an east Kent one "CCG"."""
+    cohort, placement = _derbyshire_world()
+    project_half = placement.sessions.filter(kind="project",
+                                             date__gt=timezone.localdate()).first()
+    clock.set(project_half.date)
+    client.force_login(placement.trainee)
+    url = reverse("absences:report", args=[placement.pk, "sickness"])
+    form = html.unescape(client.get(url).content.decode())
+    assert "For a host organisation project day" in form
+    day = project_half.date.isoformat()
+    preview = html.unescape(client.post(url, {
+        "first_day": day, "last_day": day, "part": "day", "preview": "1"}).content.decode())
+    assert "the host organisation admin mailbox (derbyshire.commissioning@clic.test)" in preview
+    assert "host organisation project day" in preview
+    assert "CCG" not in preview.split("<main", 1)[1]
+    east_kent = _person("trainee1")
+    client.force_login(east_kent)
+    placement = east_kent.placements.order_by("-cohort__start_date").first()
+    form = html.unescape(client.get(reverse("absences:report", args=[placement.pk, "sickness"]))
+                         .content.decode())
+    assert "For a CCG project day" in form
