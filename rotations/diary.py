@@ -18,6 +18,9 @@ from .models import Session
 from .selectors import sessions_visible_to
 
 PART_ORDER = {Session.Part.DAY: 0, Session.Part.AM: 1, Session.Part.PM: 2}
+# Each day of the month diary is named by its column: the date filter, 25 times a month,
+# cost more than the lookup.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 @dataclass
@@ -213,7 +216,8 @@ def diary_month(user, day: datetime.date, keep: Keep | None = None) -> dict:
         days = []
         for offset in range(5):
             date = monday + datetime.timedelta(days=offset)
-            days.append({"date": date, "in_month": date.month == first.month,
+            days.append({"date": date, "weekday": WEEKDAYS[offset],
+                         "in_month": date.month == first.month,
                          "entries": by_date.get(date, [])})
         if any(day["in_month"] for day in days):
             weeks.append({"monday": monday, "days": days})
