@@ -19,7 +19,8 @@ from .selectors import sessions_visible_to
 
 PART_ORDER = {Session.Part.DAY: 0, Session.Part.AM: 1, Session.Part.PM: 2}
 # Each day of the month diary is named by its column: the date filter, 25 times a month,
-# cost more than the lookup.
+# cost more than the lookup (`make bench` line "CCG admin: month diary"; docs/performance.md,
+# "Diaries").
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
@@ -82,10 +83,12 @@ SESSION_COLUMNS = ("date", "part", "title", "kind", "start_time", "end_time", "v
 
 
 def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
-    """The sessions as entries, built from rows of the columns an entry shows.
+    """The sessions as entries, each made from a row of the columns an entry shows.
 
-    Rows, not models: `make bench` line "CCG admin: month diary", 7 December 2026, demo
-    database, this provider with the others: 6.5x -> see docs/performance.md, "Diaries"."""
+    Rows, not a Session model with its cohort, placement, trainee and facilitator: `make
+    bench` line "CCG admin: month diary", 7 December 2026, demo database, 6.54x the floor
+    -> 6.05x and 5.97x with the meetings provider's columns and one tag per cell
+    (docs/performance.md, "Diaries")."""
     # Unordered: diary_entries sorts every provider's entries together anyway.
     rows = sessions_visible_to(user, start, end).order_by().values_list(*SESSION_COLUMNS)
     cancelled = Session.Status.CANCELLED
