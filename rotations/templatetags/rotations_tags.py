@@ -32,9 +32,9 @@ def upcoming_session(session, viewer, dated=False):
 
 
 @register.simple_tag(takes_context=True)
-def diary_entries(context, entries, compact=False):
+def diary_items(context, entries, compact=False):
     """Diary entries (rotations.diary.DiaryEntry), each a list item; `compact` leaves out
-    venue and notes: {% diary_entries day.entries compact=True %}. A session its trainee
+    venue and notes: {% diary_items day.entries compact=True %}. A session its trainee
     misses for an absence is struck through; the viewer's own entries are not prefixed with
     their own name.
 
