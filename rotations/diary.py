@@ -11,13 +11,17 @@ scope to the user itself and run a constant number of queries (no query per entr
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .models import Session
 from .selectors import sessions_visible_to
 
 PART_ORDER = {Session.Part.DAY: 0, Session.Part.AM: 1, Session.Part.PM: 2}
+# Each day of the month diary is named by its column: the date filter, 25 times a month,
+# cost more than the lookup (`make bench` line "CCG admin: month diary"; docs/performance.md,
+# "Diaries").
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 @dataclass
@@ -31,15 +35,14 @@ class DiaryEntry:
     start: datetime.time | None = None
     end: datetime.time | None = None
     venue: str = ""
-    person: Any = None  # the trainee concerned, or None for the whole cohort
-    cohort: Any = None
+    person: Any = None  # the trainee concerned (a User or a Person), or None for the cohort
+    cohort_id: int | None = None  # the cohort a session or meeting belongs to
     cancelled: bool = False
     overlay: bool = False  # drawn over the timetable (an absence), not a timetable item
     excuses: bool = False  # an absence its trainee misses the sessions under it for
     missed: bool = False  # a session its trainee misses for an absence (struck through)
     url: str = ""
     note: str = ""
-    obj: Any = field(default=None, repr=False)
 
     @property
     def sort_key(self):
@@ -60,26 +63,46 @@ def providers() -> dict[str, Provider]:
     return dict(_providers)
 
 
-def session_entry(session: Session) -> DiaryEntry:
-    return DiaryEntry(
-        date=session.date, part=session.part, title=session.title, kind=session.kind,
-        kind_label=session.get_kind_display(), source="timetable", start=session.start_time,
-        end=session.end_time, venue=session.venue,
-        person=session.placement.trainee if session.placement_id else None,
-        cohort=session.cohort, cancelled=session.is_cancelled,
-        note=f"Facilitator: {session.facilitator}" if session.facilitator_id else "",
-        obj=session)
+@dataclass(frozen=True)
+class Person:
+    """Who an entry is for, as much of them as a diary shows (a User without the model)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    def __str__(self):
+        return self.full_name or self.email
+
+
+KIND_LABELS = {kind.value: str(kind.label) for kind in Session.Kind}
+SESSION_COLUMNS = ("date", "part", "title", "kind", "start_time", "end_time", "venue", "status",
+                   "cohort_id", "placement__trainee_id", "placement__trainee__full_name",
+                   "placement__trainee__email", "facilitator_id", "facilitator__full_name",
+                   "facilitator__email")
 
 
 def timetable_entries(user, start: datetime.date, end: datetime.date) -> list[DiaryEntry]:
-    # Unordered: diary_entries sorts every provider's entries together anyway. Only the
-    # columns an entry shows: a month of sessions with every column of their cohort, trainee
-    # and facilitator took longer to build than to fetch.
-    sessions = sessions_visible_to(user, start, end).order_by().only(
-        "date", "part", "title", "kind", "start_time", "end_time", "venue", "status",
-        "cohort__id", "placement__trainee__full_name", "placement__trainee__email",
-        "facilitator__full_name", "facilitator__email")
-    return [session_entry(s) for s in sessions]
+    """The sessions as entries, each made from a row of the columns an entry shows.
+
+    Rows, not a Session model with its cohort, placement, trainee and facilitator: `make
+    bench` line "CCG admin: month diary", 7 December 2026, demo database, 6.54x the floor
+    -> 6.05x and 5.97x with the meetings provider's columns and one tag per cell
+    (docs/performance.md, "Diaries")."""
+    # Unordered: diary_entries sorts every provider's entries together anyway.
+    rows = sessions_visible_to(user, start, end).order_by().values_list(*SESSION_COLUMNS)
+    cancelled = Session.Status.CANCELLED
+    return [
+        DiaryEntry(
+            date=date, part=part, title=title, kind=kind, kind_label=KIND_LABELS[kind],
+            source="timetable", start=start_time, end=end_time, venue=venue,
+            person=Person(trainee_id, trainee_name, trainee_email) if trainee_id else None,
+            cohort_id=cohort_id, cancelled=status == cancelled,
+            note=(f"Facilitator: {Person(facilitator_id, facilitator_name, facilitator_email)}"
+                  if facilitator_id else ""))
+        for (date, part, title, kind, start_time, end_time, venue, status, cohort_id,
+             trainee_id, trainee_name, trainee_email, facilitator_id, facilitator_name,
+             facilitator_email) in rows]
 
 
 register("timetable", timetable_entries)
@@ -140,14 +163,14 @@ def only_placement(placement) -> Keep:
     def keep(entry: DiaryEntry) -> bool:
         if entry.person is not None:
             return getattr(entry.person, "pk", entry.person) == placement.trainee_id
-        return entry.cohort is not None and entry.cohort.pk == placement.cohort_id
+        return entry.cohort_id == placement.cohort_id
     return keep
 
 
 def only_cohort(cohort, trainee_ids: set[int]) -> Keep:
     def keep(entry: DiaryEntry) -> bool:
-        if entry.cohort is not None:
-            return entry.cohort.pk == cohort.pk
+        if entry.cohort_id is not None:
+            return entry.cohort_id == cohort.pk
         return getattr(entry.person, "pk", entry.person) in trainee_ids
     return keep
 
@@ -196,7 +219,8 @@ def diary_month(user, day: datetime.date, keep: Keep | None = None) -> dict:
         days = []
         for offset in range(5):
             date = monday + datetime.timedelta(days=offset)
-            days.append({"date": date, "in_month": date.month == first.month,
+            days.append({"date": date, "weekday": WEEKDAYS[offset],
+                         "in_month": date.month == first.month,
                          "entries": by_date.get(date, [])})
         if any(day["in_month"] for day in days):
             weeks.append({"monday": monday, "days": days})

@@ -60,12 +60,13 @@ def _reach(user) -> Reach:
     every_cohort = sorted(set().union(*cohorts.values()))
     placements: dict[str, set[int]] = {}
     cohort_of = {}
-    rows = (Placement.objects.filter(Q(trainee=user) | Q(ccg_supervisor=user)
-                                     | Q(project_lead=user) | Q(educational_supervisor=user)
-                                     | Q(cohort_id__in=every_cohort))
-            .order_by().values_list("id", "cohort_id", *PERSON_ROLES.values()))
     # Read once: request.user is a lazy proxy, and a PD's rows run to hundreds.
     me = user.pk
+    person = Q()
+    for column in PERSON_ROLES.values():
+        person |= Q((column, me))
+    rows = (Placement.objects.filter(person | Q(cohort_id__in=every_cohort))
+            .order_by().values_list("id", "cohort_id", *PERSON_ROLES.values()))
     for pk, cohort_id, *people in rows:
         cohort_of[pk] = cohort_id
         for role, person in zip(PERSON_ROLES, people, strict=True):

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from rotations.selectors import upcoming_sessions as select_upcoming
@@ -32,44 +32,58 @@ def upcoming_session(session, viewer, dated=False):
 
 
 @register.simple_tag(takes_context=True)
-def diary_entry(context, entry, compact=False):
-    """One diary entry (rotations.diary.DiaryEntry) as a list item; `compact` leaves out
-    venue and notes: {% diary_entry entry %}. A session its trainee misses for an absence
-    is struck through; the trainee's own entries are not prefixed with their own name.
+def diary_items(context, entries, compact=False):
+    """Diary entries (rotations.diary.DiaryEntry), each a list item; `compact` leaves out
+    venue and notes: {% diary_items day.entries compact=True %}. A session its trainee
+    misses for an absence is struck through; the viewer's own entries are not prefixed with
+    their own name.
 
-    Written with format_html rather than an inclusion template, for the month diary's
-    hundreds of entries. `make bench`, 7 December 2026, national size: "CCG admin: month
-    diary" 6.3x the floor with the same markup as an inclusion template (the aim is at
-    most 6x), 5.4x with this tag."""
-    parts = []
+    One tag for a cell's entries, each written by one format_html from a format string of
+    fixed pieces, rather than an inclusion template or a tag per entry: `make bench` line
+    "CCG admin: month diary", 7 December 2026, national size: 6.3x the floor with the same
+    markup as an inclusion template (the aim is at most 6x), 5.4x with a tag per entry.
+    One tag per cell, with rows for entries: 6.54x -> about 6.0x on the demo database
+    (docs/performance.md, "Diaries")."""
+    viewer_id = getattr(context.get("request"), "user", None)
+    viewer_id = getattr(viewer_id, "pk", None)
+    return mark_safe("".join(_diary_entry(entry, viewer_id, compact) for entry in entries))
+
+
+def _diary_entry(entry, viewer_id, compact: bool) -> str:
+    struck = entry.cancelled or entry.missed
+    pieces, values = ['<li class="clic-diary-entry{}">'], [
+        " clic-diary-entry--cancelled" if struck else ""]
+    lines = []
     if entry.cancelled:
-        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'))
+        lines.append('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>')
     elif entry.missed:
-        parts.append(mark_safe('<span class="nhsuk-u-visually-hidden">Missed: </span><del>'))
+        lines.append('<span class="nhsuk-u-visually-hidden">Missed: </span><del>')
     if entry.start:
-        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}–{}</span>',
-                                 _entry_time(entry.start), _entry_time(entry.end)))
-    viewer = getattr(context.get("request"), "user", None)
-    if entry.person and getattr(entry.person, "pk", entry.person) != getattr(viewer, "pk", None):
-        parts.append(format_html('<span class="nhsuk-u-font-weight-bold">{}:</span>',
-                                 entry.person))
-    parts.append(format_html('<a href="{}">{}</a>', entry.url, entry.title) if entry.url
-                 else conditional_escape(entry.title))
-    if entry.cancelled or entry.missed:
-        parts.append(mark_safe("</del>"))
+        lines.append('<span class="nhsuk-u-font-weight-bold">{}–{}</span>')
+        values += [_entry_time(entry.start), _entry_time(entry.end)]
+    if entry.person and getattr(entry.person, "pk", entry.person) != viewer_id:
+        lines.append('<span class="nhsuk-u-font-weight-bold">{}:</span>')
+        values.append(entry.person)
+    if entry.url:
+        lines.append('<a href="{}">{}</a>')
+        values += [entry.url, entry.title]
+    else:
+        lines.append("{}")
+        values.append(entry.title)
+    if struck:
+        lines.append("</del>")
     if entry.overlay:
-        parts.append(format_html('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>',
-                                 entry.kind_label))
+        lines.append('<strong class="nhsuk-tag nhsuk-tag--orange">{}</strong>')
+        values.append(entry.kind_label)
     elif entry.kind == "bank_holiday":
-        parts.append(mark_safe('<strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>'))
+        lines.append('<strong class="nhsuk-tag nhsuk-tag--grey">Bank holiday</strong>')
     if not compact:
         for detail in (entry.venue, entry.note):
             if detail:
-                parts.append(format_html('<br><span class="nhsuk-u-font-size-16">{}</span>',
-                                         detail))
-    return format_html('<li class="clic-diary-entry{}">{}</li>',
-                       " clic-diary-entry--cancelled" if entry.cancelled or entry.missed else "",
-                       mark_safe("\n".join(parts)))
+                lines.append('<br><span class="nhsuk-u-font-size-16">{}</span>')
+                values.append(detail)
+    # The format string is made only of the fixed pieces above; every value is escaped.
+    return format_html("".join(pieces) + "\n".join(lines) + "</li>", *values)
 
 
 @register.filter
