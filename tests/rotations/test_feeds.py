@@ -201,8 +201,8 @@ def test_feed_etag_changes_when_a_meeting_or_an_absence_in_it_changes(client, pu
 
 
 def test_feed_is_written_byte_for_byte_as_icalendar_writes_it(client, published, monkeypatch):
-    """rotations.exporters._feed_bytes leaves short plain lines unfolded and has icalendar
-    fold the rest: long, accented and escaped lines come out as the library writes them."""
+    """rotations.exporters._feed_bytes writes each line itself and folds plain ones with
+    slices: long, accented and escaped lines come out as the library writes them."""
     from rotations import exporters
 
     session = published.placement.sessions.order_by("date").first()
@@ -213,14 +213,16 @@ def test_feed_is_written_byte_for_byte_as_icalendar_writes_it(client, published,
     written = []
     real = exporters._feed_bytes
 
-    def keep_calendar(calendar):
-        written.append(calendar)
-        return real(calendar)
+    def keep_calendar(calendar, entries, **zones):
+        written.append((calendar, entries))
+        return real(calendar, entries, **zones)
 
     monkeypatch.setattr(exporters, "_feed_bytes", keep_calendar)
     body = _feed(client, published.trainee).content
 
-    [calendar] = written
+    [(calendar, entries)] = written
+    for entry in entries:
+        calendar.add_component(entry.event())
     assert body == calendar.to_ical()
     assert b"\r\n " in body  # the long title was folded
     assert "Réunion du comité".encode() in body.replace(b"\r\n ", b"")
