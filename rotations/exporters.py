@@ -287,7 +287,8 @@ def _feed_bytes(calendar: Calendar, entries: list[CalendarEntry], *, named_zones
     and walk, no `content_lines`. The demo trainee's feed in one process: 10.9 ms of CPU
     to write, 6.4 with `_folded` and `_moment`, 5.5 without the Events; `make bench` line
     "trainee: calendar feed, built" went from 11.4x the floor to 8.9x and 9.1x (two runs)
-    with the first two (docs/performance.md)."""
+    with the first two, and to 6.4x, 7.6x and 7.3x (three runs) with all three
+    (docs/performance.md)."""
     events = []
     for entry in entries:
         events.append(b"BEGIN:VEVENT")
