@@ -14,6 +14,9 @@ from rotations.ical import CalendarEntry
 
 LONDON = ZoneInfo("Europe/London")
 ZONES = st.sampled_from([LONDON, datetime.UTC, ZoneInfo("UTC"), ZoneInfo("America/New_York")])
+# One zone needing a VTIMEZONE: with several, the library adds them in a set's order, which
+# changes from one process to the next (events_calendar sorts them).
+ONE_ZONE = st.sampled_from([LONDON, datetime.UTC, ZoneInfo("UTC")])
 TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=300) | st.sampled_from([
     "a\\", "\\N", "x" * 73 + "\\,", "x" * 73 + "^y", "é" * 40, "\r\n;,\\" * 30])
 MOMENT = st.datetimes(min_value=datetime.datetime(1990, 1, 1),
@@ -21,12 +24,12 @@ MOMENT = st.datetimes(min_value=datetime.datetime(1990, 1, 1),
 
 
 @st.composite
-def spans(draw):
+def spans(draw, zones=ZONES):
     start = draw(MOMENT)
     length = datetime.timedelta(minutes=draw(st.integers(0, 3000)))
     if draw(st.booleans()):
         return start.date(), (start + length).date()
-    zone = draw(ZONES)
+    zone = draw(zones)
     return start.replace(tzinfo=zone), (start + length).replace(tzinfo=zone)
 
 
@@ -35,8 +38,8 @@ def _stamp(draw):
 
 
 @st.composite
-def entries(draw):
-    start, end = draw(spans())
+def entries(draw, zones=ZONES):
+    start, end = draw(spans(zones))
     maybe = lambda value: draw(st.none() | value)  # noqa: E731
     return CalendarEntry(
         uid=draw(TEXT.filter(bool)), stamp=_stamp(draw), start=start, end=end,
@@ -146,11 +149,12 @@ class _Person:
 
 
 @settings(deadline=None, max_examples=50)  # several calendars per example
-@given(st.lists(entries(), max_size=4))
+@given(st.lists(entries(zones=ONE_ZONE), max_size=4))
 def test_a_feed_writes_the_bytes_the_library_writes(entries):
-    """rotations.exporters.feed_calendar writes each line itself (_feed_lines, _folded):
-    the same bytes as the library's own Calendar.to_ical, whatever the text (commas,
-    semicolons, backslashes, line breaks, accents, long lines) and zones."""
+    """rotations.exporters.feed_calendar writes each line itself (_property_line, _folded)
+    from each entry's properties(): the same bytes as the library's own Calendar.to_ical
+    of Event.new events, whatever the text (commas, semicolons, backslashes, line breaks,
+    accents, long lines), days or times."""
     from rotations.exporters import feed_calendar
 
     assert feed_calendar(_Person(), entries) == _as_the_library_writes(entries)
