@@ -7,8 +7,17 @@ puts in a calendar with the VTIMEZONE its times need."""
 import datetime
 from dataclasses import dataclass
 
-from icalendar import Event, vCategory, vDDDTypes, vInt, vText
+from icalendar import Event, vCategory, vDatetime, vDDDTypes, vInt, vText
 from icalendar.timezone import tzid_from_dt
+
+
+def _moment(moment: datetime.date) -> vDatetime | vDDDTypes:
+    """A time as the DATE-TIME type `vDDDTypes` writes it with (the same bytes, TZID and
+    all), made directly: `vDDDTypes` finds the zone's TZID when made, then makes that
+    `vDatetime` when written, which finds it twice again (about 1 ms of CPU for the demo
+    trainee's 69 events, `make bench` line "trainee: calendar feed, built"). A day stays
+    a `vDDDTypes` (VALUE=DATE)."""
+    return vDatetime(moment) if isinstance(moment, datetime.datetime) else vDDDTypes(moment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,31 +36,42 @@ class CalendarEntry:
     created: datetime.datetime | None = None
     last_modified: datetime.datetime | None = None
 
-    def event(self) -> Event:
-        """The entry as the library's Event, each property made once as the value type
-        `Event.new` would choose for it (the same bytes when written: tests/rotations/
-        test_ical.py). `Event.new` sets some thirty properties through generic setters that
-        look up, infer and convert each value: 6.1 ms of CPU for the demo trainee's 69
-        events, 2.8 built this way, in one process; with the zones the feed passes to
-        events_calendar, `make bench` line "trainee: calendar feed, built" went from 10.8x
-        the floor to 7.4x, 12.2x and 10.4x in three runs (docs/performance.md)."""
-        event = Event()
-        event["DTSTAMP"] = vDDDTypes(self.stamp.astimezone(datetime.UTC))
-        event["UID"] = vText(self.uid)
-        event["DTSTART"] = vDDDTypes(self.start)
-        event["DTEND"] = vDDDTypes(self.end)
-        event["SUMMARY"] = vText(self.summary)
+    def properties(self) -> list[tuple[str, object]]:
+        """The entry's properties, each made once as the value type `Event.new` would choose
+        for it (the same bytes when written: tests/rotations/test_ical.py), in the order
+        `Event.to_ical` writes them (its canonical order, then by name). `Event.new` sets
+        some thirty properties through generic setters that look up, infer and convert each
+        value: 6.1 ms of CPU for the demo trainee's 69 events, 2.8 built this way, in one
+        process; with the zones the feed passes to events_calendar, `make bench` line
+        "trainee: calendar feed, built" went from 10.8x the floor to 7.4x, 12.2x and 10.4x
+        in three runs (docs/performance.md). The feed writes these without an Event
+        (rotations.exporters.feed_calendar)."""
+        written = [("SUMMARY", vText(self.summary)), ("DTSTART", _moment(self.start)),
+                   ("DTEND", _moment(self.end)),
+                   ("DTSTAMP", vDatetime(self.stamp.astimezone(datetime.UTC))),
+                   ("UID", vText(self.uid))]
         if self.sequence is not None:
-            event["SEQUENCE"] = vInt(self.sequence)
-        for name, text in (("DESCRIPTION", self.description), ("LOCATION", self.location),
-                           ("STATUS", self.status), ("TRANSP", self.transparency)):
-            if text is not None:
-                event[name] = vText(text)
+            written.append(("SEQUENCE", vInt(self.sequence)))
         if self.categories:
-            event["CATEGORIES"] = vCategory(list(self.categories))
-        for name, moment in (("CREATED", self.created), ("LAST-MODIFIED", self.last_modified)):
-            if moment is not None:
-                event[name] = vDDDTypes(moment.astimezone(datetime.UTC))
+            written.append(("CATEGORIES", vCategory(list(self.categories))))
+        if self.created is not None:
+            written.append(("CREATED", vDatetime(self.created.astimezone(datetime.UTC))))
+        if self.description is not None:
+            written.append(("DESCRIPTION", vText(self.description)))
+        if self.last_modified is not None:
+            written.append(("LAST-MODIFIED",
+                            vDatetime(self.last_modified.astimezone(datetime.UTC))))
+        for name, text in (("LOCATION", self.location), ("STATUS", self.status),
+                           ("TRANSP", self.transparency)):
+            if text is not None:
+                written.append((name, vText(text)))
+        return written
+
+    def event(self) -> Event:
+        """The entry as the library's Event (an invitation; `properties()`)."""
+        event = Event()
+        for name, value in self.properties():
+            event[name] = value
         return event
 
     @property

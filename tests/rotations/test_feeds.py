@@ -201,8 +201,8 @@ def test_feed_etag_changes_when_a_meeting_or_an_absence_in_it_changes(client, pu
 
 
 def test_feed_is_written_byte_for_byte_as_icalendar_writes_it(client, published, monkeypatch):
-    """rotations.exporters._feed_bytes leaves short plain lines unfolded and has icalendar
-    fold the rest: long, accented and escaped lines come out as the library writes them."""
+    """rotations.exporters._feed_bytes writes each line itself and folds plain ones with
+    slices: long, accented and escaped lines come out as the library writes them."""
     from rotations import exporters
 
     session = published.placement.sessions.order_by("date").first()
@@ -213,14 +213,51 @@ def test_feed_is_written_byte_for_byte_as_icalendar_writes_it(client, published,
     written = []
     real = exporters._feed_bytes
 
-    def keep_calendar(calendar):
-        written.append(calendar)
-        return real(calendar)
+    def keep_calendar(calendar, entries, **zones):
+        written.append((calendar, entries))
+        return real(calendar, entries, **zones)
 
     monkeypatch.setattr(exporters, "_feed_bytes", keep_calendar)
     body = _feed(client, published.trainee).content
 
-    [calendar] = written
+    [(calendar, entries)] = written
+    for entry in entries:
+        calendar.add_component(entry.event())
     assert body == calendar.to_ical()
     assert b"\r\n " in body  # the long title was folded
     assert "Réunion du comité".encode() in body.replace(b"\r\n ", b"")
+
+
+def test_the_demo_trainees_feed_is_written_byte_for_byte_as_the_library_writes_it(client,
+                                                                                   monkeypatch):
+    """The feed the bench times (`make bench` line "trainee: calendar feed, built"): its
+    sessions, meetings and absence as the library writes them with none of the feed's
+    shortcuts (Event.new for each event, the zones found by the library, Calendar.to_ical;
+    tests/rotations/test_ical.py tries awkward text)."""
+    from dataclasses import fields
+
+    from django.core.management import call_command
+    from icalendar import Event
+
+    from clic.accounts.demo import demo_email
+    from clic.accounts.models import User
+    from rotations import exporters, feeds
+
+    call_command("load_demo")
+    trainee = User.objects.get(email=demo_email("trainee1"))  # as bench/pages.py
+    written = []
+    real = feeds.feed_calendar
+
+    def keep_entries(user, entries):
+        written.append((user, entries))
+        return real(user, entries)
+
+    monkeypatch.setattr(feeds, "feed_calendar", keep_entries)
+    body = _feed(client, trainee).content
+
+    [(user, entries)] = written
+    assert len(entries) > 50 and b"\r\n " in body
+    assert body == exporters.events_calendar(
+        [Event.new(**{field.name: getattr(entry, field.name) for field in fields(entry)})
+         for entry in entries], dates=[entry.date for entry in entries], method="PUBLISH",
+        name=f"CLIC timetable: {user}", uid=f"clic-feed-{user.pk}").to_ical()

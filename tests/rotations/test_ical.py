@@ -5,6 +5,7 @@ import datetime
 from dataclasses import fields
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Event
@@ -13,6 +14,9 @@ from rotations.ical import CalendarEntry
 
 LONDON = ZoneInfo("Europe/London")
 ZONES = st.sampled_from([LONDON, datetime.UTC, ZoneInfo("UTC"), ZoneInfo("America/New_York")])
+# One zone needing a VTIMEZONE: with several, the library adds them in a set's order, which
+# changes from one process to the next (events_calendar sorts them).
+ONE_ZONE = st.sampled_from([LONDON, datetime.UTC, ZoneInfo("UTC")])
 TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=300) | st.sampled_from([
     "a\\", "\\N", "x" * 73 + "\\,", "x" * 73 + "^y", "é" * 40, "\r\n;,\\" * 30])
 MOMENT = st.datetimes(min_value=datetime.datetime(1990, 1, 1),
@@ -20,12 +24,12 @@ MOMENT = st.datetimes(min_value=datetime.datetime(1990, 1, 1),
 
 
 @st.composite
-def spans(draw):
+def spans(draw, zones=ZONES):
     start = draw(MOMENT)
     length = datetime.timedelta(minutes=draw(st.integers(0, 3000)))
     if draw(st.booleans()):
         return start.date(), (start + length).date()
-    zone = draw(ZONES)
+    zone = draw(zones)
     return start.replace(tzinfo=zone), (start + length).replace(tzinfo=zone)
 
 
@@ -34,8 +38,8 @@ def _stamp(draw):
 
 
 @st.composite
-def entries(draw):
-    start, end = draw(spans())
+def entries(draw, zones=ZONES):
+    start, end = draw(spans(zones))
     maybe = lambda value: draw(st.none() | value)  # noqa: E731
     return CalendarEntry(
         uid=draw(TEXT.filter(bool)), stamp=_stamp(draw), start=start, end=end,
@@ -124,3 +128,59 @@ def test_a_feed_names_the_timezones_the_library_would_find():
     assert ({zone.tz_name for zone in given.timezones}
             == {zone.tz_name for zone in _calendar_of(two).timezones}
             == {"Europe/London", "America/New_York"})
+
+
+def _as_the_library_writes(entries, *, name="CLIC timetable: Ann", uid="clic-feed-1") -> bytes:
+    """A feed's calendar with none of the feed's shortcuts: each event made by the library's
+    Event.new, the zones found by the library, written by Calendar.to_ical."""
+    from rotations.exporters import events_calendar
+
+    return events_calendar(
+        [Event.new(**{field.name: getattr(entry, field.name) for field in fields(entry)})
+         for entry in entries], dates=[entry.date for entry in entries], method="PUBLISH",
+        name=name, uid=uid).to_ical()
+
+
+class _Person:
+    pk = 1
+
+    def __str__(self):
+        return "Ann"
+
+
+@settings(deadline=None, max_examples=50)  # several calendars per example
+@given(st.lists(entries(zones=ONE_ZONE), max_size=4))
+def test_a_feed_writes_the_bytes_the_library_writes(entries):
+    """rotations.exporters.feed_calendar writes each line itself (_property_line, _folded)
+    from each entry's properties(): the same bytes as the library's own Calendar.to_ical
+    of Event.new events, whatever the text (commas, semicolons, backslashes, line breaks,
+    accents, long lines), days or times."""
+    from rotations.exporters import feed_calendar
+
+    assert feed_calendar(_Person(), entries) == _as_the_library_writes(entries)
+
+
+LINE_TEXT = st.text(st.sampled_from("ab ,;:\\^\"é€\U0001f600"), max_size=400) | st.text(
+    st.characters(min_codepoint=32, max_codepoint=126), max_size=400) | st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=400)
+
+
+@given(st.sampled_from(["DESCRIPTION:", "SUMMARY;LANGUAGE=en:", "X:"]), LINE_TEXT)
+def test_a_line_is_folded_as_the_library_folds_it(name, text):
+    from icalendar.parser import Contentline
+
+    from rotations.exporters import _folded
+
+    line = name + text
+    assert _folded(line) == Contentline(line).to_ical()
+
+
+@pytest.mark.parametrize("at", [72, 73, 74, 75, 146, 147, 148])
+@pytest.mark.parametrize("escape", ["\\", "^", "\\,", "^^"])
+def test_an_escape_on_a_fold_is_kept_whole_as_the_library_keeps_it(at, escape):
+    from icalendar.parser import Contentline
+
+    from rotations.exporters import _folded
+
+    line = "x" * (at - 1) + escape + "y" * 90
+    assert _folded(line) == Contentline(line).to_ical()
