@@ -223,27 +223,14 @@ _FOLD_AT = 75
 
 
 def _folded(line: str) -> bytes:
-    """`Contentline(line).to_ical()`, byte for byte (tests/rotations/test_ical.py): icalendar
-    7 folds a line by walking it character by character, counting each one's UTF-8 octets,
-    about a twentieth of the CPU time of the demo trainee's feed for its 100 long lines
-    (`make bench` line "trainee: calendar feed, built"). In a plain ASCII line every
-    character is one octet, so the library's cuts fall every 74 characters, one sooner
-    where the 74th is a backslash or caret (the library keeps an escape whole); other lines
-    the library folds."""
-    if not line.isascii():
-        return Contentline(line).to_ical()
-    if len(line) < _FOLD_AT:
+    """`Contentline(line).to_ical()`, byte for byte (tests/rotations/test_ical.py), but for
+    a plain ASCII line short enough to need no folding, which is its own bytes: icalendar 7
+    folds a line by walking it character by character, counting each one's UTF-8 octets,
+    and most of a feed's lines are short (`make bench` line "trainee: calendar feed,
+    built"). Longer lines, and any with other characters, the library folds."""
+    if line.isascii() and len(line) < _FOLD_AT:
         return line.encode()
-    width = _FOLD_AT - 1
-    parts, start = [], 0
-    while len(line) - start > width:
-        cut = start + width
-        if line[cut - 1] in "\\^":
-            cut -= 1
-        parts.append(line[start:cut])
-        start = cut
-    parts.append(line[start:])
-    return "\r\n ".join(parts).encode()
+    return Contentline(line).to_ical()
 
 
 def _property_line(name: str, value) -> bytes:
@@ -285,9 +272,8 @@ def _feed_bytes(calendar: Calendar, entries: list[CalendarEntry], *, named_zones
     gets without them. The library writes each line property by property
     (`_property_line`), each entry's straight from its `properties()`: no Event to fill
     and walk, no `content_lines`. The demo trainee's feed in one process: 10.9 ms of CPU
-    to write, 6.4 with `_folded` and `_moment`, 5.5 without the Events; `make bench` line
-    "trainee: calendar feed, built" went from 11.4x the floor to 8.9x and 9.1x (two runs)
-    with the first two, and to 6.4x, 7.6x and 7.3x (three runs) with all three
+    to write, 5.5 without the Events and `content_lines`; `make bench` line "trainee:
+    calendar feed, built" went from 11.4x the floor to 6.4x, 7.6x and 7.3x in three runs
     (docs/performance.md)."""
     events = []
     for entry in entries:

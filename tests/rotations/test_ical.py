@@ -5,7 +5,6 @@ import datetime
 from dataclasses import fields
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Event
@@ -151,7 +150,7 @@ class _Person:
 @settings(deadline=None, max_examples=50)  # several calendars per example
 @given(st.lists(entries(zones=ONE_ZONE), max_size=4))
 def test_a_feed_writes_the_bytes_the_library_writes(entries):
-    """rotations.exporters.feed_calendar writes each line itself (_property_line, _folded)
+    """rotations.exporters.feed_calendar writes each line itself (_property_line)
     from each entry's properties(): the same bytes as the library's own Calendar.to_ical
     of Event.new events, whatever the text (commas, semicolons, backslashes, line breaks,
     accents, long lines), days or times."""
@@ -172,15 +171,4 @@ def test_a_line_is_folded_as_the_library_folds_it(name, text):
     from rotations.exporters import _folded
 
     line = name + text
-    assert _folded(line) == Contentline(line).to_ical()
-
-
-@pytest.mark.parametrize("at", [72, 73, 74, 75, 146, 147, 148])
-@pytest.mark.parametrize("escape", ["\\", "^", "\\,", "^^"])
-def test_an_escape_on_a_fold_is_kept_whole_as_the_library_keeps_it(at, escape):
-    from icalendar.parser import Contentline
-
-    from rotations.exporters import _folded
-
-    line = "x" * (at - 1) + escape + "y" * 90
     assert _folded(line) == Contentline(line).to_ical()
