@@ -26,6 +26,7 @@ from trainees.selectors import (
 
 from . import rules
 from .models import (
+    HR_ITEM_KEYS,
     CommitteeSubmission,
     Concern,
     HRChecklist,
@@ -318,13 +319,29 @@ class SupervisionRow:
         return next_meeting(self.plan)
 
 
-def _with_row_relations(placements):
+def _with_row_relations(placements, meetings=None):
     """What _rows reads of each placement besides the placement itself (the cohort's
-    template version: its meeting weeks)."""
+    template version: its meeting weeks); `meetings`, the meetings' columns read (all of
+    them unless narrowed)."""
     return _with_summary_flag(placements.select_related("cohort__template_version", "project",
                                                         "hr_checklist")
-                              .prefetch_related(Prefetch("meetings",
-                                                         queryset=Meeting.objects.order_by())))
+                              .prefetch_related(Prefetch("meetings", queryset=(
+                                  meetings if meetings is not None
+                                  else Meeting.objects.order_by()))))
+
+
+def _with_home_row_relations(placements, *columns):
+    """_with_row_relations for the home panels, reading of the placement, cohort and people
+    only `columns`, and of the project, HR checklist and meetings only what the panels and
+    the to-do panel show (the project's status, title and confirmation; the checklist's
+    dates; each meeting's kind, state and date). Every column of the project, checklist and
+    meetings, hashed by the compiler and built into models, was a fifth of `make bench`
+    line "supervisor: home"."""
+    return _with_row_relations(
+        placements, Meeting.objects.order_by().only("placement", "kind", "status", "date"),
+    ).only(*columns, "cohort__template_version", "cohort__template_version__meeting_weeks",
+           "project__status", "project__title", "project__confirmed_at",
+           *(f"hr_checklist__{key}_on" for key in HR_ITEM_KEYS))
 
 
 def _rows(placements, today: datetime.date, *, progress: bool = True) -> list[SupervisionRow]:
@@ -395,10 +412,10 @@ def trainee_home(user, today: datetime.date) -> tuple[list[Placement], list[Supe
     query with two more joins costs less than a second query."""
     # Of the placement, its cohort and people only what the cards and rows read.
     people = ("ccg_supervisor", "project_lead", "educational_supervisor")
-    placements = list(_with_row_relations(placements_in_role(user, Role.TRAINEE)).only(
+    placements = list(_with_home_row_relations(
+        placements_in_role(user, Role.TRAINEE),
         "project_day", "cohort__name", "cohort__start_date", "cohort__weeks",
-        "cohort__template_version", "cohort__template_version__meeting_weeks",
-        "cohort__ccg__name", "practice__name", "project", "hr_checklist",
+        "cohort__ccg__name", "practice__name",
         *(f"{person}__{column}" for person in people
           for column in ("full_name", "job_title", "email", "phone"))))
     for placement in placements:
@@ -423,16 +440,13 @@ def _home_rows(user, today: datetime.date) -> list[SupervisionRow]:
     placements = placements_visible_to(user).filter(
         Q(ccg_supervisor=user) | Q(project_lead=user)
         | Q(cohort_id__in=reach(user).cohort_ids(Role.PD, DIRECTS)))
-    placements = (_with_row_relations(
+    placements = _with_home_row_relations(
         current_placements(placements, today).select_related(None)
         .select_related("cohort", "trainee", "ccg_supervisor")
-        .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"))
+        .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"),
         # Of the placement, its cohort and people only what the tables and rows read.
-        .only("project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
-              "cohort__start_date", "cohort__weeks", "cohort__template_version",
-              "cohort__template_version__meeting_weeks",
-              "trainee__full_name", "ccg_supervisor__full_name",
-              "project", "hr_checklist"))
+        "project_day", "ccg_supervisor_id", "project_lead_id", "cohort__name",
+        "cohort__start_date", "cohort__weeks", "trainee__full_name", "ccg_supervisor__full_name")
     return _rows_of(placements, today, progress=False)
 
 
