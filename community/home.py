@@ -14,7 +14,7 @@ def community_home(user, roles, today, context) -> dict:
     A trainee none of whose rotations has ended (their placements, with their cohorts, as
     the projects part read them) has nothing to join: no alumni or placement query. And the
     pairs are read with only the names a line shows. Together `make bench` line "trainee:
-    home" 8.6x -> 7.3x the floor, 15 -> 13 queries."""
+    home" 8.6x -> 7.7x the floor (CPU, demo database), 15 -> 13 queries."""
     if not roles & {Role.TRAINEE, Role.ALUMNUS}:
         return {}
     own = context["role_placements"].get(Role.TRAINEE)

@@ -339,8 +339,9 @@ def _with_home_row_relations(placements, *columns):
     (`home_meetings`, see _home_meetings) rather than a prefetch.
 
     Every column of the project, checklist and meetings, hashed by the compiler and built
-    into models, was a fifth of `make bench` line "supervisor: home"; the meetings' own
-    query another tenth of the read (12 -> 11 queries; "trainee: home" 13 -> 12)."""
+    into models: with the narrower to-do reads, `make bench` line "supervisor: home" 8.9x ->
+    7.5x the floor (CPU, demo database). The meetings' array spares their query (that line
+    12 -> 11 queries, "trainee: home" 13 -> 12) at about the CPU time of the prefetch."""
     meetings = (Meeting.objects.filter(placement=OuterRef("pk")).order_by()
                 .values(json=JSONObject(kind="kind", status="status", date="date")))
     return (_with_summary_flag(placements.select_related("cohort__template_version", "project",

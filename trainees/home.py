@@ -31,8 +31,8 @@ def home_part(user, roles, today, context) -> dict:
 def _has_earlier_trainees(user, roles, today, placements) -> bool:
     """Whether earlier_placements has any. A person who sees trainees only through their
     own roles towards them (CCG Supervisor, Project Lead, ES) has the current ones in their
-    panels already: the others they reach are the earlier ones, and no query need ask.
-    `make bench` line "supervisor: home", one query less."""
+    panels already: the others they reach are the earlier ones, and no query need ask:
+    `make bench` line "supervisor: home" 11 -> 10 queries."""
     found = reach(user)
     held = roles - {Role.TRAINEE}
     if not held <= PERSON_ROLES.keys() or found.cohort_ids(*ORGANISATION_ROLES):

@@ -31,7 +31,8 @@ def upcoming_session(session, viewer, dated=False):
 
     Written with format_html rather than an inclusion template (a template rendered in a
     context of its own for each session), like diary_entry: `make bench` lines "trainee:
-    home" and "supervisor: home", each about 0.3x the floor less."""
+    home" 7.7x -> 7.4x and "supervisor: home" 7.5x -> 6.9x the floor (CPU, demo database,
+    with the narrower survey, absence and opportunity reads of the same change)."""
     cancelled = session.is_cancelled
     named = bool(session.placement_id) and session.placement.trainee_id != viewer.pk
     return format_html(
