@@ -457,11 +457,16 @@ def home_rows(user, today: datetime.date) -> list[SupervisionRow]:
 
 
 def _home_rows(user, today: datetime.date) -> list[SupervisionRow]:
-    placements = placements_visible_to(user).filter(
-        Q(ccg_supervisor=user) | Q(project_lead=user)
-        | Q(cohort_id__in=reach(user).cohort_ids(Role.PD, DIRECTS)))
+    # The placements they supervise, lead or direct among those they see, as ids from what
+    # their roles reach (read for the request already) rather than an OR of three filters
+    # on every placement they see: 2.8 -> 2.5 ms of CPU for the demo's supervisor, timed
+    # alone (`make bench` line "supervisor: home").
+    found = reach(user)
+    ids = (set(found.placement_ids(Role.CCG_SUPERVISOR, Role.PROJECT_LEAD))
+           | set(found.placements_in(found.cohort_ids(Role.PD, DIRECTS))))
+    placements = Placement.objects.filter(pk__in=sorted(ids & set(visible_placement_ids(user))))
     placements = _with_home_row_relations(
-        current_placements(placements, today).select_related(None)
+        current_placements(placements, today)
         .select_related("cohort", "trainee", "ccg_supervisor")
         .order_by("-cohort__start_date", "cohort__name", "trainee__full_name", "pk"),
         # Of the placement, its cohort and people only what the tables and rows read.
