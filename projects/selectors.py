@@ -1,7 +1,9 @@
 """Reads, always scoped to the person asking: a placement they may not see is a 404."""
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -259,14 +261,22 @@ def concerns_addressed_to(user) -> QuerySet[Concern]:
     if not getattr(user, "is_authenticated", False):
         return Concern.objects.none()
     found = reach(user)
+    # Only the routes that reach someone: each empty list cost a filter and a join to plan
+    # on every staff home page's to-do panel, and with none there is no query at all
+    # (`make bench` line "supervisor: home").
+    routes = []
     # As relations(): a cohort's director receives S14 while they hold a PD role.
-    to_directors = (Q(raised_as=Concern.RaisedAs.CCG_SUPERVISOR,
-                      placement__cohort_id__in=found.cohort_ids(DIRECTS))
-                    if access_for(user).has_role(Role.PD) else Q(pk__in=[]))
-    to_supervisor_and_chair = Q(raised_as=Concern.RaisedAs.PROJECT_LEAD) & (
-        Q(placement_id__in=found.placement_ids(Role.CCG_SUPERVISOR))
-        | Q(placement__cohort_id__in=found.cohort_ids(Role.DEPUTY_CHAIR)))
-    return (Concern.objects.filter(to_directors | to_supervisor_and_chair)
+    if access_for(user).has_role(Role.PD) and (directed := found.cohort_ids(DIRECTS)):
+        routes.append(Q(raised_as=Concern.RaisedAs.CCG_SUPERVISOR,
+                        placement__cohort_id__in=directed))
+    if supervised := found.placement_ids(Role.CCG_SUPERVISOR):
+        routes.append(Q(raised_as=Concern.RaisedAs.PROJECT_LEAD, placement_id__in=supervised))
+    if chaired := found.cohort_ids(Role.DEPUTY_CHAIR):
+        routes.append(Q(raised_as=Concern.RaisedAs.PROJECT_LEAD,
+                        placement__cohort_id__in=chaired))
+    if not routes:
+        return Concern.objects.none()
+    return (Concern.objects.filter(reduce(operator.or_, routes))
             .select_related("placement__trainee", "placement__cohort", "raised_by")
             .order_by("-created_at", "-pk"))
 
