@@ -15,9 +15,14 @@ from .selectors import concerns_addressed_to, home_rows
 
 
 def open_concerns(user, today) -> list[Item]:
-    return [Item(text=f"Concern about {concern.placement.trainee.full_name}: {concern.summary}",
-                 url=reverse("concern_detail", args=[concern.placement_id, concern.pk]))
-            for concern in concerns_addressed_to(user).filter(status=Concern.Status.OPEN)]
+    """Read as the four values a line shows, not as concerns joined to every column of their
+    placement, cohort, trainee and raiser: `make bench` line "supervisor: home" (8.9x ->
+    7.5x the floor with the narrower home rows)."""
+    return [Item(text=f"Concern about {trainee_name}: {summary}",
+                 url=reverse("concern_detail", args=[placement_id, pk]))
+            for pk, placement_id, summary, trainee_name in concerns_addressed_to(user)
+            .filter(status=Concern.Status.OPEN)
+            .values_list("pk", "placement_id", "summary", "placement__trainee__full_name")]
 
 
 def trainees_waiting(user, today) -> list[Item]:

@@ -73,10 +73,15 @@ def invitation_for(user, survey_id) -> Invitation:
 
 
 def open_invitations(user) -> list[Invitation]:
-    """The surveys the person has been asked and has not answered, while they are open."""
+    """The surveys the person has been asked and has not answered, while they are open.
+    Only the columns the home page and the surveys page show: every column of the survey
+    and its programme was read for a line each (`make bench` lines "trainee: home" and
+    "supervisor: home")."""
     return [invitation for invitation in Invitation.objects.filter(
         person_id=user.pk, answered=False, survey__opened_at__isnull=False,
         survey__closed_at__isnull=True).select_related("survey", "survey__programme")
+        .only("survey__year", "survey__closes_on", "survey__opened_at", "survey__closed_at",
+              "survey__programme__name")
         if invitation.survey.is_open]
 
 

@@ -59,6 +59,16 @@ def test_a_longer_cohort_is_current_by_its_own_length(client, world):
     assert ended.trainee.full_name in earlier and recent.trainee.full_name not in earlier
 
 
+def test_a_supervisors_link_appears_once_a_trainee_of_theirs_ended_over_four_weeks_ago(
+        client, world):
+    """Known from the placements the supervisor reaches and those their panels list."""
+    _earlier_cohort(world, 1, weeks_ago=16 + 3, label="Recent")
+    client.force_login(world.supervisor)
+    assert reverse("earlier_trainees") not in client.get(reverse("home")).content.decode()
+    _earlier_cohort(world, 1, weeks_ago=16 + 5, label="Ended")
+    assert reverse("earlier_trainees") in client.get(reverse("home")).content.decode()
+
+
 def test_no_link_without_earlier_trainees_nor_for_a_trainee(client, world):
     _earlier_cohort(world, 1)
     for person in (world.other_ccg_supervisor, world.trainee):
