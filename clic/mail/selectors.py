@@ -29,12 +29,12 @@ visible_placements: Registry = Registry("outbox: the placements a person sees")
 
 # The list never needs the bodies or attachments, which can be large.
 LIST_FIELDS_DEFERRED = ("body_text", "body_html", "attachments")
-# What the outbox's rows show: compiling all thirty columns cost the page about a millisecond.
-LIST_FIELDS = ("code", "to_email", "to_name", "recipient_roles", "subject", "status", "attempts",
-               "last_error", "created_at", "sent_at", "placement_id",
-               # The table version that routed it: a join on a table of a few rows, rather
-               # than a query a page.
-               "routing_table__version", "routing_table__programme_id")
+# What a row of the outbox shows, read as values rather than as models: a model per row (and
+# one for its table version) cost the page about a millisecond. The table version that routed
+# it is a join on a table of a few rows, rather than a query a page.
+ROW_VALUES = ("pk", "code", "to_email", "to_name", "recipient_roles", "subject", "status",
+              "attempts", "last_error", "created_at", "sent_at", "placement_id",
+              "routing_table__version", "routing_table__programme_id")
 
 RAISED_BY_TRAINEE = tuple(row.code for row in CATALOGUE if row.raised_by_trainee)
 
@@ -71,25 +71,29 @@ def ccg_admin_mailboxes(user) -> QuerySet:
 
 def outbox_visible_to(user, *, cohort=None) -> QuerySet[OutboundEmail]:
     """The outbox as this person may read it (empty for roles without an outbox), or only
-    one cohort's emails in it; the list's columns only, and without the trainees (see
-    with_trainees)."""
+    one cohort's emails in it."""
     if not user.is_authenticated:
         return OutboundEmail.objects.none()
-    return (OutboundEmail.objects.filter(_outbox_scope(user, cohort=cohort))
-            .select_related("routing_table").only(*LIST_FIELDS))
+    return OutboundEmail.objects.filter(_outbox_scope(user, cohort=cohort))
 
 
-def with_trainees(emails, placements) -> list[OutboundEmail]:
-    """The emails with their placements and trainees taken from the filter's options, which
-    hold every placement of the outbox listed (outbox_filter_choices). Not joined into the
-    list: the planner then hashes every placement in the service to find the fifty on the
-    page."""
-    known = {placement.pk: placement for placement in placements}
-    emails = list(emails)
-    for email in emails:
-        if email.placement_id is not None:
-            email.placement = known[email.placement_id]
-    return emails
+def outbox_rows_of(emails: QuerySet[OutboundEmail]) -> QuerySet[dict]:
+    """What the outbox's rows show of these emails (ROW_VALUES), without the trainees (see
+    with_trainees)."""
+    return emails.values(*ROW_VALUES)
+
+
+def with_trainees(rows, placements) -> list[dict]:
+    """The rows with the name of the trainee each email is about (`trainee_name`, None for
+    none) taken from the filter's options, which hold every placement of the outbox listed
+    (outbox_filter_choices). Not joined into the list: the planner then hashes every
+    placement in the service to find the fifty on the page."""
+    names = {placement.pk: placement.trainee.full_name for placement in placements}
+    rows = list(rows)
+    for row in rows:
+        row["trainee_name"] = (None if row["placement_id"] is None
+                               else names[row["placement_id"]])
+    return rows
 
 
 def outbox_email_for(user, email_id) -> OutboundEmail:

@@ -25,6 +25,7 @@ from .selectors import (
     outbox_email_for,
     outbox_filter,
     outbox_filter_choices,
+    outbox_rows_of,
     outbox_visible_to,
     routing_example_placement,
     routing_programme_for,
@@ -46,7 +47,7 @@ def outbox(request):
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
-    page = page_of(emails, request)
+    page = page_of(outbox_rows_of(emails), request)
     rows = with_trainees(page.object_list, form.fields["placement"].options())
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": rows,
