@@ -34,6 +34,17 @@ _ROW = ('<tr class="nhsuk-table__row">'
         + '<td class="nhsuk-table__cell">{}</td></tr>')
 
 
+# The To cell by whether the email has a name and recipient roles: the name, the address,
+# the roles.
+_TO = {(False, False): "{1}", (True, False): "{0}<br>{1}",
+       (False, True): '{1}<br><span class="nhsuk-body-s">{2}</span>',
+       (True, True): '{0}<br>{1}<br><span class="nhsuk-body-s">{2}</span>'}
+# The Subject cell by whether the email is about a trainee: the link around the email's id,
+# the subject, the trainee.
+_SUBJECT = {False: '<a href="{0}{1}{2}">{3}</a>',
+            True: '<a href="{0}{1}{2}">{3}</a><br><span class="nhsuk-body-s">About {4}</span>'}
+
+
 def _when(value) -> str:
     return short_datetime(localtime(value)) if value else ""
 
@@ -51,18 +62,14 @@ def outbox_rows(context, emails, can_resend):
               for part in reverse("mail_outbox_detail", args=[0]).rsplit("0", 1)]
     resend = reverse("mail_outbox_resend", args=[0]).rsplit("0", 1)
     resend_fields = None
+    code_cells = {}
     status_tags = {status: _status_tag(status, label)
                    for status, label in OutboundEmail.Status.choices}
 
     def row(email):
         nonlocal resend_fields
-        to = (format_html("{}<br>{}", email["to_name"], email["to_email"]) if email["to_name"]
-              else email["to_email"])
-        if email["recipient_roles"]:
-            to = format_html('{}<br><span class="nhsuk-body-s">{}</span>', to,
-                             email["recipient_roles"])
-        about = (format_html('<br><span class="nhsuk-body-s">About {}</span>',
-                             email["trainee_name"]) if email["placement_id"] else "")
+        to = format_html(_TO[bool(email["to_name"]), bool(email["recipient_roles"])],
+                         email["to_name"], email["to_email"], email["recipient_roles"])
         status = status_tags[email["status"]]
         if can_resend and email["status"] == OutboundEmail.Status.FAILED:
             if resend_fields is None:
@@ -80,14 +87,18 @@ def outbox_rows(context, emails, can_resend):
                                   'aria-hidden="true">Last error </span>{}',
                                   Truncator(email["last_error"]).chars(160))
                       if email["last_error"] else "")
-        subject = format_html('<a href="{}{}{}">{}</a>{}', detail[0], email["pk"], detail[1],
-                              email["subject"], about)
-        # The table version that routed it (outbox_rows_of joins it).
-        code = (format_html('{}<br><span class="nhsuk-body-s">Table {}</span>', email["code"],
+        subject = format_html(_SUBJECT[email["placement_id"] is not None], detail[0], email["pk"],
+                              detail[1], email["subject"], email["trainee_name"])
+        # The table version that routed it (outbox_rows_of joins it), the same on many rows.
+        code_key = (email["code"], email["routing_table__programme_id"],
+                    email["routing_table__version"])
+        if code_key not in code_cells:
+            code_cells[code_key] = (
+                format_html('{}<br><span class="nhsuk-body-s">Table {}</span>', email["code"],
                             version_label(programme_id=email["routing_table__programme_id"],
                                           version=email["routing_table__version"]))
                 if email["routing_table__version"] is not None else email["code"])
-        return (_when(email["created_at"]), code, to, subject, status,
+        return (_when(email["created_at"]), code_cells[code_key], to, subject, status,
                 _when(email["sent_at"]) or "Not yet", email["attempts"], last_error)
 
     return format_html_join("", _ROW, (row(email) for email in emails))
