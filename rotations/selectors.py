@@ -78,6 +78,13 @@ def cohort_for(user, cohort_id) -> Cohort:
     return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
 
 
+def cohort_page_for(user, cohort_id) -> Cohort:
+    """cohort_for, with the person who published it, whom the cohort page names: a query the
+    less. `make bench` line "PD: cohort page": 11 -> 10 queries."""
+    return get_object_or_404(cohorts_visible_to(user).select_related("published_by"),
+                             pk=cohort_id)
+
+
 def cohort_to_manage(user, cohort_id) -> Cohort:
     return get_object_or_404(cohorts_managed_by(user), pk=cohort_id)
 
