@@ -3,7 +3,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.text import Truncator
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 
 from clic.mail.models import OutboundEmail, version_label
 from clic.templatetags.clic_dates import short_datetime
@@ -45,10 +45,6 @@ _SUBJECT = {False: '<a href="{0}{1}{2}">{3}</a>',
             True: '<a href="{0}{1}{2}">{3}</a><br><span class="nhsuk-body-s">About {4}</span>'}
 
 
-def _when(value) -> str:
-    return short_datetime(localtime(value)) if value else ""
-
-
 @register.simple_tag(takes_context=True)
 def outbox_rows(context, emails, can_resend):
     """The outbox table's rows (mail.selectors.outbox_rows_of, with_trainees), each written
@@ -63,6 +59,12 @@ def outbox_rows(context, emails, can_resend):
     resend = reverse("mail_outbox_resend", args=[0]).rsplit("0", 1)
     resend_fields = None
     code_cells = {}
+    # The time zone looked up once for the page's hundred times, not once for each.
+    zone = get_current_timezone()
+
+    def when(value) -> str:
+        return short_datetime(localtime(value, zone)) if value else ""
+
     status_tags = {status: _status_tag(status, label)
                    for status, label in OutboundEmail.Status.choices}
 
@@ -98,7 +100,7 @@ def outbox_rows(context, emails, can_resend):
                             version_label(programme_id=email["routing_table__programme_id"],
                                           version=email["routing_table__version"]))
                 if email["routing_table__version"] is not None else email["code"])
-        return (_when(email["created_at"]), code_cells[code_key], to, subject, status,
-                _when(email["sent_at"]) or "Not yet", email["attempts"], last_error)
+        return (when(email["created_at"]), code_cells[code_key], to, subject, status,
+                when(email["sent_at"]) or "Not yet", email["attempts"], last_error)
 
     return format_html_join("", _ROW, (row(email) for email in emails))
