@@ -47,8 +47,8 @@ def outbox(request):
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
-    page = page_of(outbox_rows_of(emails), request)
-    rows = with_trainees(page.object_list, form.fields["placement"].options())
+    page = page_of(emails, request)
+    rows = with_trainees(outbox_rows_of(page.object_list), form.fields["placement"].options())
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": rows,
         "can_resend": can_view_catalogue(request.user),
