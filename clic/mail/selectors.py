@@ -6,7 +6,8 @@ they manage; CCG admin sees only what went to their CCG's admin mailbox.
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -120,9 +121,12 @@ def outbox_filter(emails: QuerySet[OutboundEmail], *, placement=None, code="",
     return emails
 
 
-def outbox_filter_choices(user) -> dict:
+def outbox_filter_choices(user, *, asked_cohort: str | None = None) -> dict:
     """The cohorts and trainees that appear in this person's outbox, for the filters (which
-    narrow the trainees to a chosen cohort's).
+    narrow the trainees to a chosen cohort's). The cohort the query string asks for (if it is
+    one of them) carries the SOP codes of its emails, `email_codes`, read in the same query:
+    the code select then offers those, not the catalogue's forty (each option is a template
+    include: `make bench` line "PD: outbox, one cohort").
 
     Worked out from the small side, each step an index lookup: the cohorts a PD or PA sees
     (and their trainees) that have any email, and what went to a CCG admin's mailboxes.
@@ -142,9 +146,15 @@ def outbox_filter_choices(user) -> dict:
         to_mailboxes = OutboundEmail.objects.filter(to_email__in=ccg_admin_mailboxes(user))
         cohorts |= Q(pk__in=to_mailboxes.values("cohort_id"))
         placements |= Q(pk__in=to_mailboxes.values("placement_id"))
+    cohort_options = (OutboundEmail.cohort.field.related_model.objects.filter(cohorts)
+                      .only("name").order_by("-start_date", "name"))
+    if asked_cohort and asked_cohort.isdecimal():
+        codes = ArraySubquery(OutboundEmail.objects.filter(cohort_id=OuterRef("pk"))
+                              .order_by().values("code").distinct())
+        cohort_options = cohort_options.annotate(email_codes=Case(
+            When(pk=int(asked_cohort), then=codes), default=None))
     return {
-        "cohorts": OutboundEmail.cohort.field.related_model.objects.filter(cohorts)
-        .only("name").order_by("-start_date", "name"),
+        "cohorts": cohort_options,
         # What the options' labels (and the outbox's "About" lines) show.
         "placements": OutboundEmail.placement.field.related_model.objects.filter(placements)
         .select_related("trainee", "cohort")

@@ -43,7 +43,8 @@ def _require(allowed: bool):
 
 def outbox(request):
     _require(can_view_outbox(request.user))
-    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(request.user))
+    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(
+        request.user, asked_cohort=request.GET.get("cohort")))
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
