@@ -78,6 +78,13 @@ def cohort_for(user, cohort_id) -> Cohort:
     return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
 
 
+def cohort_page_for(user, cohort_id) -> Cohort:
+    """cohort_for, with the person who published it, whom the cohort page names: a query the
+    less. `make bench` line "PD: cohort page": 11 -> 10 queries."""
+    return get_object_or_404(cohorts_visible_to(user).select_related("published_by"),
+                             pk=cohort_id)
+
+
 def cohort_to_manage(user, cohort_id) -> Cohort:
     return get_object_or_404(cohorts_managed_by(user), pk=cohort_id)
 
@@ -142,9 +149,14 @@ def ccgs() -> QuerySet[Organisation]:
 
 def cohort_placements(cohort: Cohort):
     """The people the cohort page names for each trainee (each placement's cohort is the
-    one asked about: the related manager fills it in without a join)."""
-    return cohort.placements.select_related(
-        "trainee", "practice", "ccg_supervisor", "project_lead").order_by("trainee__full_name")
+    one asked about: the related manager fills it in without a join), and only what it
+    shows of them: four people and a practice in full were sixty columns a trainee."""
+    return (cohort.placements.select_related("trainee", "practice", "ccg_supervisor",
+                                              "project_lead")
+            .only("cohort", "project_day", "trainee__full_name", "trainee__email",
+                  "practice__name", "ccg_supervisor__full_name", "ccg_supervisor__email",
+                  "project_lead__full_name", "project_lead__email")
+            .order_by("trainee__full_name"))
 
 
 def placements_to_publish(cohort: Cohort) -> list:

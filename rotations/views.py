@@ -61,7 +61,7 @@ def cohort_create(request):
 
 
 def cohort_detail(request, pk):
-    cohort = selectors.cohort_for(request.user, pk)
+    cohort = selectors.cohort_page_for(request.user, pk)
     return render(request, "rotations/cohort_detail.html", {
         "cohort": cohort, "placements": selectors.cohort_placements(cohort),
         "directors": cohort.directors.all(),

@@ -26,8 +26,18 @@ class OutboxFilterForm(FilterForm):
         super().__init__(data)
         self.follow_cohort(cohorts, placements, unchosen=placements, trainees="placement",
                            label=lambda placement: f"{placement.trainee} ({placement.cohort})")
-        self.fields["code"].choices = [("", "All codes"), *code_choices()]
+        self.fields["code"].choices = [("", "All codes"), *self._codes_offered()]
         self.fields["status"].choices = [("", "Any status"), *OutboundEmail.Status.choices]
+
+
+    def _codes_offered(self) -> list[tuple[str, str]]:
+        """Every SOP code, or with a cohort chosen the codes of its emails (and the code
+        asked for, so that it still reads "No emails match")."""
+        if self.chosen_cohort is None:
+            return code_choices()
+        self.fields["code"].help_text = "The codes of this cohort's emails."
+        offered = {*(self.chosen_cohort.email_codes or ()), self.data.get("code")}
+        return [(code, label) for code, label in code_choices() if code in offered]
 
 
 class RoutingRowForm(forms.Form):

@@ -7,6 +7,11 @@ from django.db import models
 from django.utils import timezone
 
 
+def version_label(*, programme_id, version) -> str:
+    """How the outbox names a table version: "version 2", "default version 1"."""
+    return f"{'' if programme_id else 'default '}version {version}"
+
+
 class RoutingTable(models.Model):
     """One version of a programme's "who is told what": for every SOP event, who receives
     its email, whom a reply reaches and its wording (the rows). A version is never changed:
@@ -37,8 +42,7 @@ class RoutingTable(models.Model):
 
     @property
     def label(self) -> str:
-        """How the outbox names the version: "version 2", "default version 1"."""
-        return f"{'' if self.programme_id else 'default '}version {self.version}"
+        return version_label(programme_id=self.programme_id, version=self.version)
 
 
 class RoutingRow(models.Model):

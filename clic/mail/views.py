@@ -25,6 +25,7 @@ from .selectors import (
     outbox_email_for,
     outbox_filter,
     outbox_filter_choices,
+    outbox_rows_of,
     outbox_visible_to,
     routing_example_placement,
     routing_programme_for,
@@ -42,12 +43,13 @@ def _require(allowed: bool):
 
 def outbox(request):
     _require(can_view_outbox(request.user))
-    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(request.user))
+    form = OutboxFilterForm(request.GET or None, **outbox_filter_choices(
+        request.user, asked_cohort=request.GET.get("cohort")))
     filters = form.filters()
     emails = outbox_filter(outbox_visible_to(request.user, cohort=filters.pop("cohort")),
                            **filters)
     page = page_of(emails, request)
-    rows = with_trainees(page.object_list, form.fields["placement"].options())
+    rows = with_trainees(outbox_rows_of(page.object_list), form.fields["placement"].options())
     return render(request, "mail/outbox.html", {
         "form": form, "page": page, "emails": rows,
         "can_resend": can_view_catalogue(request.user),

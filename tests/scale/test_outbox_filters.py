@@ -86,7 +86,24 @@ def test_once_a_cohort_is_chosen_only_its_trainees_are_offered(client, world, ou
         "/outbox/", {"cohort": world.cohort.pk, "placement": elsewhere.pk}).content.decode()
 
 
-@pytest.mark.parametrize("cohort", ["elsewhere", "999999", "abc"])
+def test_once_a_cohort_is_chosen_only_the_codes_of_its_emails_are_offered(
+        client, world, outboxes, django_assert_max_num_queries):
+    client.force_login(world.pd)
+    every = client.get("/outbox/").content.decode()
+    with django_assert_max_num_queries(9):
+        chosen = client.get("/outbox/", {"cohort": world.cohort.pk}).content.decode()
+    asked = client.get("/outbox/", {"cohort": world.cohort.pk, "code": "S17"}).content.decode()
+
+    assert '<option value="S17">' in every and "The codes of this cohort" not in every
+    assert '<option value="S5">' in chosen  # the cohort's one email is an S5
+    assert '<option value="S17">' not in chosen
+    assert "The codes of this cohort's emails." in chosen
+    # A code asked for is still offered, and simply matches nothing.
+    assert '<option value="S17" selected>' in asked
+    assert "No emails match these filters." in asked
+
+
+@pytest.mark.parametrize("cohort", ["elsewhere", "999999", "99999999999999999999", "abc"])
 def test_a_cohort_not_in_the_outbox_lists_the_whole_outbox_with_its_trainees(
         client, world, outboxes, django_assert_max_num_queries, cohort):
     _, elsewhere = outboxes  # another programme's cohort: not the PD's
