@@ -126,7 +126,7 @@ def outbox_filter_choices(user, *, asked_cohort: str | None = None) -> dict:
     narrow the trainees to a chosen cohort's). The cohort the query string asks for (if it is
     one of them) carries the SOP codes of its emails, `email_codes`, read in the same query:
     the code select then offers those, not the catalogue's forty-one (each option is a
-    template include). `make bench` line "PD: outbox, one cohort", pagecpu harness: 6.3x ->
+    template include). `make bench` line "PD: outbox, one cohort", bench.cpu: 6.3x ->
     5.8x the floor, 17 options of 41, the same 9 queries.
 
     Worked out from the small side, each step an index lookup: the cohorts a PD or PA sees
