@@ -1,5 +1,5 @@
 from .access import access_for
-from .models import Role
+from .navigation import MANAGERS
 
 
 def navigation(request):
@@ -7,5 +7,5 @@ def navigation(request):
     roles = access_for(request.user).roles if hasattr(request, "user") else frozenset()
     return {
         "clic_roles": roles,
-        "clic_is_manager": bool(roles & {Role.PD, Role.PA}),
+        "clic_is_manager": bool(roles & MANAGERS),
     }
