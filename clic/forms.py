@@ -87,6 +87,15 @@ class PersonChoiceField(forms.ModelChoiceField):
 class FilterForm(forms.Form):
     """A list's filters: a plain GET form, so it works without JavaScript."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                # Django's Select, its options written inline: two includes an option
+                # were about a tenth of the outbox's CPU (`make bench` line "PD: outbox,
+                # one cohort"; `python -m bench.cpu`, docs/performance.md).
+                field.widget.template_name = "_partials/filter_select.html"
+
     def follow_cohort(self, cohorts, placements, *, unchosen, trainees: str, label) -> None:
         """Read the cohort select's options (`cohorts`) and make the `trainees` select offer
         the chosen cohort's placements, or `unchosen` when no cohort of those offered is

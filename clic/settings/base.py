@@ -22,6 +22,7 @@ SITE_URL = env("CLIC_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +88,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "clic.urls"
 WSGI_APPLICATION = "clic.wsgi.application"
 
+# Widgets render with the project's template engine, so that a form may name a widget
+# template of its own under templates/ (clic.forms.FilterForm's selects).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
