@@ -25,16 +25,16 @@ def upcoming_sessions(context):
 
 @register.simple_tag
 def upcoming_session(session, viewer, dated=False):
-    """One session of the home page's timetable card as a list item, its day first when
-    `dated`: {% upcoming_session session request.user dated=True %}. Another trainee's
-    session is named for them.
+    """One session of the home page's timetable card (rotations.selectors.UpcomingSession)
+    as a list item, its day first when `dated`: {% upcoming_session session request.user
+    dated=True %}. Another trainee's session is named for them.
 
     Written with format_html rather than an inclusion template (a template rendered in a
     context of its own for each session), like diary_items: `make bench` lines "trainee:
     home" 7.7x -> 7.4x and "supervisor: home" 7.5x -> 6.9x the floor (CPU, demo database,
     with the narrower survey, absence and opportunity reads of the same change)."""
     cancelled = session.is_cancelled
-    named = bool(session.placement_id) and session.placement.trainee_id != viewer.pk
+    named = session.trainee_id is not None and session.trainee_id != viewer.pk
     return format_html(
         "<li>{}{}{}{}{}{}{}</li>",
         mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>')
@@ -43,7 +43,7 @@ def upcoming_session(session, viewer, dated=False):
                     format_date(session.date, "D"), short_date(session.date)) if dated else "",
         f"{_entry_time(session.start_time)}–{_entry_time(session.end_time)} "
         if session.start_time else "",
-        format_html("{}: ", session.placement.trainee) if named else "",
+        format_html("{}: ", session.trainee_name) if named else "",
         session.title,
         mark_safe("</del>") if cancelled else "",
         format_html(", {}", session.venue) if session.venue else "")
