@@ -206,8 +206,9 @@ def test_an_upcoming_session_is_written_as_the_home_card_shows_it():
     from rotations.selectors import UpcomingSession
 
     def upcoming_session(session, viewer, dated=False):
-        return Template("{% load rotations_tags %}{% upcoming_session session viewer dated=dated %}"
-                        ).render(Context({"session": session, "viewer": viewer, "dated": dated}))
+        return Template("{% load rotations_tags %}"
+                        "{% upcoming_session_items sessions viewer dated=dated %}"
+                        ).render(Context({"sessions": [session], "viewer": viewer, "dated": dated}))
 
     viewer = User(pk=1, full_name="Dr Me")
     session = UpcomingSession(date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0),
