@@ -187,8 +187,10 @@ class PairLine:
 def own_pair_lines(user) -> list[PairLine]:
     """own_pairs as the lines that name them: the names, how many times they met and when
     last, read as values rather than as pairs joined to their mentor, placement and trainee
-    built into models. `make bench` line "trainee: home" (figures in docs/performance.md,
-    "The home pages")."""
+    built into models. `make bench` lines,
+    with the round's other values reads (docs/performance.md, "The home pages"), back to
+    back: "trainee: home" 7.5x and 7.7x -> 6.6x and 6.4x the floor, "supervisor: home"
+    6.6x and 6.8x -> 6.1x and 5.7x (CPU, demo database)."""
     rows = (MentoringPair.objects.filter(Q(mentor__user=user) | Q(placement__trainee=user))
             .values_list("pk", "mentor__user_id", "placement__trainee__full_name",
                          "mentor__user__full_name")

@@ -32,8 +32,10 @@ def upcoming_session_items(sessions, viewer, dated=False):
     One tag for the list, each item one format_html from a format string of fixed pieces,
     rather than an inclusion template per session (7.7x -> 7.4x "trainee: home", 7.5x ->
     6.9x "supervisor: home") and then a tag per session, whose arguments the template
-    resolved for each: `make bench` lines (figures in docs/performance.md, "The home
-    pages")."""
+    resolved for each. `make bench` lines,
+    with the round's other values reads (docs/performance.md, "The home pages"), back to
+    back: "trainee: home" 7.5x and 7.7x -> 6.6x and 6.4x the floor, "supervisor: home"
+    6.6x and 6.8x -> 6.1x and 5.7x (CPU, demo database)."""
     return mark_safe("".join(_upcoming_item(session, viewer.pk, dated) for session in sessions))
 
 
