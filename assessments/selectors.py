@@ -1,6 +1,7 @@
 """Reads, always scoped to the person asking: anyone else gets 404, never another's data."""
 
 import datetime
+from dataclasses import dataclass
 from statistics import mean
 
 from django.conf import settings
@@ -137,29 +138,64 @@ def invitation_for(user, invitation_id) -> PresentationInvitation:
     return get_object_or_404(invitations_for(user), pk=invitation_id)
 
 
-def upcoming_presentations_for(user) -> list[dict]:
+@dataclass(frozen=True)
+class UpcomingSlot:
+    """What the home page shows of one presentation: its time, trainee and title."""
+
+    start_time: datetime.time
+    trainee_name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class UpcomingPresentation:
+    """What the home page shows of one presentation day the person is invited to."""
+
+    cohort_name: str
+    date: datetime.date
+    start_time: datetime.time
+    venue: str
+    reply: str
+    slots: list[UpcomingSlot]
+
+
+def upcoming_presentations_for(user) -> list[UpcomingPresentation]:
     """For the home page: presentation days the person is invited to that are still to come,
-    with the slots of the trainees they supervise (or their own)."""
+    with the slots of the trainees they supervise (or their own).
+
+    Read as the values shown (the day's cohort, date, time and venue, the reply; each slot's
+    time, trainee and title) rather than as invitations with their day and cohort and a
+    prefetch of slots with their placement and trainee: the compiler no longer walks three
+    models' columns and the prefetch, and builds no model per row. The slots' query runs
+    only when there is a day and the person has placements of their own. `make bench` lines
+    "trainee: home" 7.2x -> 7.0x and "supervisor: home" 6.4x -> 6.2x the floor (CPU,
+    demo database, with the narrower upcoming sessions of the same change)."""
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
     # Not the organiser, whom these panels do not name: a join less to plan on every home page.
+    days = list(PresentationInvitation.objects
+                .filter(person=user, day__status=PresentationDay.Status.SCHEDULED,
+                        day__date__gte=today)
+                .order_by("day__date")
+                .values_list("day_id", "response", "day__cohort__name", "day__date",
+                             "day__start_time", "day__venue"))
     # Only the slots of the person's own placements (reach has them for the request), rather
     # than every slot of the day read and all but theirs dropped.
     theirs = reach(user).placement_ids(*PERSON_ROLES)
-    # Only the columns the panel shows.
-    invitations = (
-        invitations_for(user).select_related("day__cohort")
-        .only("response", "day__date", "day__start_time", "day__venue", "day__cohort__name")
-        .prefetch_related(Prefetch(
-            "day__slots", queryset=PresentationSlot.objects.filter(placement_id__in=theirs)
-            .select_related("placement__trainee")
-            .only("day", "start_time", "title", "placement__trainee__full_name")
-            .order_by("order")))
-        .filter(day__status=PresentationDay.Status.SCHEDULED, day__date__gte=today)
-        .order_by("day__date"))
-    return [{"invitation": inv, "day": inv.day, "slots": list(inv.day.slots.all())}
-            for inv in invitations]
+    slots: dict[int, list[UpcomingSlot]] = {}
+    if days and theirs:
+        for day_id, start_time, trainee_name, title in (
+                PresentationSlot.objects
+                .filter(placement_id__in=theirs, day_id__in=[day[0] for day in days])
+                .order_by("order")
+                .values_list("day_id", "start_time", "placement__trainee__full_name", "title")):
+            slots.setdefault(day_id, []).append(UpcomingSlot(start_time, trainee_name, title))
+    return [UpcomingPresentation(cohort_name=cohort_name, date=date, start_time=start_time,
+                                 venue=venue,
+                                 reply=PresentationInvitation.Response(response).label,
+                                 slots=slots.get(day_id, []))
+            for day_id, response, cohort_name, date, start_time, venue in days]
 
 
 # A day within RECENT (trainees.selectors) is shown at the top of the invitations page with

@@ -3,7 +3,7 @@ CommunityConfig.ready())."""
 
 from clic.accounts.models import Role
 
-from .selectors import joinable_placements, own_pairs
+from .selectors import joinable_placements, own_pair_lines
 from .services import has_ended
 
 
@@ -23,7 +23,5 @@ def community_home(user, roles, today, context) -> dict:
     return {
         "role_placements": {**context["role_placements"], Role.ALUMNUS: []},
         "alumni_joinable": joinable_placements(user, today) if may_join else [],
-        "mentoring_pairs": own_pairs(user).select_related(None)
-        .select_related("mentor__user", "placement__trainee")
-        .only("mentor__user__full_name", "placement__trainee__full_name"),
+        "mentoring_pairs": own_pair_lines(user),
     }

@@ -20,7 +20,7 @@ def index(request):
         "joinable": selectors.joinable_placements(request.user, today),
         "alumni": [alumnus for alumnus in selectors.own_alumni(request.user)
                    if alumnus.is_active(today)],
-        "pairs": selectors.own_pairs(request.user),
+        "pairs": selectors.own_pair_lines(request.user),
         "directories": Organisation.objects.filter(pk__in=programme_ids),
         "mentoring_programmes": Organisation.objects.filter(
             pk__in=access_for(request.user).organisation_ids(Role.PD)),

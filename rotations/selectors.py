@@ -307,27 +307,55 @@ def placement_sessions(placement) -> QuerySet[Session]:
                                                 cohort_id=placement.cohort_id), None, None)
 
 
+@dataclass(frozen=True)
+class UpcomingSession:
+    """What the home page's timetable card shows of one session."""
+
+    date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    title: str
+    venue: str
+    is_cancelled: bool
+    # A placement's own session: its trainee (id and name). None for the cohort's sessions.
+    trainee_id: int | None = None
+    trainee_name: str = ""
+
+
 @dataclass
 class Upcoming:
     today: datetime.date
     until: datetime.date
-    today_sessions: list[Session]
-    coming_sessions: list[Session]
+    today_sessions: list[UpcomingSession]
+    coming_sessions: list[UpcomingSession]
 
     def __bool__(self):
         return bool(self.today_sessions or self.coming_sessions)
 
 
 def upcoming_sessions(user, today: datetime.date) -> Upcoming:
-    """Today's sessions and those of the next seven days, for the home page."""
+    """Today's sessions and those of the next seven days, for the home page.
+
+    The list names only the trainee of each session, so it is read as the values shown (in
+    the diary's order) in one queryset built once, rather than as sessions joined to their
+    placement and trainee, narrowed with only() from sessions_visible_to's wider read: the
+    compiler walks no related models and builds none per row. `make bench` lines "trainee:
+    home" 7.2x -> 7.0x and "supervisor: home" 6.4x -> 6.2x the floor (CPU, demo database,
+    with the presentations read as values in the same change)."""
     until = today + datetime.timedelta(days=7)
-    # The list names only the trainee of each session: no cohort or facilitator to join, and
-    # only the columns shown (every column of session, placement and trainee was about a
-    # third of the read's time on a home page).
-    sessions = list(sessions_visible_to(user, today, until).select_related(None)
-                    .select_related("placement__trainee")
-                    .only("date", "part", "start_time", "end_time", "title", "venue", "status",
-                          "placement__trainee__full_name", "placement__trainee__email"))
+    rows = (Session.objects.filter(session_scope(user), date__gte=today, date__lte=until)
+            .order_by("date", "start_time", "part", "placement__trainee__full_name")
+            .values_list("date", "start_time", "end_time", "title", "venue", "status",
+                         "placement__trainee_id", "placement__trainee__full_name",
+                         "placement__trainee__email"))
+    sessions = [UpcomingSession(date=date, start_time=start_time, end_time=end_time,
+                                title=title, venue=venue,
+                                is_cancelled=status == Session.Status.CANCELLED,
+                                trainee_id=trainee_id,
+                                # As the trainee is named elsewhere (User.__str__).
+                                trainee_name=full_name or email or "")
+                for date, start_time, end_time, title, venue, status, trainee_id, full_name, email
+                in rows]
     return Upcoming(today=today, until=until,
                     today_sessions=[s for s in sessions if s.date == today],
                     coming_sessions=[s for s in sessions if s.date > today])

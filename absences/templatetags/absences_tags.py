@@ -75,12 +75,7 @@ def absences_home_panel(context, role: str, placements=None):
                      else selectors.current_among(placements, today))
         panel["placement"] = placement
         if placement is not None:
-            # The panel shows only the absences' own dates and state: none of the eleven
-            # relations own_absences joins for the full list, and none of their other
-            # columns (`make bench` line "trainee: home").
-            mine = list(selectors.own_absences(user).select_related(None).filter(
-                state__in=[Absence.State.REPORTED, Absence.State.PENDING])
-                .only("first_day", "last_day", "part", "state"))
+            mine = selectors.own_open_absences(user)
             panel["open_sickness"] = [a for a in mine if a.is_open]
             panel["pending"] = [a for a in mine if a.state == Absence.State.PENDING]
             panel["sickness_url"] = reverse("absences:report", args=[placement.pk, "sickness"])

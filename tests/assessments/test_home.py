@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 def test_supervisors_see_their_upcoming_presentations(world, peer):
     day = schedule(world.cohort, world.pd)
     (item,) = upcoming_presentations_for(world.supervisor)
-    assert item["day"] == day
-    assert [slot.placement for slot in item["slots"]] == [world.placement]
+    assert (item.cohort_name, item.date, item.reply) == (world.cohort.name, day.date, "No reply yet")
+    assert [slot.trainee_name for slot in item.slots] == [world.placement.trainee.full_name]
     html = render_to_string("assessments/_home_upcoming.html", {"upcoming": [item]})
     assert "Upcoming presentations" in html and "Dr Trainee" in html and "Dr Peer" not in html
 

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 import pytest
@@ -68,8 +69,9 @@ def test_sessions_visible_to_keeps_to_the_dates_asked(published):
 def test_upcoming_sessions_holds_today_and_the_next_seven_days(published):
     wednesday = published.cohort.start_date + datetime.timedelta(weeks=6, days=2)
     upcoming = upcoming_sessions(published.trainee, wednesday)
-    assert [s.kind for s in upcoming.today_sessions] == [Session.Kind.TEACHING,
-                                                         Session.Kind.ALS]
+    teaching_and_als = sessions_visible_to(published.trainee, wednesday, wednesday)
+    assert [s.kind for s in teaching_and_als] == [Session.Kind.TEACHING, Session.Kind.ALS]
+    assert [s.title for s in upcoming.today_sessions] == [s.title for s in teaching_and_als]
     assert {s.date for s in upcoming.coming_sessions} == {
         wednesday + datetime.timedelta(days=1), wednesday + datetime.timedelta(days=7)}
 
@@ -201,25 +203,26 @@ def test_an_upcoming_session_is_written_as_the_home_card_shows_it():
     from django.template import Context, Template
 
     from clic.accounts.models import User
-    from trainees.models import Placement
+    from rotations.selectors import UpcomingSession
 
     def upcoming_session(session, viewer, dated=False):
-        return Template("{% load rotations_tags %}{% upcoming_session session viewer dated=dated %}"
-                        ).render(Context({"session": session, "viewer": viewer, "dated": dated}))
+        return Template("{% load rotations_tags %}"
+                        "{% upcoming_session_items sessions viewer dated=dated %}"
+                        ).render(Context({"sessions": [session], "viewer": viewer, "dated": dated}))
 
-    viewer, other = User(pk=1, full_name="Dr Me"), User(pk=2, full_name="Dr O'Hara <Jr>")
-    session = Session(date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0),
-                      end_time=datetime.time(12, 30), title="Teaching & ALS",
-                      venue="Room <1>", status=Session.Status.CANCELLED,
-                      placement=Placement(pk=5, trainee=other))
+    viewer = User(pk=1, full_name="Dr Me")
+    session = UpcomingSession(date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0),
+                              end_time=datetime.time(12, 30), title="Teaching & ALS",
+                              venue="Room <1>", is_cancelled=True, trainee_id=2,
+                              trainee_name="Dr O'Hara <Jr>")
 
     assert upcoming_session(session, viewer, dated=True) == (
         '<li><strong class="nhsuk-tag nhsuk-tag--red">Cancelled</strong> <del>'
         '<span class="nhsuk-u-font-weight-bold">Tue 1 Dec</span> 09:00–12:30 '
         "Dr O&#x27;Hara &lt;Jr&gt;: Teaching &amp; ALS</del>, Room &lt;1&gt;</li>")
-    session.status, session.placement, session.start_time = Session.Status.SCHEDULED, None, None
+    session = dataclasses.replace(session, is_cancelled=False, trainee_id=None, start_time=None)
     assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
-    session.placement = Placement(pk=6, trainee=viewer)  # their own: not named
+    session = dataclasses.replace(session, trainee_id=viewer.pk)  # their own: not named
     assert upcoming_session(session, viewer) == "<li>Teaching &amp; ALS, Room &lt;1&gt;</li>"
 
 
