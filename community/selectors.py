@@ -14,6 +14,7 @@ from clic.accounts.access import access_for
 from clic.accounts.models import Organisation, Role
 from rotations.models import Cohort
 from trainees.models import Placement
+from trainees.selectors import reach
 
 from .models import Alumnus, MentoringPair
 from .rules import can_pair_mentors
@@ -165,9 +166,18 @@ def pairs_overview(programme: Organisation) -> QuerySet[MentoringPair]:
             .order_by("placement__cohort__start_date", "placement__trainee__full_name"))
 
 
+def _own(user) -> Q:
+    """The person's pairs: as mentor, or as the trainee of one of their placements (by id,
+    from what their roles reach, read once a request). Asked as "the placement's trainee is
+    this person", PostgreSQL joined every placement before it could filter: 1.8 ms at the
+    national size against 0.09 by id (EXPLAIN ANALYZE; `make bench` line "trainee: home",
+    whose "x one" was 1.10)."""
+    return Q(mentor__user_id=user.pk) | Q(placement_id__in=reach(user).placement_ids(Role.TRAINEE))
+
+
 def own_pairs(user) -> QuerySet[MentoringPair]:
     """The pairs the person is in, as mentor or as trainee."""
-    return (MentoringPair.objects.filter(Q(mentor__user=user) | Q(placement__trainee=user))
+    return (MentoringPair.objects.filter(_own(user))
             .select_related("mentor__user", "placement__trainee", "placement__cohort")
             .annotate(meetings_count=Count("meetings"), last_met=Max("meetings__met_on")))
 
@@ -191,7 +201,7 @@ def own_pair_lines(user) -> list[PairLine]:
     with the round's other values reads (docs/performance.md, "The home pages"), back to
     back: "trainee: home" 7.5x and 7.7x -> 6.6x and 6.4x the floor, "supervisor: home"
     6.6x and 6.8x -> 6.1x and 5.7x (CPU, demo database)."""
-    rows = (MentoringPair.objects.filter(Q(mentor__user=user) | Q(placement__trainee=user))
+    rows = (MentoringPair.objects.filter(_own(user))
             .values_list("pk", "mentor__user_id", "placement__trainee__full_name",
                          "mentor__user__full_name")
             .annotate(meetings_count=Count("meetings"), last_met=Max("meetings__met_on")))
