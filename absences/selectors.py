@@ -13,6 +13,7 @@ who a report's emails reach, in words, in absences.wording.
 """
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -635,3 +636,12 @@ def trainee_page_sections(user, placement, today: datetime.date) -> dict:
         placement_id=placement.pk)
     return {"absences": absences_visible_to(user, cohort.start_date, cohort.end_date, today,
                                             rows=rows)}
+
+
+def report_of_submission(placement: Placement, submission: uuid.UUID | None) -> Absence | None:
+    """The report already made from one preview (`Absence.submission`) of a placement the
+    person reaches (read through placement_for): a second click or a second tab confirming
+    that preview again is shown this report."""
+    if submission is None:
+        return None
+    return Absence.objects.filter(placement=placement, submission=submission).first()

@@ -41,7 +41,13 @@ from .routing import (
     session_is_for,
     sop_days,
 )
-from .selectors import absence_routing, known_last_day, live_absences_of, timetable_for
+from .selectors import (
+    absence_routing,
+    known_last_day,
+    live_absences_of,
+    report_of_submission,
+    timetable_for,
+)
 
 SICKNESS_BACKDATE_DAYS = 14
 SICKNESS_AHEAD_DAYS = 7
@@ -438,10 +444,9 @@ def absence_report(*, placement: Placement, kind: str, first_day: datetime.date 
     `submission` names the preview it was confirmed from: confirming the same preview again
     (a double click, a second tab) returns the report already made and sends nothing."""
     _lock(placement)
-    if submission is not None:
-        made = Absence.objects.filter(placement=placement, submission=submission).first()
-        if made is not None:
-            return made
+    made = report_of_submission(placement, submission)
+    if made is not None:
+        return made
     plan = absence_check(placement=placement, kind=kind, first_day=first_day, last_day=last_day,
                          part=part, session=session, meeting=meeting, actor=reported_by,
                          today=timezone.localdate())

@@ -96,6 +96,16 @@ def _form_page(request, *, placement, kind, instance=None):
                "on_behalf": placement.trainee_id != request.user.pk,
                "from_mailbox": not rules.can_report_for(request.user, placement),
                "may_be_told": wording.who_may_be_told(placement, kind, reporter=request.user)}
+    # A preview confirmed again after its report was saved (a second click, a second tab):
+    # its form now finds the days reported, and the person is shown the report made.
+    confirmed_before = (request.method == "POST" and "confirm" in request.POST
+                        and instance is None and not form.is_valid()
+                        and selectors.report_of_submission(
+                            placement, _submission(request.POST.get("submission"))))
+    if confirmed_before:
+        messages.success(request, _sent_message(confirmed_before, None,
+                                                from_mailbox=context["from_mailbox"]))
+        return redirect("absences:detail", confirmed_before.pk)
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
             try:

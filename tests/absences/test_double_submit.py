@@ -220,3 +220,25 @@ def test_a_second_withdraw_i_am_back_decision_or_change_sends_nothing_more(clien
     assert (first.status_code, second.status_code) == (302, 302)
     decisions = [key for key in _emails_of(leave) if ":decision:" in key]
     assert len(decisions) == 5  # the trainee, the PA, the PD, the supervisor and the lead
+
+
+@pytest.mark.django_db
+def test_a_confirm_validated_after_its_twin_was_saved_sees_the_sent_page(client, live):
+    """The click that validates its form only once another click of the same preview has
+    saved the report (the form then finds the day already reported) is sent to that report,
+    as the click that waited for the lock is, rather than shown the form with an error."""
+    client.force_login(live.world.trainee)
+    url = reverse("absences:report", args=[live.placement.pk, "sickness"])
+    day = live.project_day().isoformat()
+    data = {"first_day": day, "last_day": day, "part": "day"}
+    preview = client.post(url, {**data, "preview": "1"}).content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', preview).group(1)
+    confirm = {**data, "submission": submission, "confirm": "1"}
+    first = client.post(url, confirm)
+    absence = Absence.objects.get()
+    emails = _emails_of(absence)
+    second = client.post(url, confirm)
+    detail = reverse("absences:detail", args=[absence.pk])
+    assert (first.status_code, first["Location"]) == (302, detail)
+    assert (second.status_code, second.get("Location")) == (302, detail)
+    assert Absence.objects.count() == 1 and _emails_of(absence) == emails
