@@ -79,3 +79,33 @@ def test_service_refusal_when_the_service_goes_through_is_false_and_silent():
 def test_service_refusal_lets_other_errors_through():
     with pytest.raises(ValueError), service_refusal():
         raise ValueError("not a refusal")
+
+
+@pytest.mark.parametrize("choices", [
+    [("", "Any status"), ("sent", "Sent"), ("failed", "Failed <now>")],
+    [("", "All"), ("Teaching", [("t1", "Wednesday"), ("t2", "Friday")]), ("x", "Other")],
+])
+def test_a_filters_select_is_written_as_djangos_own_select(choices):
+    """FilterForm's selects write their options inline (_partials/filter_select.html): the
+    same HTML as Django's Select, chosen option, groups and escaping included, but for the
+    blank lines Django's include of each option leaves between them."""
+    import re
+
+    from django import forms
+
+    from clic.forms import FilterForm
+
+    class Filters(FilterForm):
+        status = forms.ChoiceField(required=False, choices=choices)
+
+    class Plain(forms.Form):
+        status = forms.ChoiceField(required=False, choices=choices)
+
+    chosen = {"status": choices[-1][0]}
+    filter_html = str(Filters(chosen)["status"])
+    assert "filter_select" in Filters().fields["status"].widget.template_name
+    def tags(html: str) -> str:
+        return re.sub(r">\s+<", "><", html)
+
+    assert tags(filter_html) == tags(str(Plain(chosen)["status"]))
+    assert " selected>" in filter_html
